@@ -1,0 +1,117 @@
+"""The hash-chained audit log: every write leaves a link that names its predecessor.
+
+Each entry's hash covers its content and the previous entry's hash, so
+rewriting, removing or reordering any entry breaks every hash after it.
+`verify()` walks the chain and names the first entry that does not hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.store.models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> bytes:
+    """One byte string per value: sorted keys, no spaces, ISO datetimes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    body = {
+        "seq": entry.seq,
+        "at": entry.at.isoformat(timespec="microseconds"),
+        "actor": entry.actor,
+        "device_id": entry.device_id,
+        "action": entry.action,
+        "table_name": entry.table_name,
+        "record_id": entry.record_id,
+        "before": entry.before,
+        "after": entry.after,
+        "prev_hash": entry.prev_hash,
+    }
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def chain_head(session: Session) -> AuditEntry | None:
+    return session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    device_id: str,
+    action: str,
+    table_name: str,
+    record_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    """Add the next link inside the caller's transaction."""
+    head = chain_head(session)
+    entry = AuditEntry(
+        seq=(head.seq or 0) + 1 if head else 1,
+        at=at,
+        actor=actor,
+        device_id=device_id,
+        action=action,
+        table_name=table_name,
+        record_id=record_id,
+        before=before,
+        after=after,
+        prev_hash=head.hash if head else GENESIS,
+        hash="",
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    first_broken: int | None
+    reason: str | None
+    head_hash: str
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken is None
+
+
+def verify(session: Session, batch: int = 5000) -> ChainReport:
+    """Recompute the chain from the first entry; stop at the first that does not hold."""
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    for entry in _walk(session, batch):
+        if entry.seq != expected_seq:
+            return ChainReport(count, expected_seq, f"entry {expected_seq} is missing (found {entry.seq} next)", expected_prev)
+        if entry.prev_hash != expected_prev:
+            return ChainReport(count, entry.seq, f"entry {entry.seq} does not link to entry {entry.seq - 1}", expected_prev)
+        if entry_hash(entry) != entry.hash:
+            return ChainReport(count, entry.seq, f"entry {entry.seq} was altered (its hash does not match its content)", expected_prev)
+        expected_prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
+    return ChainReport(count, None, None, expected_prev)
+
+
+def _walk(session: Session, batch: int) -> Iterator[AuditEntry]:
+    after = 0
+    while True:
+        rows = session.exec(
+            select(AuditEntry).where(col(AuditEntry.seq) > after).order_by(col(AuditEntry.seq)).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq or after
+        session.expunge_all()

@@ -1,0 +1,96 @@
+"""The SQLCipher engine: one encrypted SQLite file per MSL, opened through SQLAlchemy.
+
+SQLCipher encrypts every page, so the main file, its WAL and any rollback
+journal hold ciphertext only. Temporary tables and sort spills are kept in
+memory (`temp_store = MEMORY`) so that no plaintext scratch file is written.
+The data key is passed as a raw 256-bit key (`x'…'`), which skips SQLCipher's
+own PBKDF2: the expensive derivation already happened in Argon2id.
+
+`plain=True` opens an ordinary SQLite file with the same settings; it exists for
+the benchmark's encrypted/plain comparison and nothing else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from app.errors import StoreError
+
+DB_FILE_NAME = "liaison.db"
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    # FULL: a committed write survives power loss as well as a crash. A tablet's
+    # battery dies mid-visit; a record the MSL saw saved must still be there.
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def db_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILE_NAME
+
+
+def open_engine(path: Path, data_key: bytes | None, *, plain: bool = False) -> Engine:
+    """An engine over the encrypted file at `path`; fails fast if the key does not open it."""
+    if not plain and (data_key is None or len(data_key) != 32):
+        raise StoreError("data key must be 32 bytes")
+    module: Any = sqlite3 if plain else sqlcipher3.dbapi2
+
+    def connect() -> Any:
+        connection = module.connect(str(path), check_same_thread=False, isolation_level=None)
+        if not plain:
+            assert data_key is not None
+            connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        for pragma in _PRAGMAS:
+            connection.execute(pragma)
+        return connection
+
+    engine = create_engine(
+        "sqlite://",
+        creator=connect,
+        module=module,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+    )
+    _use_explicit_transactions(engine)
+    _check_opens(engine, path)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions take the write lock up front.
+
+    A deferred transaction that reads and then writes can fail with SQLITE_BUSY
+    when another connection wrote in between; taking the lock at BEGIN makes a
+    writer wait its turn (busy_timeout) instead. Reads stay deferred so the UI
+    never waits on a sync that is writing.
+    """
+    return engine.execution_options(liaison_write=True)
+
+
+def _use_explicit_transactions(engine: Engine) -> None:
+    """pysqlite's implicit BEGIN is unreliable; take control as SQLAlchemy's docs advise."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("liaison_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _check_opens(engine: Engine, path: Path) -> None:
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except Exception as exc:  # the driver raises DatabaseError("file is not a database")
+        engine.dispose()
+        raise StoreError(f"{path}: cannot open the encrypted store ({exc.__class__.__name__}: {exc})") from None

@@ -1,0 +1,485 @@
+"""The MSL's records, in the field's own terms.
+
+Each kind follows SQLModel's pattern: a `…Base` with the fields a person
+enters and their rules, the table model that adds the bookkeeping every record
+carries (id, times, author, device, tombstone, per-field clock stamps), and the
+`…Create` model that validates input before it reaches the repository.
+
+List-valued fields (therapeutic areas, topics, attendees) are JSON columns: each
+is one field for the field-level merge, which is how an MSL thinks of them.
+References between records (an interaction's HCP) are checked by the repository
+rather than by SQL foreign keys, because sync may deliver records in any order.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from app.store.types import UtcDateTime
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    PHONE = "phone"
+    EMAIL = "email"
+    CONGRESS = "congress"
+
+
+class Initiation(StrEnum):
+    """Who started the exchange: the MSL (proactive) or the HCP, unsolicited (reactive)."""
+
+    PROACTIVE = "proactive"
+    REACTIVE = "reactive"
+
+
+class Status(StrEnum):
+    """Lifecycle of records that are filed: once submitted, they change only by amendment."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class InquiryStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Delivery(StrEnum):
+    EMAIL = "email"
+    MAIL = "mail"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
+class Seriousness(StrEnum):
+    SERIOUS = "serious"
+    NON_SERIOUS = "non_serious"
+    UNKNOWN = "unknown"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class AeStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class TrialStatus(StrEnum):
+    FEASIBILITY = "feasibility"
+    START_UP = "start_up"
+    ENROLLING = "enrolling"
+    CLOSED = "closed"
+
+
+class EventKind(StrEnum):
+    ADVISORY_BOARD = "advisory_board"
+    EDUCATION = "education"
+    CONGRESS = "congress"
+
+
+def _text_list() -> Any:
+    return Field(default_factory=list, sa_type=JSON)
+
+
+class Record(SQLModel):
+    """Bookkeeping every synced record carries; the repository fills it, never the user."""
+
+    id: str = Field(primary_key=True, max_length=36)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    created_by: str = Field(max_length=200)
+    updated_by: str = Field(max_length=200)
+    device_id: str = Field(max_length=64)
+    deleted: bool = Field(default=False, index=True)
+    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    clocks: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+
+    BOOKKEEPING: ClassVar[frozenset[str]] = frozenset(
+        {"id", "created_at", "updated_at", "created_by", "updated_by", "device_id", "deleted", "deleted_at", "clocks"}
+    )
+
+
+# --- HCP -------------------------------------------------------------------
+
+
+class HcpBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    specialty: str | None = Field(default=None, max_length=120)
+    institution: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=120)
+    country: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
+    territory: str | None = Field(default=None, max_length=64)
+    kol_tier: int | None = Field(default=None, ge=1, le=4, description="1 = national/international KOL … 4 = local")
+    therapeutic_areas: list[str] = _text_list()
+    npi: str | None = Field(default=None, max_length=10)
+    identifiers: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    contact_consent: bool = False
+    consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    notes: str | None = Field(default=None, sa_type=Text)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("npi")
+    @classmethod
+    def _npi_is_ten_digits(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not (len(value) == 10 and value.isdigit()):
+            raise ValueError("must be 10 digits")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not (len(value) == 2 and value.isalpha()):
+            raise ValueError("must be a two-letter country code such as US or DE")
+        return value.upper()
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        local, _, domain = value.partition("@")
+        if not local or "." not in domain:
+            raise ValueError("must look like name@example.org")
+        return value
+
+
+class Hcp(HcpBase, Record, table=True):
+    __tablename__ = "hcp"
+
+
+class HcpCreate(HcpBase):
+    pass
+
+
+# --- Interaction -------------------------------------------------------------
+
+
+class FollowUp(SQLModel):
+    text: str = Field(min_length=1, max_length=500)
+    due: date | None = None
+    done: bool = False
+
+
+class InteractionBase(SQLModel):
+    hcp_id: str = Field(index=True, max_length=36)
+    occurred_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    channel: Channel = Field(sa_type=String(32))
+    therapeutic_area: str | None = Field(default=None, max_length=80)
+    products: list[str] = _text_list()
+    topics: list[str] = _text_list()
+    initiation: Initiation = Field(default=Initiation.PROACTIVE, sa_type=String(32))
+    materials: list[str] = _text_list()
+    notes: str = Field(default="", sa_type=Text)
+    follow_ups: list[FollowUp] = Field(default_factory=list, sa_type=JSON)
+    inquiry_id: str | None = Field(default=None, max_length=36)
+    status: Status = Field(default=Status.DRAFT, sa_type=String(32))
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class Interaction(InteractionBase, Record, table=True):
+    __tablename__ = "interaction"
+    __table_args__ = (Index("ix_interaction_hcp_occurred", "hcp_id", "occurred_at"),)
+    follow_ups: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
+
+
+class InteractionCreate(InteractionBase):
+    pass
+
+
+# --- Medical inquiry ---------------------------------------------------------
+
+
+class MedicalInquiryBase(SQLModel):
+    hcp_id: str = Field(index=True, max_length=36)
+    received_at: datetime = Field(sa_type=UtcDateTime)
+    question: str = Field(min_length=1, sa_type=Text, description="the HCP's question, verbatim")
+    product: str | None = Field(default=None, max_length=120)
+    off_label: bool = False
+    unsolicited_attested: bool = False
+    signature: list[list[list[float]]] | None = Field(
+        default=None, sa_type=JSON, description="the HCP's signature as strokes of (x, y) points"
+    )
+    delivery: Delivery = Field(default=Delivery.EMAIL, sa_type=String(32))
+    interaction_id: str | None = Field(default=None, max_length=36)
+    status: InquiryStatus = Field(default=InquiryStatus.DRAFT, sa_type=String(32))
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    @field_validator("received_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class MedicalInquiry(MedicalInquiryBase, Record, table=True):
+    __tablename__ = "medical_inquiry"
+
+
+class MedicalInquiryCreate(MedicalInquiryBase):
+    pass
+
+
+# --- Adverse event -----------------------------------------------------------
+
+
+class AdverseEventBase(SQLModel):
+    reporter: str = Field(min_length=1, max_length=200, description="who told the MSL (name and role)")
+    reporter_hcp_id: str | None = Field(default=None, max_length=36, index=True)
+    aware_at: datetime = Field(sa_type=UtcDateTime, description="when the MSL became aware: the clock starts here")
+    deadline_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    patient_initials: str | None = Field(default=None, max_length=4)
+    patient_age: int | None = Field(default=None, ge=0, le=130)
+    patient_sex: Sex = Field(default=Sex.UNKNOWN, sa_type=String(32))
+    product: str = Field(min_length=1, max_length=120)
+    description: str = Field(min_length=1, sa_type=Text)
+    seriousness: Seriousness = Field(default=Seriousness.UNKNOWN, sa_type=String(32))
+    interaction_id: str | None = Field(default=None, max_length=36)
+    status: AeStatus = Field(default=AeStatus.DRAFT, sa_type=String(32))
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    @field_validator("aware_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+    @field_validator("patient_initials")
+    @classmethod
+    def _initials_only(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.replace(".", "").isalpha():
+            raise ValueError("initials only (letters), never a full name")
+        return value.upper()
+
+
+class AdverseEvent(AdverseEventBase, Record, table=True):
+    __tablename__ = "adverse_event"
+
+
+class AdverseEventCreate(AdverseEventBase):
+    pass
+
+
+# --- Insight -----------------------------------------------------------------
+
+
+class InsightBase(SQLModel):
+    text: str = Field(min_length=1, sa_type=Text)
+    theme: str | None = Field(default=None, max_length=80)
+    therapeutic_area: str | None = Field(default=None, max_length=80)
+    product: str | None = Field(default=None, max_length=120)
+    hcp_id: str | None = Field(default=None, max_length=36, index=True)
+    interaction_id: str | None = Field(default=None, max_length=36)
+    medical_event_id: str | None = Field(default=None, max_length=36)
+    captured_at: datetime = Field(sa_type=UtcDateTime)
+
+    @field_validator("captured_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class Insight(InsightBase, Record, table=True):
+    __tablename__ = "insight"
+
+
+class InsightCreate(InsightBase):
+    pass
+
+
+# --- Trial site --------------------------------------------------------------
+
+
+class TrialSiteBase(SQLModel):
+    study: str = Field(min_length=1, max_length=200)
+    protocol: str = Field(min_length=1, max_length=64)
+    site_name: str = Field(min_length=1, max_length=200)
+    pi_hcp_id: str | None = Field(default=None, max_length=36, index=True)
+    status: TrialStatus = Field(default=TrialStatus.FEASIBILITY, sa_type=String(32))
+    enrolment_target: int = Field(default=0, ge=0)
+    enrolment_actual: int = Field(default=0, ge=0)
+    issues: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, description="the site's issue log")
+
+
+class TrialSite(TrialSiteBase, Record, table=True):
+    __tablename__ = "trial_site"
+
+
+class TrialSiteCreate(TrialSiteBase):
+    pass
+
+
+# --- Medical event -----------------------------------------------------------
+
+
+class MedicalEventBase(SQLModel):
+    kind: EventKind = Field(sa_type=String(32))
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: datetime = Field(sa_type=UtcDateTime)
+    location: str | None = Field(default=None, max_length=200)
+    attendee_ids: list[str] = _text_list()
+    agenda: str = Field(default="", sa_type=Text)
+    outcomes: str = Field(default="", sa_type=Text)
+
+    @field_validator("starts_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class MedicalEvent(MedicalEventBase, Record, table=True):
+    __tablename__ = "medical_event"
+
+
+class MedicalEventCreate(MedicalEventBase):
+    pass
+
+
+# --- Content library ---------------------------------------------------------
+
+
+class ContentItemBase(SQLModel):
+    title: str = Field(min_length=1, max_length=300)
+    version: str = Field(min_length=1, max_length=20)
+    approval_code: str = Field(min_length=1, max_length=64)
+    expires_on: date
+    therapeutic_area: str | None = Field(default=None, max_length=80)
+    product: str | None = Field(default=None, max_length=120)
+    summary: str = Field(default="", sa_type=Text)
+
+
+class ContentItem(ContentItemBase, Record, table=True):
+    __tablename__ = "content_item"
+
+
+class ContentItemCreate(ContentItemBase):
+    pass
+
+
+# --- Amendment ---------------------------------------------------------------
+
+
+class AmendmentBase(SQLModel):
+    """A change to a submitted record: the original stays as filed, this says what changed and why."""
+
+    subject_table: str = Field(max_length=40)
+    subject_id: str = Field(max_length=36, index=True)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    reason: str = Field(min_length=1, sa_type=Text)
+
+    @model_validator(mode="after")
+    def _has_changes(self) -> AmendmentBase:
+        if not self.changes:
+            raise ValueError("an amendment must change at least one field")
+        return self
+
+
+class Amendment(AmendmentBase, Record, table=True):
+    __tablename__ = "amendment"
+
+
+class AmendmentCreate(AmendmentBase):
+    pass
+
+
+# --- Local bookkeeping (never synced as records) ----------------------------
+
+
+class OutboxEntry(SQLModel, table=True):
+    """A change waiting to be pushed; removed once the server acknowledged it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_priority_seq", "priority", "seq"),)
+    seq: int | None = Field(default=None, primary_key=True, sa_type=Integer)
+    change_id: str = Field(max_length=36, unique=True)
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=36)
+    fields: dict[str, Any] = Field(sa_type=JSON)
+    clocks: dict[str, str] = Field(sa_type=JSON)
+    base_clocks: dict[str, str] = Field(
+        default_factory=dict,
+        sa_type=JSON,
+        description="per changed field, the stamp of the value this edit replaced: how merge tells a "
+        "sequential edit from a concurrent one",
+    )
+    priority: int = Field(default=1, index=True, description="0 = safety-critical, pushed first")
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One link of the hash chain: who did what, when, with the record before and after."""
+
+    __tablename__ = "audit_log"
+    seq: int | None = Field(default=None, primary_key=True, sa_type=Integer)
+    at: datetime = Field(sa_type=UtcDateTime)
+    actor: str = Field(max_length=200)
+    device_id: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=36)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class DeviceState(SQLModel, table=True):
+    """Who this store belongs to and where its clock stands; a single row."""
+
+    __tablename__ = "device_state"
+    id: int = Field(default=1, primary_key=True)
+    device_id: str = Field(max_length=64)
+    user: str = Field(max_length=200)
+    clock: str = Field(max_length=120, description="last hybrid-logical-clock stamp issued or observed")
+
+
+def _require_aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone")
+    return value
+
+
+RECORD_TYPES: dict[str, tuple[type[Record], type[SQLModel]]] = {
+    "hcp": (Hcp, HcpCreate),
+    "interaction": (Interaction, InteractionCreate),
+    "medical_inquiry": (MedicalInquiry, MedicalInquiryCreate),
+    "adverse_event": (AdverseEvent, AdverseEventCreate),
+    "insight": (Insight, InsightCreate),
+    "trial_site": (TrialSite, TrialSiteCreate),
+    "medical_event": (MedicalEvent, MedicalEventCreate),
+    "content_item": (ContentItem, ContentItemCreate),
+    "amendment": (Amendment, AmendmentCreate),
+}
+"""Every synced record type by table name, with the model that validates its input."""

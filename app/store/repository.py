@@ -1,0 +1,429 @@
+"""The one way in: every write to the MSL's records goes through `Repository`.
+
+In a single transaction each write
+1. validates the input (and the references it makes to other records),
+2. stamps every changed field with the hybrid logical clock,
+3. appends the change to the sync outbox, and
+4. appends a link to the hash-chained audit log (who, what, when, before, after).
+Either all four happen or none does. Nothing else writes the record tables.
+
+Submitted interactions, inquiries and adverse events are never edited in place:
+`amend()` records what changed and why, and the original stays as filed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, TypeVar
+
+import pydantic
+import uuid6
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, col, select
+
+from app.domain.safety import ReportingWindow, reporting_deadline
+from app.errors import ImmutableRecord, NotFound, ValidationError
+from app.store import audit
+from app.store.db import writer
+from app.store.models import (
+    RECORD_TYPES,
+    AdverseEvent,
+    Amendment,
+    ContentItem,
+    DeviceState,
+    Hcp,
+    Interaction,
+    MedicalEvent,
+    MedicalInquiry,
+    OutboxEntry,
+    Record,
+)
+from app.store.types import utcnow
+from sync.clock import ALL_FIELDS, HybridLogicalClock, Stamp, field_stamp
+
+R = TypeVar("R", bound=Record)
+
+FILED_KINDS: dict[type[Record], frozenset[str]] = {
+    Interaction: frozenset(),
+    MedicalInquiry: frozenset({"status"}),
+    AdverseEvent: frozenset({"status"}),
+}
+"""Kinds that are submitted, and the workflow fields that may still move afterwards."""
+
+PRIORITY_KINDS = frozenset({AdverseEvent, MedicalInquiry})
+"""Safety-critical kinds whose changes jump the sync queue."""
+
+NEVER_DELETED = frozenset({AdverseEvent})
+
+_REFERENCES: dict[type[Record], dict[str, type[Record]]] = {
+    Interaction: {"hcp_id": Hcp, "inquiry_id": MedicalInquiry},
+    MedicalInquiry: {"hcp_id": Hcp, "interaction_id": Interaction},
+    AdverseEvent: {"reporter_hcp_id": Hcp, "interaction_id": Interaction},
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing, from which device: stamped on every record and audit entry."""
+
+    user: str
+    device_id: str
+
+
+class BatchValidationError(ValidationError):
+    """Several rows failed; each is listed with its (1-based) row number."""
+
+    def __init__(self, errors: Sequence[tuple[int, ValidationError]]) -> None:
+        self.errors = list(errors)
+        lines = [f"row {row}: {error}" for row, error in self.errors]
+        Exception.__init__(self, f"{len(lines)} invalid row(s); nothing was written\n" + "\n".join(lines))
+        self.field = "rows"
+        self.message = lines[0] if lines else ""
+
+
+class Repository:
+    def __init__(
+        self,
+        engine: Engine,
+        actor: Actor,
+        clock: HybridLogicalClock,
+        ae_window: ReportingWindow | None = None,
+        local_tz: tzinfo | None = None,
+    ) -> None:
+        self._engine = engine
+        self._writer = writer(engine)
+        self.actor = actor
+        self.clock = clock
+        self.ae_window = ae_window or ReportingWindow(hours=24)
+        self.local_tz = local_tz
+
+    # --- reads ---------------------------------------------------------------
+
+    def session(self) -> Session:
+        """A read session; records it returns stay usable after it closes."""
+        return Session(self._engine, expire_on_commit=False)
+
+    def get(self, model: type[R], record_id: str, *, include_deleted: bool = False) -> R:
+        with self.session() as session:
+            record = session.get(model, record_id)
+        if record is None or (record.deleted and not include_deleted):
+            raise NotFound(f"{_label(model)} {record_id} not found")
+        return record
+
+    # --- writes --------------------------------------------------------------
+
+    def create(self, model: type[R], data: Mapping[str, Any]) -> R:
+        with self._transaction() as session:
+            return self._create(session, model, data)
+
+    def create_many(self, model: type[R], rows: Iterable[Mapping[str, Any]], *, action: str = "create") -> list[str]:
+        """All rows or none: every invalid row is reported with its number before anything is written."""
+        rows = list(rows)
+        with self._transaction() as session:
+            checked: list[dict[str, Any]] = []
+            errors: list[tuple[int, ValidationError]] = []
+            known: dict[type[Record], set[str]] = {}
+            for number, row in enumerate(rows, start=1):
+                try:
+                    checked.append(self._validate(session, model, row, known))
+                except ValidationError as error:
+                    errors.append((number, error))
+            if errors:
+                raise BatchValidationError(errors)
+            return [self._insert(session, model, values, action).id for values in checked]
+
+    def update(self, model: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
+        with self._transaction() as session:
+            record = self._load(session, model, record_id)
+            self._refuse_if_filed(record, changes)
+            _refuse_bookkeeping(changes)
+            before = _fields(record)
+            merged = {**before, **changes}
+            if model is AdverseEvent and "aware_at" in changes:
+                merged["deadline_at"] = None  # the clock restarts from the corrected awareness time
+            values = self._validate(session, model, merged)
+            return self._apply(session, record, before, values, action="update")
+
+    def delete(self, model: type[R], record_id: str) -> None:
+        """Leave a tombstone: the record disappears from lists and sync carries the delete."""
+        if model in NEVER_DELETED:
+            raise ImmutableRecord(f"{_label(model)} records are never deleted; amend or withdraw it instead")
+        with self._transaction() as session:
+            record = self._load(session, model, record_id)
+            if model in FILED_KINDS and getattr(record, "status", None) != "draft":
+                raise ImmutableRecord(f"{_label(model)} {record_id} was submitted and cannot be deleted")
+            before = _fields(record)
+            base = _base_clocks(record, ["deleted", "deleted_at"])
+            stamp = self.clock.tick()
+            record.deleted, record.deleted_at = True, utcnow()
+            self._touch(record, stamp, ["deleted", "deleted_at"])
+            session.add(record)
+            self._outbox(session, record, {"deleted": True, "deleted_at": record.deleted_at}, stamp, base)
+            self._audit(session, "delete", record, before, None)
+            self._save_clock(session)
+
+    def submit(self, model: type[R], record_id: str) -> R:
+        """File a draft. From here on it changes only by amendment."""
+        if model not in FILED_KINDS:
+            raise ValidationError("status", f"{_label(model)} records are not submitted")
+        with self._transaction() as session:
+            record = self._load(session, model, record_id)
+            if getattr(record, "status") != "draft":
+                raise ImmutableRecord(f"{_label(model)} {record_id} is already submitted")
+            before = _fields(record)
+            self._validate(session, model, before)
+            values = {**before, "status": "submitted", "submitted_at": utcnow()}
+            return self._apply(session, record, before, values, action="submit", snapshot=True)
+
+    def amend(self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str) -> Amendment:
+        """Record a change to a submitted record without touching what was filed."""
+        with self._transaction() as session:
+            record = self._load(session, model, record_id)
+            if getattr(record, "status", "draft") == "draft":
+                raise ValidationError("status", f"{_label(model)} {record_id} is still a draft; edit it directly")
+            _refuse_bookkeeping(changes)
+            unknown = sorted(set(changes) - set(_fields(record)))
+            if unknown:
+                raise ValidationError(unknown[0], f"{_label(model)} has no such field")
+            self._validate(session, model, {**_fields(record), **changes})
+            data = {
+                "subject_table": model.__tablename__,
+                "subject_id": record_id,
+                "changes": _jsonable(changes),
+                "reason": reason.strip(),
+            }
+            return self._create(session, Amendment, data)
+
+    # --- internals -----------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def _create(self, session: Session, model: type[R], data: Mapping[str, Any]) -> R:
+        values = self._validate(session, model, data)
+        return self._insert(session, model, values, "create")
+
+    def _insert(self, session: Session, model: type[R], values: dict[str, Any], action: str) -> R:
+        stamp = self.clock.tick()
+        now = utcnow()
+        record = model(
+            id=str(uuid6.uuid7()),
+            created_at=now,
+            updated_at=now,
+            created_by=self.actor.user,
+            updated_by=self.actor.user,
+            device_id=self.actor.device_id,
+            clocks={},
+            **values,
+        )
+        record.clocks = {ALL_FIELDS: stamp.encode()}
+        session.add(record)
+        self._outbox(session, record, _synced(record), stamp)
+        self._audit(session, action, record, None, _fields(record))
+        self._save_clock(session)
+        return record
+
+    def _apply(
+        self,
+        session: Session,
+        record: R,
+        before: dict[str, Any],
+        values: dict[str, Any],
+        action: str,
+        snapshot: bool = False,
+    ) -> R:
+        """Write the changed fields. With `snapshot`, the outbox carries every field: a submit
+        sends the record exactly as filed, which merge then holds immutable everywhere."""
+        changed = {name: value for name, value in _jsonable(values).items() if before.get(name) != value}
+        if not changed:
+            return record
+        base = _base_clocks(record, list(changed))
+        stamp = self.clock.tick()
+        for name in changed:
+            setattr(record, name, values[name])
+        self._touch(record, stamp, list(changed))
+        session.add(record)
+        sent = list(values) if snapshot else list(changed)
+        self._outbox(session, record, {name: getattr(record, name) for name in sent}, stamp, base)
+        self._audit(session, action, record, before, _fields(record))
+        self._save_clock(session)
+        return record
+
+    def _validate(
+        self,
+        session: Session,
+        model: type[R],
+        data: Mapping[str, Any],
+        known: dict[type[Record], set[str]] | None = None,
+    ) -> dict[str, Any]:
+        """Check input against the kind's Create model and its references; return storable values."""
+        create_model = RECORD_TYPES[model.__tablename__][1]
+        unknown = sorted(set(data) - set(create_model.model_fields) - Record.BOOKKEEPING)
+        if unknown:
+            raise ValidationError(unknown[0], f"{_label(model)} has no such field")
+        try:
+            checked = create_model.model_validate({k: v for k, v in data.items() if k not in Record.BOOKKEEPING})
+        except pydantic.ValidationError as exc:
+            raise _plain(exc) from None
+        values = checked.model_dump()
+        if "follow_ups" in values:
+            values["follow_ups"] = checked.model_dump(mode="json")["follow_ups"]
+        self._check_references(session, model, values, known)
+        if model is AdverseEvent and values.get("deadline_at") is None:
+            values["deadline_at"] = reporting_deadline(values["aware_at"], self.ae_window, self.local_tz)
+        return values
+
+    def _check_references(
+        self,
+        session: Session,
+        model: type[Record],
+        values: Mapping[str, Any],
+        known: dict[type[Record], set[str]] | None,
+    ) -> None:
+        cache = known if known is not None else {}
+        checks: list[tuple[str, type[Record], str]] = [
+            (name, target, values[name]) for name, target in _REFERENCES.get(model, {}).items() if values.get(name)
+        ]
+        if model is Interaction:
+            checks += [("materials", ContentItem, item) for item in values.get("materials") or []]
+        if model is MedicalEvent:
+            checks += [("attendee_ids", Hcp, item) for item in values.get("attendee_ids") or []]
+        for name, target, target_id in checks:
+            seen = cache.setdefault(target, set())
+            if target_id in seen:
+                continue
+            found = session.exec(
+                select(target.id).where(col(target.id) == target_id, col(target.deleted).is_(False))
+            ).first()
+            if found is None:
+                raise ValidationError(name, f"no {_label(target)} with id {target_id}")
+            seen.add(target_id)
+
+    def _load(self, session: Session, model: type[R], record_id: str) -> R:
+        record = session.get(model, record_id)
+        if record is None or record.deleted:
+            raise NotFound(f"{_label(model)} {record_id} not found")
+        return record
+
+    def _refuse_if_filed(self, record: Record, changes: Mapping[str, Any]) -> None:
+        model = type(record)
+        if model not in FILED_KINDS or getattr(record, "status") == "draft":
+            if "status" in changes and model in FILED_KINDS and changes["status"] != "draft":
+                raise ValidationError("status", "use submit to file a draft")
+            return
+        allowed = FILED_KINDS[model]
+        frozen = sorted(name for name in changes if name not in allowed)
+        if frozen:
+            raise ImmutableRecord(
+                f"{_label(model)} {record.id} was submitted; amend it to change {frozen[0]}"
+            )
+
+    def _touch(self, record: Record, stamp: Stamp, fields: Sequence[str]) -> None:
+        record.updated_at = utcnow()
+        record.updated_by = self.actor.user
+        record.device_id = self.actor.device_id
+        clocks = dict(record.clocks)
+        for name in [*fields, "updated_at", "updated_by"]:
+            clocks[name] = stamp.encode()
+        record.clocks = clocks
+
+    def _outbox(
+        self,
+        session: Session,
+        record: Record,
+        fields: Mapping[str, Any],
+        stamp: Stamp,
+        base: Mapping[str, str] | None = None,
+    ) -> None:
+        model = type(record)
+        payload = _jsonable(fields)
+        if "updated_at" not in payload:
+            payload.update(_jsonable({"updated_at": record.updated_at, "updated_by": record.updated_by}))
+        session.add(
+            OutboxEntry(
+                change_id=str(uuid6.uuid7()),
+                table_name=model.__tablename__,
+                record_id=record.id,
+                fields=payload,
+                clocks={ALL_FIELDS: stamp.encode()},
+                base_clocks=dict(base or {}),
+                priority=0 if model in PRIORITY_KINDS else 1,
+                created_at=utcnow(),
+            )
+        )
+
+    def _audit(
+        self, session: Session, action: str, record: Record, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        audit.append(
+            session,
+            at=utcnow(),
+            actor=self.actor.user,
+            device_id=self.actor.device_id,
+            action=action,
+            table_name=type(record).__tablename__,
+            record_id=record.id,
+            before=before,
+            after=after,
+        )
+
+    def _save_clock(self, session: Session) -> None:
+        state = session.get(DeviceState, 1)
+        if state is not None:
+            state.clock = self.clock.last.encode()
+            session.add(state)
+
+
+def _label(model: type[SQLModel]) -> str:
+    return {
+        "hcp": "HCP",
+        "adverse_event": "adverse event",
+        "medical_inquiry": "medical inquiry",
+        "trial_site": "trial site",
+        "medical_event": "medical event",
+        "content_item": "content item",
+    }.get(str(model.__tablename__), str(model.__tablename__))
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return pydantic.TypeAdapter(dict[str, Any]).dump_python(dict(values), mode="json")
+
+
+def _base_clocks(record: Record, names: Sequence[str]) -> dict[str, str]:
+    """The stamps of the values about to be replaced, for the merge's concurrency check."""
+    return {name: field_stamp(record.clocks, name).encode() for name in names}
+
+
+def _synced_fields(record: Record) -> list[str]:
+    return [name for name in type(record).model_fields if name not in {"id", "clocks"}]
+
+
+def _synced(record: Record) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in _synced_fields(record)}
+
+
+def _fields(record: Record) -> dict[str, Any]:
+    """A record's user-visible fields as JSON values: what the audit log keeps."""
+    return _jsonable({name: getattr(record, name) for name in type(record).model_fields if name not in Record.BOOKKEEPING})
+
+
+def _refuse_bookkeeping(changes: Mapping[str, Any]) -> None:
+    for name in changes:
+        if name in Record.BOOKKEEPING:
+            raise ValidationError(name, "is set by the app and cannot be edited")
+
+
+def _plain(exc: pydantic.ValidationError) -> ValidationError:
+    """The first problem, as one line naming the field."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "input"
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return ValidationError(field, message[0].lower() + message[1:] if message else "is invalid")

@@ -1,0 +1,144 @@
+"""The sync wire format, shared by the client engine and the central server.
+
+Push: the device sends its outbox in batches (`PushRequest`); every `Change`
+carries its own id, so a batch re-sent after a lost response is applied once.
+Pull: the device asks for what the server has after an opaque `cursor`, page by
+page (`PullResponse`); it stores the cursor only after applying a page, so an
+interrupted pull resumes where it stopped.
+
+Deletes travel as tombstones: a change that sets `deleted` to true. Bodies
+larger than `COMPRESS_OVER_BYTES` are gzip-compressed (`Content-Encoding: gzip`).
+Every error is `ErrorBody` JSON with a machine code and one plain sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sync.clock import Stamp
+
+PROTOCOL_VERSION = 1
+MAX_PUSH_CHANGES = 1000
+MAX_PULL_LIMIT = 5000
+DEFAULT_PULL_LIMIT = 1000
+MAX_BODY_BYTES = 8 * 1024 * 1024
+"""Largest request body the server accepts, after decompression."""
+COMPRESS_OVER_BYTES = 16 * 1024
+
+SYNCED_TABLES = frozenset(
+    {
+        "hcp",
+        "interaction",
+        "medical_inquiry",
+        "adverse_event",
+        "insight",
+        "trial_site",
+        "medical_event",
+        "content_item",
+        "amendment",
+    }
+)
+
+PRIORITY_TABLES = frozenset({"adverse_event", "medical_inquiry"})
+"""Safety-critical tables: their changes are pushed before any other."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Change(_Strict):
+    """One write to one record: the fields it set, stamped by the writer's clock.
+
+    `clocks` maps field names (or "*" for all fields in the change) to HLC stamps;
+    `base_clocks` gives, per field, the stamp of the value the writer replaced,
+    which is how merge tells a sequential edit from a concurrent one.
+    """
+
+    change_id: str = Field(min_length=1, max_length=64)
+    table: str
+    record_id: str = Field(min_length=1, max_length=64)
+    fields: dict[str, Any]
+    clocks: dict[str, str]
+    base_clocks: dict[str, str] = Field(default_factory=dict)
+    device_id: str = Field(min_length=1, max_length=64)
+
+    @field_validator("table")
+    @classmethod
+    def _known_table(cls, value: str) -> str:
+        if value not in SYNCED_TABLES:
+            raise ValueError(f"unknown table {value!r}")
+        return value
+
+    @field_validator("clocks", "base_clocks")
+    @classmethod
+    def _stamps_parse(cls, value: dict[str, str]) -> dict[str, str]:
+        for text in value.values():
+            Stamp.decode(text)
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _fields_not_empty(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not value:
+            raise ValueError("a change must set at least one field")
+        return value
+
+
+class PushRequest(_Strict):
+    protocol: Literal[1] = PROTOCOL_VERSION
+    changes: list[Change] = Field(max_length=MAX_PUSH_CHANGES)
+
+
+class PushResponse(_Strict):
+    accepted: list[str]
+    """Change ids now durably held by the server (applied now or earlier): the client may drop them."""
+    server_clock: str
+    """The server's clock after the push; the client observes it so its next edits order after."""
+
+
+class ServerChange(_Strict):
+    """A change as the server hands it out, in the order it committed."""
+
+    change: Change
+    received_at: str
+
+
+class PullResponse(_Strict):
+    changes: list[ServerChange]
+    cursor: str
+    """Opaque; send it back to get what came after. Stored by the client only after applying the page."""
+    more: bool
+    server_clock: str
+
+
+class EnrollRequest(_Strict):
+    protocol: Literal[1] = PROTOCOL_VERSION
+    code: str = Field(min_length=1, max_length=128)
+    device_id: str = Field(min_length=1, max_length=64, description="the id the device stamps its clock with")
+    device_name: str = Field(min_length=1, max_length=200)
+
+
+class EnrollResponse(_Strict):
+    device_id: str
+    token: str
+    """The device's bearer token: shown once, stored hashed on the server."""
+    user_email: str
+    user_name: str
+    territory: str | None
+
+
+class ErrorBody(_Strict):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(_Strict):
+    error: ErrorBody
+
+
+DEVICE_REVOKED = "device_revoked"
+"""Error code on 401/403 that tells the client to wipe its local store."""
