@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from app.errors import KeyFileError, WrongPassphrase
+from app.errors import KeyFileError, ValidationError, WrongPassphrase
 
 KEY_FILE_NAME = "liaison.key"
 KEY_FILE_FORMAT = "liaison-keyfile/1"
@@ -76,7 +76,7 @@ class KdfParams:
 def validate_new_passphrase(passphrase: str) -> None:
     """Refuse passphrases too short to resist guessing on a stolen laptop."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise ValueError(f"passphrase: must be at least {MIN_PASSPHRASE_LENGTH} characters")
+        raise ValidationError("passphrase", f"must be at least {MIN_PASSPHRASE_LENGTH} characters")
 
 
 def key_file_path(data_dir: Path) -> Path:
