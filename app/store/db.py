@@ -20,7 +20,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from app.errors import StoreError
+from app.errors import Locked, StoreError
 
 DB_FILE_NAME = "liaison.db"
 
@@ -39,17 +39,42 @@ def db_path(data_dir: Path) -> Path:
     return data_dir / DB_FILE_NAME
 
 
-def open_engine(path: Path, data_key: bytes | None, *, plain: bool = False) -> Engine:
+class DataKey:
+    """The data key in a mutable buffer, so locking can overwrite it rather than wait for the GC."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise StoreError("data key must be 32 bytes")
+        self._buffer = bytearray(key)
+        self._wiped = False
+
+    def hex(self) -> str:
+        if self._wiped:
+            raise Locked("the store is locked; unlock it with the passphrase")
+        return self._buffer.hex()
+
+    def wipe(self) -> None:
+        for index in range(len(self._buffer)):
+            self._buffer[index] = 0
+        self._wiped = True
+
+    def __repr__(self) -> str:
+        return "DataKey(<hidden>)"
+
+
+def open_engine(path: Path, data_key: bytes | DataKey | None, *, plain: bool = False) -> Engine:
     """An engine over the encrypted file at `path`; fails fast if the key does not open it."""
-    if not plain and (data_key is None or len(data_key) != 32):
-        raise StoreError("data key must be 32 bytes")
+    key: DataKey | None = None
+    if not plain:
+        if data_key is None:
+            raise StoreError("data key must be 32 bytes")
+        key = data_key if isinstance(data_key, DataKey) else DataKey(data_key)
     module: Any = sqlite3 if plain else sqlcipher3.dbapi2
 
     def connect() -> Any:
         connection = module.connect(str(path), check_same_thread=False, isolation_level=None)
-        if not plain:
-            assert data_key is not None
-            connection.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        if key is not None:
+            connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         for pragma in _PRAGMAS:
             connection.execute(pragma)
         return connection

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.errors import Locked, StoreError
 from app.store import keys, migrate, remember
-from app.store.db import db_path, open_engine
+from app.store.db import DataKey, db_path, open_engine
 from app.store.models import DeviceState
 from app.store.repository import Actor, Repository
 from sync.clock import HybridLogicalClock, Stamp
@@ -34,6 +34,7 @@ class Store:
     device_id: str
     user: str
     store_id: str
+    _key: DataKey = field(repr=False)
     _locked: bool = field(default=False, repr=False)
 
     # --- lifecycle -----------------------------------------------------------
@@ -87,7 +88,8 @@ class Store:
 
     @classmethod
     def _open_with_key(cls, data_dir: Path, data_key: bytes, settings: Settings) -> Store:
-        engine = open_engine(db_path(data_dir), data_key)
+        key = DataKey(data_key)
+        engine = open_engine(db_path(data_dir), key)
         try:
             if migrate.current_revision(engine) != migrate.head_revision():
                 migrate.upgrade(engine)
@@ -109,11 +111,13 @@ class Store:
             device_id=state.device_id,
             user=state.user,
             store_id=keys.store_id(data_dir),
+            _key=key,
         )
 
     def lock(self) -> None:
-        """Drop the database connections, and with them the key, from memory."""
+        """Close every connection and overwrite the data key; reopening needs the passphrase again."""
         self.engine.dispose()
+        self._key.wipe()
         self._locked = True
 
     close = lock
