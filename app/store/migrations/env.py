@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import app.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
+from app.store.migrations.env_metadata import local_metadata
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
@@ -17,7 +15,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=SQLModel.metadata,
+    target_metadata=local_metadata(),
     render_as_batch=True,
     include_name=include_name,
 )

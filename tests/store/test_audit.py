@@ -1,0 +1,60 @@
+"""The audit log is a hash chain: any edit to an entry is caught, and named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from app.store import audit
+from app.store.models import AuditEntry, Hcp, Interaction
+from app.store.store import Store
+
+
+@pytest.fixture
+def audited(store: Store) -> Store:
+    hcp = store.repository.create(Hcp, {"name": "Dr Marie Curie"})
+    store.repository.update(Hcp, hcp.id, {"specialty": "Oncology"})
+    interaction = store.repository.create(
+        Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "first"}
+    )
+    store.repository.submit(Interaction, interaction.id)
+    return store
+
+
+def test_every_write_leaves_who_what_when_before_and_after(audited: Store) -> None:
+    with audited.repository.session() as session:
+        entries = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    assert [entry.action for entry in entries] == ["create", "update", "create", "submit"]
+    update = entries[1]
+    assert update.actor == "msl@example.org" and update.device_id == audited.device_id
+    assert update.before["specialty"] is None and update.after["specialty"] == "Oncology"
+
+
+def test_an_untouched_chain_verifies(audited: Store) -> None:
+    with audited.repository.session() as session:
+        report = audit.verify(session)
+    assert report.intact and report.entries == 4
+
+
+@pytest.mark.parametrize(
+    ("statement", "broken", "reason"),
+    [
+        ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", 2, "altered"),
+        ("UPDATE audit_log SET after = '{\"name\": \"Dr Someone Else\"}' WHERE seq = 1", 1, "altered"),
+        ("DELETE FROM audit_log WHERE seq = 3", 3, "missing"),
+        ("UPDATE audit_log SET prev_hash = hash WHERE seq = 4", 4, "does not link"),
+    ],
+)
+def test_tampering_through_the_key_is_caught_at_the_first_broken_entry(
+    audited: Store, statement: str, broken: int, reason: str
+) -> None:
+    with audited.engine.begin() as connection:
+        connection.execute(text(statement))
+    with audited.repository.session() as session:
+        report = audit.verify(session)
+    assert not report.intact
+    assert report.first_broken == broken
+    assert reason in (report.reason or "")

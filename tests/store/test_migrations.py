@@ -1,0 +1,82 @@
+"""An app upgrade opens a store written by an older schema and keeps every record."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import select
+
+from app.store import audit, migrate, queries
+from app.store.migrations.env_metadata import local_metadata
+from app.store.models import AdverseEvent, Hcp, Insight, Interaction
+from app.store.store import Store
+
+V1_STORE = Path(__file__).resolve().parent.parent / "fixtures" / "v1_store"
+V1_PASSPHRASE = "fixture passphrase v1"
+
+
+@pytest.fixture
+def upgraded(tmp_path: Path) -> Store:
+    copy = tmp_path / "v1"
+    shutil.copytree(V1_STORE, copy)
+    store = Store.open(copy, V1_PASSPHRASE)
+    yield store
+    store.close()
+
+
+def test_the_fixture_really_is_at_the_first_schema_version(tmp_path: Path) -> None:
+    from app.store import keys
+    from app.store.db import db_path, open_engine
+
+    copy = tmp_path / "v1"
+    shutil.copytree(V1_STORE, copy)
+    engine = open_engine(db_path(copy), keys.unlock(copy, V1_PASSPHRASE))
+    try:
+        assert migrate.current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+
+
+def test_opening_a_v1_store_upgrades_it_to_the_current_schema(upgraded: Store) -> None:
+    assert migrate.current_revision(upgraded.engine) == migrate.head_revision()
+
+
+def test_every_v1_record_is_kept_and_still_readable(upgraded: Store) -> None:
+    with upgraded.repository.session() as session:
+        hcps = sorted(hcp.name for hcp in session.exec(select(Hcp)))
+        notes = sorted(item.notes for item in session.exec(select(Interaction)))
+        statuses = sorted(item.status for item in session.exec(select(Interaction)))
+        events = session.exec(select(AdverseEvent)).all()
+        insights = session.exec(select(Insight)).all()
+        assert audit.verify(session).intact
+    assert hcps == ["Dr Louis Pasteur", "Dr Marie Curie"]
+    assert notes == ["v1 draft follow-up", "v1 exchange on MoA"]
+    assert statuses == ["draft", "submitted"]
+    assert [event.description for event in events] == ["v1 rash"] and events[0].deadline_at is not None
+    assert [insight.text for insight in insights] == ["v1 insight on sequencing"]
+
+
+def test_records_from_v1_are_found_by_the_search_index_added_later(upgraded: Store) -> None:
+    with upgraded.repository.session() as session:
+        found = queries.search_hcps(session, queries.HcpFilter(search="cur"))
+    assert [hcp.name for hcp in found] == ["Dr Marie Curie"]
+
+
+def test_an_upgraded_store_takes_new_writes_with_an_unbroken_audit_chain(upgraded: Store) -> None:
+    upgraded.repository.create(Hcp, {"name": "Dr Rosalind Franklin"})
+    with upgraded.repository.session() as session:
+        assert audit.verify(session).intact
+
+
+def test_the_migrated_schema_matches_the_models(upgraded: Store) -> None:
+    def ignore_fts(name: str | None, type_: str, parent_names: object) -> bool:
+        return not (type_ == "table" and name is not None and name.startswith("hcp_search"))
+
+    with upgraded.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_name": ignore_fts})
+        differences = compare_metadata(context, local_metadata())
+    assert differences == []

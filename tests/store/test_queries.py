@@ -1,0 +1,84 @@
+"""Read-side queries: search-as-you-type over the encrypted FTS5 index, filters, profiles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from app.store import queries
+from app.store.models import Hcp, Interaction, MedicalEvent
+from app.store.queries import HcpFilter
+from app.store.store import Store
+
+
+@pytest.fixture
+def directory(store: Store) -> Store:
+    rows = [
+        {"name": "Dr Marie Curie", "specialty": "Oncology", "kol_tier": 1, "therapeutic_areas": ["Oncology"], "institution": "Institut du Radium"},
+        {"name": "Dr Mark Cuban", "specialty": "Cardiology", "kol_tier": 3, "therapeutic_areas": ["Cardiometabolic"]},
+        {"name": "Dr Louis Pasteur", "specialty": "Immunology", "kol_tier": 1, "therapeutic_areas": ["Immunology", "Oncology"]},
+        {"name": "Dr Zoë Ångström", "specialty": "Oncology", "kol_tier": 2},
+    ]
+    store.repository.create_many(Hcp, rows)
+    return store
+
+
+def names(store: Store, criteria: HcpFilter) -> list[str]:
+    with store.repository.session() as session:
+        return [hcp.name for hcp in queries.search_hcps(session, criteria)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("m", ["Dr Marie Curie", "Dr Mark Cuban"]),
+        ("mar cu", ["Dr Marie Curie", "Dr Mark Cuban"]),
+        ("mari cur", ["Dr Marie Curie"]),
+        ("radium", ["Dr Marie Curie"]),
+        ("CURIE", ["Dr Marie Curie"]),
+        ("angst", ["Dr Zoë Ångström"]),
+        ("pasteur)*\"", ["Dr Louis Pasteur"]),
+        ("nobody", []),
+        ("", ["Dr Louis Pasteur", "Dr Marie Curie", "Dr Mark Cuban", "Dr Zoë Ångström"]),
+    ],
+)
+def test_search_as_you_type_matches_word_beginnings(directory: Store, typed: str, expected: list[str]) -> None:
+    assert names(directory, HcpFilter(search=typed)) == expected
+
+
+def test_filters_combine_with_search(directory: Store) -> None:
+    assert names(directory, HcpFilter(kol_tier=1)) == ["Dr Louis Pasteur", "Dr Marie Curie"]
+    assert names(directory, HcpFilter(specialty="Oncology", search="z")) == ["Dr Zoë Ångström"]
+    assert names(directory, HcpFilter(therapeutic_area="Oncology")) == ["Dr Louis Pasteur", "Dr Marie Curie"]
+
+
+def test_edits_and_deletes_reach_the_search_index(directory: Store) -> None:
+    [curie] = [hcp for hcp in _all(directory) if hcp.name == "Dr Marie Curie"]
+    directory.repository.update(Hcp, curie.id, {"name": "Dr Marie Skłodowska-Curie"})
+    assert names(directory, HcpFilter(search="skł")) == ["Dr Marie Skłodowska-Curie"]
+    directory.repository.delete(Hcp, curie.id)
+    assert names(directory, HcpFilter(search="mari")) == []
+
+
+def test_an_hcp_profile_gathers_interactions_and_events(directory: Store) -> None:
+    [curie] = [hcp for hcp in _all(directory) if hcp.name == "Dr Marie Curie"]
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    for day in (1, 3, 2):
+        directory.repository.create(
+            Interaction, {"hcp_id": curie.id, "occurred_at": at.replace(day=day), "channel": "phone", "notes": f"day {day}"}
+        )
+    directory.repository.create(
+        MedicalEvent, {"kind": "advisory_board", "title": "Ad board", "starts_at": at, "attendee_ids": [curie.id]}
+    )
+    with directory.repository.session() as session:
+        history = queries.interactions(session, hcp_id=curie.id)
+        events = queries.events_attended(session, curie.id)
+        assert queries.pending_changes(session) == 4 + 3 + 1
+    assert [item.notes for item in history] == ["day 3", "day 2", "day 1"]
+    assert [event.title for event in events] == ["Ad board"]
+
+
+def _all(store: Store) -> list[Hcp]:
+    with store.repository.session() as session:
+        return queries.search_hcps(session, HcpFilter())
