@@ -1,0 +1,91 @@
+"""Administration the CLI (and tests, and the demo) perform on the server's database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.errors import LiaisonError
+from sync.server.models import ROLES, Device, EnrollCode, User
+from sync.server.security import hash_code, new_enroll_code
+
+
+class AdminError(LiaisonError):
+    """A refused administrative action, in one line naming what is wrong."""
+
+
+def create_user(
+    engine: Engine, *, email: str, name: str, role: str, territory: str | None = None, manager_email: str | None = None
+) -> User:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AdminError(f"email: {email!r} is not an e-mail address")
+    if role not in ROLES:
+        raise AdminError(f"role: must be one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise AdminError("name: must not be blank")
+    with Session(engine, expire_on_commit=False) as session:
+        manager_id = None
+        if manager_email:
+            manager = _user(session, manager_email)
+            if manager.role != "manager":
+                raise AdminError(f"manager: {manager.email} is not a manager")
+            manager_id = manager.id
+        user = User(email=email, name=name.strip(), role=role, territory=territory, manager_id=manager_id, created_at=datetime.now(UTC))
+        session.add(user)
+        try:
+            session.commit()
+        except IntegrityError:
+            raise AdminError(f"email: a user {email} already exists") from None
+        return user
+
+
+def enroll_code(engine: Engine, *, email: str, minutes: int = 60) -> str:
+    """A one-time code the user types on the new device; only its hash is kept."""
+    if minutes <= 0:
+        raise AdminError("ttl: must be at least one minute")
+    code = new_enroll_code()
+    with Session(engine) as session:
+        user = _user(session, email)
+        session.add(EnrollCode(code_hash=hash_code(code), user_id=user.id, expires_at=datetime.now(UTC) + timedelta(minutes=minutes)))
+        session.commit()
+    return code
+
+
+def revoke_device(engine: Engine, device_id: str) -> Device:
+    with Session(engine, expire_on_commit=False) as session:
+        device = session.get(Device, device_id)
+        if device is None:
+            raise AdminError(f"device: no device {device_id}")
+        if device.revoked_at is None:
+            device.revoked_at = datetime.now(UTC)
+            session.add(device)
+            session.commit()
+        return device
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    id: str
+    name: str
+    user_email: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    revoked_at: datetime | None
+
+
+def list_devices(engine: Engine) -> list[DeviceRow]:
+    with Session(engine) as session:
+        rows = session.exec(select(Device, User).where(Device.user_id == User.id).order_by(col(Device.created_at))).all()
+        return [DeviceRow(d.id, d.name, u.email, d.created_at, d.last_seen_at, d.revoked_at) for d, u in rows]
+
+
+def _user(session: Session, email: str) -> User:
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise AdminError(f"email: no user {email}; create it with 'liaison-server create-user'")
+    return user

@@ -1,0 +1,40 @@
+"""The central server: `create_app(settings)` builds a FastAPI app over one database.
+
+It keeps no state of its own beyond that database, so several processes (or
+machines behind a load balancer) can serve one PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
+
+from sync.protocol import COMPRESS_OVER_BYTES, PROTOCOL_VERSION
+from sync.server import errors, migrate
+from sync.server.db import make_engine
+from sync.server.routes import devices, sync
+from sync.server.settings import ServerSettings
+
+
+def create_app(settings: ServerSettings | None = None, *, run_migrations: bool = True) -> FastAPI:
+    settings = settings or ServerSettings.from_env()
+    engine = make_engine(settings.database_url)
+    if run_migrations:
+        migrate.upgrade(engine)
+    app = FastAPI(
+        title="Liaison central server",
+        version=str(PROTOCOL_VERSION),
+        description="Reconciles MSL devices: push outbox changes, pull by cursor. See sync/protocol.py.",
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_OVER_BYTES)
+    errors.install(app)
+    app.include_router(devices.router)
+    app.include_router(sync.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` with several workers: each reads LIAISON_DATABASE_URL."""
+    return create_app(ServerSettings.from_env(), run_migrations=False)

@@ -1,0 +1,62 @@
+"""FastAPI dependencies: the database session and who is asking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from sync.protocol import DEVICE_REVOKED
+from sync.server.errors import ApiError
+from sync.server.models import Device, User
+from sync.server.security import hash_token
+
+SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+def engine_of(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(engine_of(request), expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    device: Device
+    user: User
+
+
+def get_caller(request: Request, session: SessionDep) -> Caller:
+    """Every route but health and enroll needs a valid, unrevoked device token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "a device token is required (Authorization: Bearer …)")
+    device = session.exec(select(Device).where(Device.token_hash == hash_token(token.strip()))).first()
+    if device is None:
+        raise ApiError(401, "unauthorized", "the server does not recognise this device token")
+    if device.revoked_at is not None:
+        raise ApiError(401, DEVICE_REVOKED, "this device was revoked by an administrator")
+    user = session.get(User, device.user_id)
+    if user is None:
+        raise ApiError(401, "unauthorized", "the device's user no longer exists")
+    now = datetime.now(UTC)
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_GRANULARITY:
+        device.last_seen_at = now
+        session.add(device)
+    session.commit()  # routes start their own transaction
+    return Caller(device=device, user=user)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]

@@ -1,0 +1,71 @@
+"""An in-process central server on loopback: for `liaison --demo` and for tests.
+
+Real uvicorn serving the real app over a real socket, in a daemon thread.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from sync.server import admin
+from sync.server.app import create_app
+from sync.server.settings import ServerSettings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class EmbeddedServer:
+    def __init__(self, database: Path | str, port: int | None = None) -> None:
+        url = database if isinstance(database, str) and "://" in database else f"sqlite:///{Path(database)}"
+        self.settings = ServerSettings(database_url=url)
+        self.app = create_app(self.settings)
+        self.engine = self.app.state.engine
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, timeout: float = 15.0) -> EmbeddedServer:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="liaison-embedded-server", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError(f"embedded server did not start on {self.url}")
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+
+    def create_user(self, email: str, name: str, *, role: str = "msl", territory: str | None = None, manager_email: str | None = None) -> str:
+        """Create a user and return a one-time enrolment code for their device."""
+        admin.create_user(self.engine, email=email, name=name, role=role, territory=territory, manager_email=manager_email)
+        return admin.enroll_code(self.engine, email=email)
+
+    def enroll_code(self, email: str) -> str:
+        return admin.enroll_code(self.engine, email=email)
+
+    def __enter__(self) -> EmbeddedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,83 @@
+"""The server's tables. They live in their own registry, apart from the device's local store.
+
+`ChangeLog` is the order of truth: every accepted change, by commit sequence,
+which devices pull by cursor. `RecordRow` is the merged state of each record,
+kept so the server can merge, check ownership and answer scope questions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from app.store.types import UtcDateTime
+
+
+class ServerModel(SQLModel, registry=registry()):
+    pass
+
+
+class User(ServerModel, table=True):
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=16, description="msl | manager | admin")
+    territory: str | None = Field(default=None, max_length=64, index=True)
+    manager_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Device(ServerModel, table=True):
+    __tablename__ = "devices"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=200)
+    token_hash: str = Field(max_length=64, unique=True, index=True, description="SHA-256 of the bearer token")
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class EnrollCode(ServerModel, table=True):
+    __tablename__ = "enroll_codes"
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="users.id")
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class ChangeLog(ServerModel, table=True):
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_owner_seq", "owner_user_id", "seq"), Index("ix_change_log_territory_seq", "territory", "seq"))
+    seq: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
+    change_id: str = Field(max_length=64, unique=True)
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=64)
+    fields: dict[str, Any] = Field(sa_type=JSON)
+    clocks: dict[str, str] = Field(sa_type=JSON)
+    base_clocks: dict[str, str] = Field(sa_type=JSON)
+    device_id: str = Field(max_length=64)
+    owner_user_id: int = Field(index=False)
+    territory: str | None = Field(default=None, max_length=64)
+    received_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class RecordRow(ServerModel, table=True):
+    __tablename__ = "records"
+    table_name: str = Field(primary_key=True, max_length=40)
+    record_id: str = Field(primary_key=True, max_length=64)
+    fields: dict[str, Any] = Field(sa_type=JSON)
+    clocks: dict[str, str] = Field(sa_type=JSON)
+    owner_user_id: int = Field(index=True)
+    territory: str | None = Field(default=None, max_length=64)
+    updated_seq: int = Field(sa_type=BigInteger)
+
+
+METADATA = ServerModel.metadata
+ROLES = ("msl", "manager", "admin")

@@ -1,0 +1,66 @@
+"""Who may read and write what: the one place the server's access rules live.
+
+- An MSL writes their own records, HCPs of their territory and nothing else;
+  they read their territory's HCP directory, the content library and their own records.
+- A manager reads their team's insights and interactions (read-only) besides their own.
+- Only an admin writes the content library. Nobody reads another territory's records.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_
+from sqlmodel import Session, col, select
+
+from sync.server.errors import ApiError
+from sync.server.models import ChangeLog, RecordRow, User
+
+SHARED_BY_TERRITORY = frozenset({"hcp"})
+LIBRARY = frozenset({"content_item"})
+TEAM_READABLE = frozenset({"insight", "interaction"})
+
+
+def check_write(user: User, table: str, record_id: str, existing: RecordRow | None, territory: str | None) -> None:
+    """Refuse a change the user may not make, naming the record."""
+    label = f"{table} {record_id}"
+    if table in LIBRARY:
+        if user.role != "admin":
+            raise ApiError(403, "forbidden", f"{label}: only an administrator can change the content library")
+        return
+    if table in SHARED_BY_TERRITORY:
+        current = existing.territory if existing else territory
+        if current is not None and current != user.territory:
+            raise ApiError(403, "forbidden", f"{label}: belongs to territory {current!r}, not yours")
+        if territory is not None and territory != user.territory:
+            raise ApiError(403, "forbidden", f"{label}: cannot move an HCP to territory {territory!r}")
+        return
+    if existing is not None and existing.owner_user_id != user.id:
+        raise ApiError(403, "forbidden", f"{label}: belongs to another user")
+
+
+def record_territory(user: User, table: str, fields_territory: str | None, existing: RecordRow | None) -> str | None:
+    if existing is not None:
+        return existing.territory
+    if table in LIBRARY:
+        return None
+    return fields_territory if table in SHARED_BY_TERRITORY and fields_territory else user.territory
+
+
+def team_ids(session: Session, user: User) -> list[int]:
+    if user.role != "manager":
+        return []
+    return list(session.exec(select(User.id).where(User.manager_id == user.id)).all())  # type: ignore[arg-type]
+
+
+def visible(session: Session, user: User) -> ColumnElement[bool]:
+    """The change-log rows this user may pull."""
+    clauses = [
+        col(ChangeLog.table_name).in_(LIBRARY),
+        col(ChangeLog.owner_user_id) == user.id,
+        and_(col(ChangeLog.table_name).in_(SHARED_BY_TERRITORY), col(ChangeLog.territory) == user.territory)
+        if user.territory is not None
+        else false(),
+    ]
+    team = team_ids(session, user)
+    if team:
+        clauses.append(and_(col(ChangeLog.owner_user_id).in_(team), col(ChangeLog.table_name).in_(TEAM_READABLE)))
+    return or_(*clauses)
