@@ -465,6 +465,42 @@ class DeviceState(SQLModel, table=True):
     clock: str = Field(max_length=120, description="last hybrid-logical-clock stamp issued or observed")
 
 
+class SyncState(SQLModel, table=True):
+    """Where this device stands with the central server; a single row, inside the encrypted store."""
+
+    __tablename__ = "sync_state"
+    id: int = Field(default=1, primary_key=True)
+    server_url: str = Field(max_length=500)
+    token: str = Field(max_length=200, description="the device's bearer token; kept only here, encrypted at rest")
+    user_email: str = Field(max_length=254)
+    user_name: str = Field(max_length=200)
+    territory: str | None = Field(default=None, max_length=64)
+    cursor: str = Field(default="", max_length=200)
+    last_success_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Conflict(SQLModel, table=True):
+    """A concurrent write that lost the field-level merge, kept for the MSL to review.
+
+    The id is derived from the record, field and losing stamp, so the same
+    conflict seen twice (a re-delivered page) is recorded once.
+    """
+
+    __tablename__ = "conflict"
+    __table_args__ = (Index("ix_conflict_open", "resolved_at", "table_name", "record_id"),)
+    id: str = Field(primary_key=True, max_length=36)
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=36)
+    field: str = Field(max_length=80)
+    kept_value: Any = Field(default=None, sa_type=JSON)
+    kept_stamp: str = Field(max_length=120)
+    lost_value: Any = Field(default=None, sa_type=JSON)
+    lost_stamp: str = Field(max_length=120)
+    detected_at: datetime = Field(sa_type=UtcDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    resolution: str | None = Field(default=None, max_length=20, description="mine | theirs | superseded")
+
+
 def _require_aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must include a time zone")

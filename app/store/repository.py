@@ -25,13 +25,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.safety import ReportingWindow, reporting_deadline
-from app.errors import ImmutableRecord, NotFound, ValidationError
+from app.errors import ImmutableRecord, NotFound, StoreError, ValidationError
 from app.store import audit
 from app.store.db import writer
 from app.store.models import (
     RECORD_TYPES,
     AdverseEvent,
     Amendment,
+    Conflict,
     ContentItem,
     DeviceState,
     Hcp,
@@ -40,9 +41,14 @@ from app.store.models import (
     MedicalInquiry,
     OutboxEntry,
     Record,
+    SyncState,
 )
+from app.store.remote import amendment_id, conflict_id, typed
 from app.store.types import utcnow
-from sync.clock import ALL_FIELDS, HybridLogicalClock, Stamp, field_stamp
+from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
+from sync.merge import Conflict as MergeConflict
+from sync.merge import RecordState, merge
+from sync.protocol import Change
 
 R = TypeVar("R", bound=Record)
 
@@ -71,6 +77,15 @@ class Actor:
 
     user: str
     device_id: str
+
+
+@dataclass
+class ApplyReport:
+    """What a pulled page did here: records changed, conflicts kept, amendments made."""
+
+    applied: int = 0
+    conflicts: int = 0
+    amendments: int = 0
 
 
 class BatchValidationError(ValidationError):
@@ -197,6 +212,157 @@ class Repository:
             }
             return self._create(session, Amendment, data)
 
+    # --- sync ----------------------------------------------------------------
+
+    def apply_remote(self, changes: Sequence[Change], cursor: str) -> ApplyReport:
+        """Merge a pulled page and store its cursor, in one transaction.
+
+        The same `merge` the server runs decides every field. Losing concurrent
+        values become `Conflict` rows; edits to filed records become amendments.
+        Nothing goes to the outbox: these changes already live on the server.
+        The device's own changes are skipped, having been applied when made.
+        """
+        report = ApplyReport()
+        with self._transaction() as session:
+            for change in changes:
+                for stamp in change.clocks.values():
+                    self.clock.observe(Stamp.decode(stamp))
+                if change.device_id == self.actor.device_id:
+                    continue
+                self._apply_change(session, change, report)
+            state = session.get(SyncState, 1)
+            if state is None:
+                raise StoreError("this device is not enrolled with a server")
+            state.cursor = cursor
+            session.add(state)
+            self._save_clock(session)
+        return report
+
+    def acknowledge(self, change_ids: Sequence[str]) -> None:
+        """The server holds these changes durably: drop them from the outbox."""
+        with self._transaction() as session:
+            for entry in session.exec(select(OutboxEntry).where(col(OutboxEntry.change_id).in_(list(change_ids)))):
+                session.delete(entry)
+
+    def observe(self, stamp: str) -> None:
+        with self._transaction() as session:
+            self.clock.observe(Stamp.decode(stamp))
+            self._save_clock(session)
+
+    def save_enrollment(self, state: SyncState) -> None:
+        with self._transaction() as session:
+            existing = session.get(SyncState, 1)
+            if existing is not None:
+                session.delete(existing)
+                session.flush()
+            session.add(state)
+            self._audit_event(session, "enroll", "sync_state", "1", {"server_url": state.server_url, "user": state.user_email})
+
+    def mark_synced(self) -> None:
+        with self._transaction() as session:
+            state = session.get(SyncState, 1)
+            if state is not None:
+                state.last_success_at = utcnow()
+                session.add(state)
+
+    def resolve_conflict(self, conflict_id: str, keep: str) -> Conflict:
+        """Keep "mine" (this device's value) or "theirs"; the choice is written as a normal edit so it syncs."""
+        if keep not in ("mine", "theirs"):
+            raise ValidationError("keep", "must be 'mine' or 'theirs'")
+        with self.session() as session:
+            conflict = session.get(Conflict, conflict_id)
+        if conflict is None:
+            raise NotFound(f"conflict {conflict_id} not found")
+        if conflict.resolved_at is not None:
+            raise ValidationError("conflict", f"{conflict_id} was already resolved ({conflict.resolution})")
+        mine_lost = Stamp.decode(conflict.lost_stamp).device == self.actor.device_id
+        chosen_lost = (keep == "mine") == mine_lost
+        model = RECORD_TYPES[conflict.table_name][0]
+        record = self.get(model, conflict.record_id, include_deleted=True)
+        current = _jsonable({conflict.field: getattr(record, conflict.field)})[conflict.field]
+        wanted = conflict.lost_value if chosen_lost else conflict.kept_value
+        if current != wanted:
+            self.update(model, conflict.record_id, {conflict.field: typed(model, conflict.field, wanted)})
+        with self._transaction() as session:
+            stored = session.get(Conflict, conflict_id)
+            assert stored is not None
+            stored.resolved_at, stored.resolution = utcnow(), keep
+            session.add(stored)
+            self._audit_event(session, "resolve", conflict.table_name, conflict.record_id, {"conflict": conflict_id, "keep": keep})
+            return stored
+
+    def _apply_change(self, session: Session, change: Change, report: ApplyReport) -> None:
+        model = RECORD_TYPES[change.table][0]
+        record = session.get(model, change.record_id)
+        before = _fields(record) if record is not None else None
+        current = RecordState(_jsonable(_synced(record)), dict(record.clocks)) if record is not None else None
+        result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
+        if result.changed:
+            if record is None:
+                record = model(id=change.record_id, clocks={}, **self._defaults(model))
+            for name, value in result.changed.items():
+                if name in model.model_fields:
+                    setattr(record, name, typed(model, name, value))
+            record.clocks = result.state.clocks
+            session.add(record)
+            session.flush()
+            self._audit(session, "sync", record, before, _fields(record))
+            report.applied += 1
+        for lost in result.conflicts:
+            self._keep_conflict(session, change.table, change.record_id, lost)
+            report.conflicts += 1
+        for name in change.fields:
+            if name not in result.changed or field_stamp(change.base_clocks, name) == ZERO:
+                continue
+            self._supersede_conflicts(session, change.table, change.record_id, name, field_stamp(change.base_clocks, name))
+        if result.amendments:
+            self._amend_from_merge(session, change.table, change.record_id, result.amendments)
+            report.amendments += 1
+
+    def _defaults(self, model: type[Record]) -> dict[str, Any]:
+        """Bookkeeping for a record first met through an update (its create is not visible here)."""
+        now = utcnow()
+        return {"created_at": now, "updated_at": now, "created_by": "", "updated_by": "", "device_id": ""}
+
+    def _keep_conflict(self, session: Session, table: str, record_id: str, lost: MergeConflict) -> None:
+        key = conflict_id(table, record_id, lost.field, lost.lost_stamp)
+        if session.get(Conflict, key) is not None:
+            return
+        session.add(
+            Conflict(
+                id=key, table_name=table, record_id=record_id, field=lost.field,
+                kept_value=_jsonable({"v": lost.kept_value})["v"], kept_stamp=lost.kept_stamp,
+                lost_value=_jsonable({"v": lost.lost_value})["v"], lost_stamp=lost.lost_stamp, detected_at=utcnow(),
+            )
+        )
+
+    def _supersede_conflicts(self, session: Session, table: str, record_id: str, field: str, base: Stamp) -> None:
+        """A later edit made with both values in view settles the conflict for everyone."""
+        open_conflicts = session.exec(
+            select(Conflict).where(
+                Conflict.table_name == table, Conflict.record_id == record_id, Conflict.field == field,
+                col(Conflict.resolved_at).is_(None),
+            )
+        )
+        for conflict in open_conflicts:
+            if base >= Stamp.decode(conflict.kept_stamp):
+                conflict.resolved_at, conflict.resolution = utcnow(), "superseded"
+                session.add(conflict)
+
+    def _amend_from_merge(self, session: Session, table: str, record_id: str, changes: dict[str, Any]) -> None:
+        key = amendment_id(table, record_id, changes)
+        if session.get(Amendment, key) is not None:
+            return
+        reason = "edited on another device while the record was being submitted"
+        values = self._validate(session, Amendment, {"subject_table": table, "subject_id": record_id, "changes": changes, "reason": reason})
+        self._insert(session, Amendment, values, "amend", record_id=key)
+
+    def _audit_event(self, session: Session, action: str, table: str, record_id: str, after: dict[str, Any]) -> None:
+        audit.append(
+            session, at=utcnow(), actor=self.actor.user, device_id=self.actor.device_id, action=action,
+            table_name=table, record_id=record_id, before=None, after=after,
+        )
+
     # --- internals -----------------------------------------------------------
 
     @contextmanager
@@ -209,11 +375,13 @@ class Repository:
         values = self._validate(session, model, data)
         return self._insert(session, model, values, "create")
 
-    def _insert(self, session: Session, model: type[R], values: dict[str, Any], action: str) -> R:
+    def _insert(
+        self, session: Session, model: type[R], values: dict[str, Any], action: str, record_id: str | None = None
+    ) -> R:
         stamp = self.clock.tick()
         now = utcnow()
         record = model(
-            id=str(uuid6.uuid7()),
+            id=record_id or str(uuid6.uuid7()),
             created_at=now,
             updated_at=now,
             created_by=self.actor.user,

@@ -133,6 +133,14 @@ class Store:
     def forget_key(self) -> None:
         remember.forget(self.store_id)
 
+    def wipe(self) -> None:
+        """Destroy this store on this device: the key file first, so nothing left can be decrypted."""
+        store_id = self.store_id
+        self.lock()
+        remember.forget(store_id)
+        for path in (keys.key_file_path(self.data_dir), *_db_files(self.data_dir)):
+            path.unlink(missing_ok=True)
+
     def __enter__(self) -> Store:
         return self
 

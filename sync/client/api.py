@@ -1,0 +1,101 @@
+"""A small httpx client for the sync protocol: timeouts on every call, TLS always verified."""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+import httpx
+import pydantic
+
+from sync.client.errors import ChangesRefused, DeviceRevoked, Offline, SyncError, TokenRefused
+from sync.protocol import (
+    COMPRESS_OVER_BYTES,
+    DEVICE_REVOKED,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+PROBE_TIMEOUT = httpx.Timeout(3.0)
+
+
+class SyncApi:
+    def __init__(self, server_url: str, token: str | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
+        headers = {"Accept-Encoding": "gzip", "User-Agent": "liaison-app"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._client = httpx.Client(base_url=server_url.rstrip("/"), headers=headers, timeout=TIMEOUT, verify=True, transport=transport)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> SyncApi:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def healthy(self) -> bool:
+        """The cheap connectivity probe."""
+        try:
+            return self._client.get("/v1/health", timeout=PROBE_TIMEOUT).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def enroll(self, request: EnrollRequest) -> EnrollResponse:
+        return EnrollResponse.model_validate(self._call("POST", "/v1/enroll", json=request.model_dump()))
+
+    def push(self, request: PushRequest) -> PushResponse:
+        body = request.model_dump_json().encode()
+        headers = {"Content-Type": "application/json"}
+        if len(body) > COMPRESS_OVER_BYTES:
+            body, headers["Content-Encoding"] = gzip.compress(body, compresslevel=6), "gzip"
+        return PushResponse.model_validate(self._call("POST", "/v1/push", content=body, headers=headers))
+
+    def pull(self, cursor: str, limit: int) -> PullResponse:
+        return PullResponse.model_validate(self._call("GET", "/v1/pull", params={"cursor": cursor, "limit": limit}))
+
+    def retire(self) -> None:
+        self._call("POST", "/v1/retire")
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._client.request(method, path, **kwargs)
+        except httpx.ConnectError:
+            raise Offline("server unreachable: no network or the server is down") from None
+        except httpx.TimeoutException:
+            raise Offline("the server did not answer in time") from None
+        except httpx.TransportError as exc:
+            raise Offline(f"the connection to the server failed ({exc.__class__.__name__})") from None
+        if response.status_code == 204:
+            return None
+        if response.is_success:
+            try:
+                return response.json()
+            except ValueError:
+                raise SyncError("the server sent an answer that is not JSON") from None
+        raise _refusal(response)
+
+
+def _refusal(response: httpx.Response) -> SyncError:
+    try:
+        error = ErrorResponse.model_validate_json(response.content).error
+        code, message = error.code, error.message
+    except (pydantic.ValidationError, ValueError):
+        code, message = "http_error", f"HTTP {response.status_code}"
+    if code == DEVICE_REVOKED:
+        return DeviceRevoked("this device was revoked by your administrator; its local data has been wiped")
+    if response.status_code == 401:
+        if code == "invalid_code":
+            return TokenRefused(f"enrolment refused: {message}")
+        return TokenRefused("server refused the device token")
+    if response.status_code in (403, 413, 422, 400, 409):
+        return ChangesRefused(f"server refused the request: {message}")
+    if response.status_code >= 500:
+        return Offline(f"the server had a problem (HTTP {response.status_code}); will retry")
+    return SyncError(f"server answered HTTP {response.status_code}: {message}")

@@ -1,0 +1,126 @@
+"""One sync round: push the outbox (safety records first), then pull until caught up.
+
+Every step is resumable. Outbox rows leave only once the server acknowledged
+them (it dedupes by change id, so a resend after a lost answer is harmless);
+the pull cursor is stored in the same transaction as the page it covers.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from sqlmodel import col, select
+
+from app.store.models import OutboxEntry, SyncState
+from app.store.store import Store
+from sync.client.api import SyncApi
+from sync.client.errors import DeviceRevoked, NotEnrolled
+from sync.protocol import DEFAULT_PULL_LIMIT, Change, EnrollRequest, PushRequest
+
+PUSH_BATCH = 500
+Progress = Callable[[str, float], None]
+"""(stage, fraction 0..1)"""
+
+
+@dataclass
+class RoundReport:
+    pushed: int = 0
+    pulled: int = 0
+    applied: int = 0
+    conflicts: int = 0
+
+
+class SyncEngine:
+    def __init__(self, store: Store, *, transport: httpx.BaseTransport | None = None, pull_limit: int = DEFAULT_PULL_LIMIT) -> None:
+        self.store = store
+        self._transport = transport
+        self._pull_limit = pull_limit
+
+    # --- enrolment -------------------------------------------------------------
+
+    def enroll(self, server_url: str, code: str, device_name: str | None = None) -> SyncState:
+        with SyncApi(server_url, transport=self._transport) as api:
+            answer = api.enroll(
+                EnrollRequest(code=code.strip(), device_id=self.store.device_id, device_name=device_name or platform.node() or "device")
+            )
+        state = SyncState(
+            server_url=server_url.rstrip("/"), token=answer.token, user_email=answer.user_email,
+            user_name=answer.user_name, territory=answer.territory, cursor="",
+        )
+        self.store.repository.save_enrollment(state)
+        return state
+
+    def state(self) -> SyncState | None:
+        with self.store.repository.session() as session:
+            return session.get(SyncState, 1)
+
+    # --- a round ---------------------------------------------------------------
+
+    def run_once(self, progress: Progress | None = None) -> RoundReport:
+        state = self.state()
+        if state is None:
+            raise NotEnrolled("this device is not enrolled with a server; enrol it first")
+        report = RoundReport()
+        notify = progress or (lambda stage, fraction: None)
+        try:
+            with SyncApi(state.server_url, state.token, transport=self._transport) as api:
+                self._push(api, report, notify)
+                self._pull(api, state.cursor, report, notify)
+        except DeviceRevoked:
+            self.store.wipe()
+            raise
+        self.store.repository.mark_synced()
+        notify("done", 1.0)
+        return report
+
+    def retire(self) -> None:
+        """Hand the device back: sync what is left, give up the token, then wipe."""
+        self.run_once()
+        state = self.state()
+        assert state is not None
+        with SyncApi(state.server_url, state.token, transport=self._transport) as api:
+            api.retire()
+        self.store.wipe()
+
+    def _push(self, api: SyncApi, report: RoundReport, notify: Progress) -> None:
+        total = self.pending()
+        while True:
+            with self.store.repository.session() as session:
+                entries = session.exec(
+                    select(OutboxEntry).order_by(col(OutboxEntry.priority), col(OutboxEntry.seq)).limit(PUSH_BATCH)
+                ).all()
+            if not entries:
+                return
+            changes = [
+                Change(
+                    change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
+                    clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=self.store.device_id,
+                )
+                for entry in entries
+            ]
+            answer = api.push(PushRequest(changes=changes))
+            self.store.repository.acknowledge(answer.accepted)
+            self.store.repository.observe(answer.server_clock)
+            report.pushed += len(answer.accepted)
+            notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
+
+    def _pull(self, api: SyncApi, cursor: str, report: RoundReport, notify: Progress) -> None:
+        while True:
+            page = api.pull(cursor, self._pull_limit)
+            applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
+            cursor = page.cursor
+            report.pulled += len(page.changes)
+            report.applied += applied.applied
+            report.conflicts += applied.conflicts
+            notify("pull", 0.5 if page.more else 0.95)
+            if not page.more:
+                return
+
+    def pending(self) -> int:
+        from app.store.queries import pending_changes
+
+        with self.store.repository.session() as session:
+            return pending_changes(session)
