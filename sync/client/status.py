@@ -18,3 +18,5 @@ class SyncStatus:
     error: str | None = None
     """The last failure in plain words ("server refused the device token"), never a stack trace."""
     history: tuple[str, ...] = field(default_factory=tuple)
+    revoked: bool = False
+    """The server revoked this device and its store was wiped: the UI must return to the lock screen."""

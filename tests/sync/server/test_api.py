@@ -1,0 +1,197 @@
+"""The central server's routes: what each accepts, and each refusal with nothing written."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import httpx
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from sync.clock import Stamp
+from sync.protocol import MAX_BODY_BYTES
+from sync.server import admin
+from sync.server.embedded import EmbeddedServer
+from sync.server.models import ChangeLog, RecordRow
+
+
+class Device:
+    def __init__(self, server: EmbeddedServer, email: str, territory: str | None = "north", role: str = "msl", manager: str | None = None) -> None:
+        code = server.create_user(email, email.split("@")[0], role=role, territory=territory, manager_email=manager)
+        self.id = f"dev-{email.split('@')[0]}"
+        answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": self.id, "device_name": "laptop"})
+        assert answer.status_code == 200, answer.text
+        self.token = answer.json()["token"]
+        self.client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {self.token}"})
+        self.wall = 1_000
+
+    def change(self, table: str, record_id: str, fields: dict, **extra: object) -> dict:
+        self.wall += 1
+        return {
+            "change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
+            "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id, **extra,
+        }
+
+    def push(self, *changes: dict) -> httpx.Response:
+        return self.client.post("/v1/push", json={"changes": list(changes)})
+
+    def pull_all(self) -> list[dict]:
+        cursor, seen = "", []
+        while True:
+            page = self.client.get("/v1/pull", params={"cursor": cursor, "limit": 2}).json()
+            seen += [item["change"] for item in page["changes"]]
+            cursor = page["cursor"]
+            if not page["more"]:
+                return seen
+
+
+def log_size(server: EmbeddedServer) -> int:
+    with Session(server.engine) as session:
+        return session.exec(select(func.count()).select_from(ChangeLog)).one()
+
+
+def error(response: httpx.Response) -> dict:
+    return response.json()["error"]
+
+
+@pytest.fixture
+def msl(server: EmbeddedServer) -> Device:
+    return Device(server, "ada@example.org")
+
+
+def test_health_needs_no_token_and_docs_are_served(server: EmbeddedServer) -> None:
+    assert httpx.get(f"{server.url}/v1/health").json() == {"status": "ok", "protocol": 1}
+    assert "/v1/push" in httpx.get(f"{server.url}/openapi.json").json()["paths"]
+
+
+def test_a_pushed_change_comes_back_by_pull_in_order_and_pages(server: EmbeddedServer, msl: Device) -> None:
+    changes = [msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}"}) for n in range(5)]
+    assert msl.push(*changes).json()["accepted"] == [c["change_id"] for c in changes]
+    assert [c["change_id"] for c in msl.pull_all()] == [c["change_id"] for c in changes]
+
+
+def test_a_resent_batch_is_applied_once(server: EmbeddedServer, msl: Device) -> None:
+    change = msl.change("hcp", "hcp-1", {"name": "Dr A"})
+    msl.push(change)
+    again = msl.push(change)
+    assert again.status_code == 200 and again.json()["accepted"] == [change["change_id"]]
+    assert log_size(server) == 1
+
+
+def test_the_server_merges_field_by_field(server: EmbeddedServer, msl: Device) -> None:
+    msl.push(msl.change("hcp", "hcp-1", {"name": "Dr A", "specialty": "Oncology"}))
+    msl.push(msl.change("hcp", "hcp-1", {"specialty": "Cardiology"}))
+    with Session(server.engine) as session:
+        row = session.get(RecordRow, ("hcp", "hcp-1"))
+    assert row is not None and row.fields == {"name": "Dr A", "specialty": "Cardiology"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [({}, "unauthorized"), ({"Authorization": "Bearer not-a-token"}, "unauthorized"), ({"Authorization": "Basic abc"}, "unauthorized")],
+)
+def test_requests_without_a_valid_token_are_refused(server: EmbeddedServer, headers: dict, code: str) -> None:
+    for method, path in (("GET", "/v1/pull"), ("POST", "/v1/push"), ("GET", "/v1/me"), ("POST", "/v1/retire")):
+        answer = httpx.request(method, f"{server.url}{path}", headers=headers, json={"changes": []})
+        assert answer.status_code == 401 and error(answer)["code"] == code
+
+
+def test_a_revoked_device_is_told_so(server: EmbeddedServer, msl: Device) -> None:
+    admin.revoke_device(server.engine, msl.id)
+    answer = msl.client.get("/v1/pull")
+    assert answer.status_code == 401 and error(answer)["code"] == "device_revoked"
+
+
+def test_tokens_are_stored_only_hashed(server: EmbeddedServer, msl: Device) -> None:
+    from sync.server.models import Device as DeviceRow
+
+    with Session(server.engine) as session:
+        stored = session.get(DeviceRow, msl.id)
+    assert stored is not None and msl.token not in stored.token_hash and len(stored.token_hash) == 64
+
+
+def test_an_enrolment_code_works_once_and_expires(server: EmbeddedServer) -> None:
+    code = server.create_user("grace@example.org", "Grace", territory="north")
+    first = httpx.post(f"{server.url}/v1/enroll", json={"code": code.lower(), "device_id": "d1", "device_name": "x"})
+    assert first.status_code == 200
+    again = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": "d2", "device_name": "x"})
+    assert again.status_code == 401 and "already used" in error(again)["message"]
+    expired = admin.enroll_code(server.engine, email="grace@example.org", minutes=1)
+    with Session(server.engine) as session:
+        from sync.server.models import EnrollCode
+        from sync.server.security import hash_code
+        from datetime import UTC, datetime, timedelta
+
+        row = session.exec(select(EnrollCode).where(EnrollCode.code_hash == hash_code(expired))).one()
+        row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(row)
+        session.commit()
+    late = httpx.post(f"{server.url}/v1/enroll", json={"code": expired, "device_id": "d3", "device_name": "x"})
+    assert late.status_code == 401 and "expired" in error(late)["message"]
+
+
+def test_an_msl_never_receives_another_territorys_records(server: EmbeddedServer, msl: Device) -> None:
+    south = Device(server, "bob@example.org", territory="south")
+    south.push(south.change("hcp", "hcp-south", {"name": "Dr South", "territory": "south"}), south.change("insight", "ins-1", {"text": "x"}))
+    msl.push(msl.change("hcp", "hcp-north", {"name": "Dr North"}))
+    assert [c["record_id"] for c in msl.pull_all()] == ["hcp-north"]
+    assert [c["record_id"] for c in south.pull_all()] == ["hcp-south", "ins-1"]
+
+
+def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: EmbeddedServer) -> None:
+    manager = Device(server, "max@example.org", role="manager")
+    member = Device(server, "mia@example.org", manager="max@example.org")
+    outsider = Device(server, "oz@example.org", territory="south")
+    member.push(member.change("insight", "ins-team", {"text": "team"}), member.change("medical_inquiry", "inq-1", {"question": "?"}))
+    outsider.push(outsider.change("insight", "ins-other", {"text": "other"}))
+    assert [c["record_id"] for c in manager.pull_all()] == ["ins-team"]
+    before = log_size(server)
+    refused = manager.push(manager.change("insight", "ins-team", {"text": "edited by manager"}))
+    assert refused.status_code == 403 and "another user" in error(refused)["message"]
+    assert log_size(server) == before
+
+
+@pytest.mark.parametrize(
+    ("table", "fields", "status", "fragment"),
+    [
+        ("content_item", {"title": "Deck"}, 403, "administrator"),
+        ("hcp", {"name": "Dr S", "territory": "south"}, 403, "territory"),
+        ("hcp", {"nickname": "x"}, 422, "no field 'nickname'"),
+        ("pets", {"name": "x"}, 422, "unknown table"),
+    ],
+)
+def test_a_refused_push_names_the_problem_and_writes_nothing(
+    server: EmbeddedServer, msl: Device, table: str, fields: dict, status: int, fragment: str
+) -> None:
+    good = msl.change("hcp", "hcp-ok", {"name": "Dr OK"})
+    answer = msl.push(good, msl.change(table, "rec-1", fields))
+    assert answer.status_code == status and fragment in error(answer)["message"]
+    assert log_size(server) == 0
+
+
+def test_a_change_claiming_another_device_is_refused(server: EmbeddedServer, msl: Device) -> None:
+    answer = msl.push({**msl.change("hcp", "h", {"name": "x"}), "device_id": "someone-else"})
+    assert answer.status_code == 403 and log_size(server) == 0
+
+
+def test_malformed_json_names_the_field(server: EmbeddedServer, msl: Device) -> None:
+    answer = msl.client.post("/v1/push", json={"changes": [{"change_id": "x"}]})
+    assert answer.status_code == 422 and error(answer)["field"].startswith("changes.0")
+    assert msl.client.get("/v1/pull", params={"cursor": "garbage!"}).status_code == 422
+
+
+def test_gzip_bodies_are_accepted_and_oversized_ones_refused(server: EmbeddedServer, msl: Device) -> None:
+    body = json.dumps({"changes": [msl.change("hcp", "hz", {"name": "Dr Zip"})]}).encode()
+    accepted = msl.client.post("/v1/push", content=gzip.compress(body), headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert accepted.status_code == 200
+    bomb = gzip.compress(b" " * (MAX_BODY_BYTES + 10))
+    refused = msl.client.post("/v1/push", content=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert refused.status_code == 413 and error(refused)["code"] == "too_large"
+    assert log_size(server) == 1
+
+
+def test_retire_revokes_the_devices_own_token(server: EmbeddedServer, msl: Device) -> None:
+    assert msl.client.post("/v1/retire").status_code == 204
+    assert error(msl.client.get("/v1/me"))["code"] == "device_revoked"
