@@ -376,6 +376,13 @@ def demo(
     out.print(", ".join(f"{count} {table}" for table, count in counts.items()), markup=False)
 
 
+# --- sync --------------------------------------------------------------------
+
+from sync.client.cli import register as _register_sync  # noqa: E402  (needs `opened`, defined above)
+
+_register_sync(cli, opened, DataDir)
+
+
 # --- helpers -----------------------------------------------------------------
 
 
