@@ -10,11 +10,15 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from app.config import Settings
+from app.store.store import Store
+from sync.client.service import SyncService
 
 DEMO_PASSPHRASE = "liaison demo"
+DEMO_USER = "demo.msl@example.org"
 
 
 def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, port: int | None) -> None:
@@ -42,16 +46,39 @@ def _throwaway_dir() -> Path:
 
 
 def _prepare_demo(settings: Settings, data_dir: Path) -> Settings:
-    """Create and fill the demo store once; later runs on the same dir reuse it."""
+    """Create and fill the demo store once, start the embedded server, enrol the store with it."""
     from app.domain.demo import DemoSize, populate
     from app.store import keys
     from app.store.store import Store
+    from sync.client.engine import SyncEngine
+    from sync.server.embedded import EmbeddedServer
 
+    server_dir = data_dir / "demo-server"
+    server_dir.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedServer(server_dir / "server.db", port=_demo_port(server_dir)).start()
+    atexit.register(server.stop)
     if not keys.key_file_path(data_dir).exists():
-        with Store.init(data_dir, DEMO_PASSPHRASE, user="demo.msl@example.org", settings=settings) as store:
+        code = server.create_user(DEMO_USER, "Demo MSL", territory="north-east")
+        with Store.init(data_dir, DEMO_PASSPHRASE, user=DEMO_USER, settings=settings) as store:
             populate(store.repository, DemoSize(hcps=300, interactions=900))
-    return settings
+            SyncEngine(store).enroll(server.url, code, "demo laptop")
+    return settings.with_overrides(server_url=server.url, sync_interval_minutes=1)
 
 
-def _sync_factory(settings: Settings):  # type: ignore[no-untyped-def]
-    return None
+def _demo_port(server_dir: Path) -> int:
+    """A demo dir that is reused keeps its server port, so its enrolment stays valid."""
+    from sync.server.embedded import free_port
+
+    marker = server_dir / "port"
+    if marker.exists():
+        return int(marker.read_text())
+    port = free_port()
+    marker.write_text(str(port))
+    return port
+
+
+def _sync_factory(settings: Settings) -> Callable[[Store], SyncService]:
+    def factory(store: Store) -> SyncService:
+        return SyncService(store, interval_minutes=settings.sync_interval_minutes)
+
+    return factory

@@ -161,7 +161,7 @@ def _interaction(
     follow_ups = []
     if rng.random() < 0.3:
         due = (now + timedelta(days=rng.randint(-3, 14))).date().isoformat()
-        follow_ups.append({"text": f"Send {product} {topics[0]} data", "due": due, "done": False})
+        follow_ups.append({"text": f"Send the {topics[0]} material on {product}", "due": due, "done": False})
     return {
         "hcp_id": hcp_id,
         "occurred_at": now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 600)),

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from app.store.models import (
     AdverseEvent,
+    Conflict,
+    ContentItem,
     Hcp,
     Insight,
     Interaction,
@@ -141,3 +144,111 @@ def open_adverse_events(session: Session) -> list[AdverseEvent]:
 
 def pending_changes(session: Session) -> int:
     return session.exec(select(func.count()).select_from(OutboxEntry)).one()
+
+
+# --- screens of the app --------------------------------------------------------
+
+
+def drafts(session: Session, limit: int = 50) -> list[Interaction]:
+    """Interactions still in draft: the MSL has something to finish and submit."""
+    return interactions(session, limit=limit, statuses=["draft"])
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    interaction_id: str
+    hcp_id: str
+    text: str
+    due: str
+
+
+def follow_ups_due(session: Session, until: date) -> list[DueFollowUp]:
+    """Open follow-ups due on or before `until`, soonest first."""
+    rows = session.exec(
+        select(Interaction).where(
+            col(Interaction.deleted).is_(False),
+            text("EXISTS (SELECT 1 FROM json_each(interaction.follow_ups) WHERE json_extract(json_each.value, '$.done') = 0 "
+                 "AND json_extract(json_each.value, '$.due') <= :until)").bindparams(until=until.isoformat()),
+        )
+    ).all()
+    due = [
+        DueFollowUp(row.id, row.hcp_id, item["text"], item["due"])
+        for row in rows
+        for item in row.follow_ups
+        if not item.get("done") and item.get("due") and item["due"] <= until.isoformat()
+    ]
+    return sorted(due, key=lambda item: item.due)
+
+
+def adverse_events(session: Session, limit: int = 100) -> list[AdverseEvent]:
+    return list(session.exec(select(AdverseEvent).order_by(col(AdverseEvent.aware_at).desc()).limit(limit)).all())
+
+
+def inquiries(session: Session, limit: int = 100) -> list[MedicalInquiry]:
+    return list(
+        session.exec(
+            select(MedicalInquiry).where(col(MedicalInquiry.deleted).is_(False)).order_by(col(MedicalInquiry.received_at).desc()).limit(limit)
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class InsightFilter:
+    theme: str | None = None
+    therapeutic_area: str | None = None
+    product: str | None = None
+
+
+def insights(session: Session, criteria: InsightFilter = InsightFilter(), limit: int = 200) -> list[Insight]:
+    statement = select(Insight).where(col(Insight.deleted).is_(False))
+    if criteria.theme:
+        statement = statement.where(Insight.theme == criteria.theme)
+    if criteria.therapeutic_area:
+        statement = statement.where(Insight.therapeutic_area == criteria.therapeutic_area)
+    if criteria.product:
+        statement = statement.where(Insight.product == criteria.product)
+    return list(session.exec(statement.order_by(col(Insight.captured_at).desc()).limit(limit)).all())
+
+
+def insight_themes_by_month(session: Session, criteria: InsightFilter = InsightFilter()) -> dict[str, dict[str, int]]:
+    """{month "YYYY-MM": {theme: count}}: what the chart of themes over time draws."""
+    result: dict[str, dict[str, int]] = {}
+    for insight in insights(session, criteria, limit=100_000):
+        month = insight.captured_at.strftime("%Y-%m")
+        theme = insight.theme or "unthemed"
+        result.setdefault(month, {})
+        result[month][theme] = result[month].get(theme, 0) + 1
+    return dict(sorted(result.items()))
+
+
+def trial_sites(session: Session) -> list[TrialSite]:
+    return list(session.exec(select(TrialSite).where(col(TrialSite.deleted).is_(False)).order_by(col(TrialSite.study), col(TrialSite.site_name))).all())
+
+
+def medical_events(session: Session) -> list[MedicalEvent]:
+    return list(session.exec(select(MedicalEvent).where(col(MedicalEvent.deleted).is_(False)).order_by(col(MedicalEvent.starts_at).desc())).all())
+
+
+def library(session: Session, today: date) -> list[ContentItem]:
+    """Approved content still valid today; expired items are hidden."""
+    return list(
+        session.exec(
+            select(ContentItem).where(col(ContentItem.deleted).is_(False), col(ContentItem.expires_on) >= today).order_by(col(ContentItem.title))
+        ).all()
+    )
+
+
+def open_conflicts(session: Session) -> list[Conflict]:
+    return list(session.exec(select(Conflict).where(col(Conflict.resolved_at).is_(None)).order_by(col(Conflict.detected_at))).all())
+
+
+def hcp_names(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Hcp.id, Hcp.name).where(col(Hcp.id).in_(list(ids)))).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def therapeutic_areas(session: Session) -> list[str]:
+    rows = session.exec(text("SELECT DISTINCT json_each.value FROM hcp, json_each(hcp.therapeutic_areas) WHERE hcp.deleted = 0")).all()  # type: ignore[call-overload]
+    return sorted(row[0] for row in rows if row[0])

@@ -1,0 +1,232 @@
+"""The app's entry and shell: lock screen, responsive navigation, the sync badge on every screen.
+
+`run()` serves the same app as a desktop window or, with `web=True`, to a
+browser from Flet's bundled web client (`no_cdn=True`: it loads with no internet).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from app.config import Settings
+from app.domain.autolock import IdleLock
+from app.errors import LiaisonError
+from app.store.queries import pending_changes
+from app.store.store import Store
+from app.ui.components.status import SyncBadge
+from app.ui.context import UiContext
+from app.ui.screens import registry
+from app.ui.screens.lock import LockScreen
+from sync.client.status import SyncStatus
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
+WIDE = 840
+"""Material's breakpoint: a navigation rail from here up, a navigation bar below."""
+
+SyncFactory = Callable[[Store], Any]
+
+
+def run(
+    settings: Settings,
+    data_dir: Path,
+    *,
+    web: bool = False,
+    port: int | None = None,
+    demo_passphrase: str | None = None,
+    sync_factory: SyncFactory | None = None,
+) -> None:
+    def main(page: ft.Page) -> None:
+        LiaisonApp(page, settings, data_dir, demo_passphrase=demo_passphrase, sync_factory=sync_factory).start()
+
+    ft.run(
+        main,
+        name="",
+        view=ft.AppView.WEB_BROWSER if web else ft.AppView.FLET_APP,
+        host="127.0.0.1" if web else None,
+        port=port or 0,
+        assets_dir=str(ASSETS_DIR),
+        no_cdn=True,
+    )
+
+
+class LiaisonApp:
+    def __init__(
+        self, page: ft.Page, settings: Settings, data_dir: Path, *, demo_passphrase: str | None = None, sync_factory: SyncFactory | None = None
+    ) -> None:
+        self.page = page
+        self.demo_passphrase = demo_passphrase
+        self.sync_factory = sync_factory
+        self.ctx = UiContext(
+            settings=settings, data_dir=data_dir, navigate=self.navigate, notify=self.notify, touch=self.touch,
+            lock=self.lock_now, page=page,
+        )
+        self.badge = SyncBadge()
+        self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)
+        self.content = ft.Container(expand=True)
+        self.current = "Home"
+        self.idle: IdleLock | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> None:
+        page = self.page
+        page.title = f"Liaison · {self.ctx.settings.organisation}"
+        page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        page.dark_theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        page.theme_mode = ft.ThemeMode.LIGHT
+        page.padding = 0
+        page.on_resize = lambda e: self._relayout()
+        page.on_keyboard_event = lambda e: self.touch()
+        page.on_disconnect = lambda e: self.lock()
+        self.show_lock()
+
+    def show_lock(self) -> None:
+        page = self.page
+        page.navigation_bar = None
+        page.floating_action_button = None
+        page.appbar = None
+        page.controls = [LockScreen(self.ctx, self.unlocked, self.demo_passphrase).view()]
+        page.update()
+
+    def unlocked(self, store: Store, server_url: str | None = None, code: str | None = None) -> None:
+        self.ctx.store = store
+        sync = self.sync_factory(store) if self.sync_factory else None
+        if sync is None:
+            from sync.client.service import SyncService
+
+            sync = SyncService(store, interval_minutes=self.ctx.settings.sync_interval_minutes)
+        self.ctx.sync = sync
+        if server_url and code:
+            try:
+                sync.engine.enroll(server_url, code)
+            except LiaisonError as error:
+                self.notify(f"Not enrolled: {error}. You can enrol later from Sync.")
+        self._unsubscribe = sync.subscribe(self._status_changed)
+        sync.start()
+        self.idle = IdleLock(self.ctx.settings.auto_lock_minutes, self._auto_lock, poll_seconds=10)
+        self.idle.start()
+        self.navigate("Home")
+
+    def lock(self) -> None:
+        """Stop sync, drop the key, and return to the lock screen. Drafts stay in memory."""
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.ctx.sync is not None:
+            threading.Thread(target=self.ctx.sync.stop, daemon=True).start()
+            self.ctx.sync = None
+        if self.ctx.store is not None:
+            self.ctx.store.lock()
+            self.ctx.store = None
+
+    def lock_now(self) -> None:
+        self.lock()
+        self.show_lock()
+
+    def _auto_lock(self) -> None:
+        async def back_to_lock() -> None:
+            self.lock()
+            self.show_lock()
+
+        self.page.run_task(back_to_lock)
+
+    def touch(self) -> None:
+        if self.idle is not None:
+            self.idle.touch()
+
+    # --- navigation --------------------------------------------------------------
+
+    def navigate(self, name: str, **kwargs: Any) -> None:
+        self.touch()
+        if self.ctx.store is None:
+            return
+        self.current = name
+        self.title.value = name
+        try:
+            self.content.content = registry.build(name, self.ctx, **kwargs)
+        except LiaisonError as error:
+            self.content.content = ft.Text(str(error), color=ft.Colors.ERROR)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        page = self.page
+        if self.ctx.store is None:
+            return
+        wide = (page.width or WIDE) >= WIDE
+        top = ft.Container(
+            ft.Row([self.title, ft.Row([self.badge], tight=True)], alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            padding=ft.Padding.symmetric(horizontal=16, vertical=8),
+        )
+        page.floating_action_button = ft.FloatingActionButton(
+            icon=ft.Icons.EDIT_NOTE, content="Log interaction", tooltip="Log interaction", on_click=lambda e: self.navigate("Log interaction")
+        )
+        body = ft.Column([top, self.content], expand=True, spacing=0)
+        if wide:
+            page.navigation_bar = None
+            names = registry.DESTINATIONS
+            rail = ft.NavigationRail(
+                selected_index=names.index(self.current) if self.current in names else None,
+                label_type=ft.NavigationRailLabelType.ALL,
+                scrollable=True,
+                destinations=[ft.NavigationRailDestination(icon=registry.ICONS[name], label=name) for name in names],
+                on_change=lambda e: self.navigate(names[e.control.selected_index]),
+            )
+            page.controls = [ft.Row([rail, ft.VerticalDivider(width=1), body], expand=True, spacing=0)]
+        else:
+            names = registry.NARROW
+            more = ft.PopupMenuButton(
+                icon=ft.Icons.MORE_VERT, tooltip="More destinations",
+                items=[ft.PopupMenuItem(content=name, on_click=lambda e, name=name: self.navigate(name)) for name in registry.DESTINATIONS if name not in names],
+            )
+            top.content.controls[1].controls.append(more)  # type: ignore[union-attr]
+            page.navigation_bar = ft.NavigationBar(
+                selected_index=names.index(self.current) if self.current in names else 0,
+                destinations=[ft.NavigationBarDestination(icon=registry.ICONS[name], label=name) for name in names],
+                on_change=lambda e: self.navigate(names[e.control.selected_index]),
+            )
+            page.controls = [body]
+        self._show_badge()
+        page.update()
+
+    # --- status ------------------------------------------------------------------
+
+    def _status_changed(self, status: SyncStatus) -> None:
+        """Called from the sync thread: hop onto the page's loop before touching controls."""
+
+        async def apply() -> None:
+            if status.revoked:
+                self.ctx.store = None
+                self.lock()
+                self.show_lock()
+                self.notify(status.error or "This device was revoked.")
+                return
+            self._show_badge()
+            if self.current == "Sync":
+                self.navigate("Sync")
+            else:
+                self.page.update()
+
+        try:
+            self.page.run_task(apply)
+        except (RuntimeError, AttributeError):
+            pass
+
+    def _show_badge(self) -> None:
+        sync = self.ctx.sync
+        if sync is not None:
+            self.badge.show(sync.status, sync.enrolled)
+        elif self.ctx.store is not None:
+            with self.ctx.store.repository.session() as session:
+                self.badge.show(SyncStatus(pending=pending_changes(session)), enrolled=False)
+
+    def notify(self, message: str) -> None:
+        self.page.show_dialog(ft.SnackBar(ft.Text(message)))

@@ -1,0 +1,1 @@
+"""One module per destination; each exposes `build(ctx, **kwargs) -> ft.Control`."""

@@ -1,0 +1,125 @@
+"""HCPs: search as you type over the whole directory, filters, and each HCP's profile."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.store import queries
+from app.store.models import Hcp
+from app.store.queries import HcpFilter
+from app.ui.components.forms import empty, section
+from app.ui.context import UiContext
+
+PAGE = 50
+
+
+class HcpsScreen:
+    def __init__(self, ctx: UiContext) -> None:
+        self.ctx = ctx
+        self.state = ctx.draft("hcps")
+        self.results = ft.ListView(expand=True, spacing=2)
+        self.count = ft.Text("")
+
+    def view(self) -> ft.Control:
+        with self.ctx.unlocked.repository.session() as session:
+            specialties = queries.specialties(session)
+            areas = queries.therapeutic_areas(session)
+        search = ft.TextField(
+            label="Search HCPs", value=self.state.get("search", ""), autofocus=True, prefix_icon=ft.Icons.SEARCH,
+            hint_text="Name, specialty, institution or city", on_change=self._typed,
+        )
+        filters = ft.Row(
+            [
+                self._filter("tier", "KOL tier", [("", "Any tier")] + [(str(n), f"Tier {n}") for n in range(1, 5)]),
+                self._filter("specialty", "Specialty", [("", "Any specialty")] + [(name, name) for name in specialties]),
+                self._filter("area", "Therapeutic area", [("", "Any area")] + [(name, name) for name in areas]),
+            ],
+            wrap=True,
+        )
+        self.refresh()
+        return ft.Column([search, filters, self.count, self.results], expand=True, spacing=8)
+
+    def _filter(self, name: str, label: str, options: list[tuple[str, str]]) -> ft.Dropdown:
+        return ft.Dropdown(
+            label=label, width=220, value=self.state.get(name) or "",
+            options=[ft.DropdownOption(key=key, text=text) for key, text in options],
+            on_select=lambda e: self._set(name, e.control.value),
+        )
+
+    def _typed(self, e: ft.ControlEvent) -> None:
+        self._set("search", e.control.value)
+
+    def _set(self, name: str, value: str | None) -> None:
+        self.state[name] = value or ""
+        self.ctx.touch()
+        self.refresh()
+
+    def criteria(self) -> HcpFilter:
+        tier = self.state.get("tier")
+        return HcpFilter(
+            search=self.state.get("search", ""), kol_tier=int(tier) if tier else None,
+            specialty=self.state.get("specialty") or None, therapeutic_area=self.state.get("area") or None,
+        )
+
+    def refresh(self) -> None:
+        with self.ctx.unlocked.repository.session() as session:
+            found = queries.search_hcps(session, self.criteria(), limit=PAGE)
+        self.results.controls = [
+            ft.ListTile(
+                leading=ft.CircleAvatar(content=ft.Text(_initials(hcp.name))),
+                title=ft.Text(hcp.name),
+                subtitle=ft.Text(" · ".join(part for part in (hcp.specialty, hcp.institution, f"Tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)),
+                on_click=lambda e, hcp_id=hcp.id: self.ctx.navigate("HCPs", hcp_id=hcp_id),
+            )
+            for hcp in found
+        ] or [empty("No HCP matches.")]
+        self.count.value = f"{len(found)}{'+' if len(found) == PAGE else ''} HCPs"
+
+
+def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
+    store = ctx.unlocked
+    hcp = store.repository.get(Hcp, hcp_id)
+    with store.repository.session() as session:
+        history = queries.interactions(session, hcp_id=hcp_id, limit=50)
+        inquiries = [item for item in queries.inquiries_for(session, hcp_id) if item.status in ("draft", "submitted")]
+        trials = queries.trial_sites_for(session, hcp_id)
+        insights = queries.insights_for(session, hcp_id)
+        events = queries.events_attended(session, hcp_id)
+    facts = " · ".join(part for part in (hcp.specialty, hcp.institution, hcp.city, f"KOL tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
+    return ft.ListView(
+        [
+            ft.Row([ft.TextButton(content="Back to HCPs", icon=ft.Icons.ARROW_BACK, on_click=lambda e: ctx.navigate("HCPs"))]),
+            ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            ft.Text(facts),
+            ft.Text(", ".join(hcp.therapeutic_areas) or "No therapeutic areas recorded"),
+            ft.Text("Consents to contact" if hcp.contact_consent else "No contact consent on file", color=None if hcp.contact_consent else ft.Colors.ERROR),
+            ft.Row(
+                [
+                    ft.FilledButton(content=f"Log interaction with {hcp.name}", icon=ft.Icons.ADD, on_click=lambda e: ctx.navigate("Log interaction", hcp_id=hcp.id)),
+                ]
+            ),
+            section(
+                "Interaction history",
+                *[
+                    ft.ListTile(
+                        title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
+                        subtitle=ft.Text(item.notes[:120]),
+                    )
+                    for item in history
+                ]
+                or [empty("No interactions yet.")],
+            ),
+            section("Open inquiries", *[ft.Text(f"{item.received_at:%d %b} · {item.question}") for item in inquiries] or [empty("None.")]),
+            section("Trials at their site", *[ft.Text(f"{site.protocol} · {site.site_name} · {site.status}") for site in trials] or [empty("None.")]),
+            section("Insights", *[ft.Text(f"{item.captured_at:%d %b} · {item.text}") for item in insights] or [empty("None.")]),
+            section("Events attended", *[ft.Text(f"{event.starts_at:%d %b %Y} · {event.title}") for event in events] or [empty("None.")]),
+        ],
+        spacing=12,
+        padding=16,
+        expand=True,
+    )
+
+
+def _initials(name: str) -> str:
+    words = [word for word in name.replace("Dr ", "").split() if word]
+    return "".join(word[0] for word in words[:2]).upper()

@@ -1,0 +1,74 @@
+"""Home: today at a glance — follow-ups due, adverse-event deadlines, drafts, sync."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import flet as ft
+
+from app.store import queries
+from app.ui.components.deadline import badge
+from app.ui.components.forms import empty, section
+from app.ui.components.status import describe
+from app.ui.context import UiContext
+
+
+def build(ctx: UiContext) -> ft.Control:
+    store = ctx.unlocked
+    with store.repository.session() as session:
+        due = queries.follow_ups_due(session, date.today() + timedelta(days=7))[:8]
+        events = [event for event in queries.open_adverse_events(session)][:8]
+        draft_list = queries.drafts(session, limit=8)
+        pending = queries.pending_changes(session)
+        names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
+    sync = ctx.sync
+    status_line = describe(sync.status, sync.enrolled) if sync is not None else f"Offline only · {pending} pending"
+    last = sync.status.last_success if sync is not None else None
+    return ft.ListView(
+        [
+            ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            _card(
+                "Adverse events",
+                [
+                    ft.ListTile(
+                        title=ft.Text(f"{event.product}: {event.description[:60]}"),
+                        subtitle=badge(event.deadline_at),
+                        on_click=lambda e: ctx.navigate("Safety"),
+                    )
+                    for event in events
+                ]
+                or [empty("No open adverse events.")],
+            ),
+            _card(
+                "Follow-ups due",
+                [ft.ListTile(title=ft.Text(item.text), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · due {item.due}")) for item in due]
+                or [empty("Nothing due this week.")],
+            ),
+            _card(
+                "Drafts not yet submitted",
+                [
+                    ft.ListTile(
+                        title=ft.Text(names.get(item.hcp_id, "HCP")),
+                        subtitle=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.notes[:60]}"),
+                        on_click=lambda e, item_id=item.id: ctx.navigate("Interactions", open_id=item_id),
+                    )
+                    for item in draft_list
+                ]
+                or [empty("No drafts.")],
+            ),
+            _card(
+                "Sync",
+                [
+                    ft.Text(status_line),
+                    ft.Text(f"Last sync: {last:%d %b %H:%M}" if last else "Last sync: never"),
+                ],
+            ),
+        ],
+        spacing=12,
+        padding=16,
+        expand=True,
+    )
+
+
+def _card(title: str, rows: list[ft.Control]) -> ft.Card:
+    return ft.Card(ft.Container(section(title, *rows), padding=16))

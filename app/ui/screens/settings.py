@@ -1,0 +1,100 @@
+"""Settings: server, auto-lock, theme, passphrase change and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flet as ft
+
+from app.domain.export import export_to_file
+from app.errors import LiaisonError, ValidationError
+from app.store import keys
+from app.ui.components.forms import Form, section
+from app.ui.context import UiContext
+
+
+class SettingsScreen:
+    def __init__(self, ctx: UiContext) -> None:
+        self.ctx = ctx
+        self.passphrase = Form(ctx.draft("passphrase_change"), on_input=ctx.touch)
+        self.export = Form(ctx.draft("export"), on_input=ctx.touch)
+        self.export.draft.setdefault("format", "jsonl")
+        self.export.draft.setdefault("path", str(Path.home() / "liaison-export.jsonl"))
+
+    def view(self) -> ft.Control:
+        sync = self.ctx.sync
+        state = sync.engine.state() if sync is not None and hasattr(sync, "engine") else None
+        page = _page_of(self.ctx)
+        dark = ft.Switch(
+            label="Dark theme", value=page is not None and page.theme_mode == ft.ThemeMode.DARK, on_change=lambda e: self.set_theme(bool(e.control.value))
+        )
+        return ft.ListView(
+            [
+                section(
+                    "Server",
+                    ft.Text(f"{state.server_url} as {state.user_email}" if state else "Not enrolled: this device works offline only (see Sync)."),
+                    ft.Text(f"Organisation: {self.ctx.settings.organisation}"),
+                ),
+                section(
+                    "Security",
+                    ft.Text(f"Auto-lock after {self.ctx.settings.auto_lock_minutes} idle minutes (set by your IT department in flet.toml or LIAISON_AUTO_LOCK_MINUTES)."),
+                    ft.FilledTonalButton(content="Lock now", icon=ft.Icons.LOCK, on_click=lambda e: self.ctx.lock()),
+                ),
+                section("Appearance", dark),
+                section(
+                    "Change passphrase",
+                    self.passphrase.text("current", "Current passphrase", password=True),
+                    self.passphrase.text("new", "New passphrase", password=True),
+                    self.passphrase.text("confirm", "Confirm new passphrase", password=True),
+                    self.passphrase.banner,
+                    ft.OutlinedButton(content="Change passphrase", on_click=lambda e: self.change_passphrase()),
+                ),
+                section(
+                    "Export",
+                    ft.Text("Everything you hold, one record a line. The file is plain text: keep it safe."),
+                    ft.Row([self.export.dropdown("format", "Format", [("jsonl", "JSON lines"), ("csv", "CSV")], width=180), self.export.text("path", "Export to file", width=420)], wrap=True),
+                    self.export.banner,
+                    ft.OutlinedButton(content="Export", icon=ft.Icons.DOWNLOAD, on_click=lambda e: self.run_export()),
+                ),
+            ],
+            spacing=16,
+            padding=16,
+            expand=True,
+        )
+
+    def set_theme(self, dark: bool) -> None:
+        page = _page_of(self.ctx)
+        if page is not None:
+            page.theme_mode = ft.ThemeMode.DARK if dark else ft.ThemeMode.LIGHT
+
+    def change_passphrase(self) -> bool:
+        form = self.passphrase
+        try:
+            if form.value("new", "") != form.value("confirm", ""):
+                raise ValidationError("confirm", "does not match the new passphrase")
+            keys.change_passphrase(self.ctx.unlocked.data_dir, form.value("current", ""), form.value("new", ""))
+        except LiaisonError as error:
+            if "wrong passphrase" in str(error):
+                error = ValidationError("current", "wrong passphrase")
+            form.show_error(error)
+            return False
+        form.reset()
+        self.ctx.notify("Passphrase changed")
+        return True
+
+    def run_export(self) -> int | None:
+        form = self.export
+        try:
+            path = Path(form.value("path", "")).expanduser()
+            if not form.value("path") or not path.parent.is_dir():
+                raise ValidationError("path", "choose a file in an existing folder")
+            count = export_to_file(self.ctx.unlocked.repository, form.value("format", "jsonl"), path)
+        except (LiaisonError, OSError) as error:
+            form.show_error(error if isinstance(error, LiaisonError) else ValidationError("path", str(error)))
+            return None
+        self.ctx.notify(f"Exported {count} records to {path}")
+        return count
+
+
+def _page_of(ctx: UiContext) -> ft.Page | None:
+    return ctx.page
