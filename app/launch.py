@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from datetime import date
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def _throwaway_dir() -> Path:
 
 def _prepare_demo(settings: Settings, data_dir: Path) -> Settings:
     """Create and fill the demo store once, start the embedded server, enrol the store with it."""
-    from app.domain.demo import DemoSize, populate
+    from app.domain.demo import DemoSize, content_items, populate
     from app.store import keys
     from app.store.store import Store
     from sync.client.engine import SyncEngine
@@ -58,10 +59,13 @@ def _prepare_demo(settings: Settings, data_dir: Path) -> Settings:
     server = EmbeddedServer(server_dir / "server.db", port=_demo_port(server_dir)).start()
     atexit.register(server.stop)
     if not keys.key_file_path(data_dir).exists():
+        server.publish_content(content_items(date.today()))
         code = server.create_user(DEMO_USER, "Demo MSL", territory="north-east")
         with Store.init(data_dir, DEMO_PASSPHRASE, user=DEMO_USER, settings=settings) as store:
-            populate(store.repository, DemoSize(hcps=300, interactions=900))
-            SyncEngine(store).enroll(server.url, code, "demo laptop")
+            engine = SyncEngine(store)
+            engine.enroll(server.url, code, "demo laptop")
+            engine.run_once()
+            populate(store.repository, DemoSize(hcps=300, interactions=900), content=False)
     return settings.with_overrides(server_url=server.url, sync_interval_minutes=1)
 
 

@@ -23,6 +23,7 @@ from app.store.models import (
     MedicalInquiry,
     TrialSite,
 )
+from app.store.queries import library
 from app.store.repository import Repository
 
 FIRST_NAMES = (
@@ -89,14 +90,24 @@ def populate(
     seed: int = 7,
     now: datetime | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    content: bool = True,
 ) -> dict[str, int]:
-    """Fill a store with a believable territory; returns how many records of each kind were written."""
+    """Fill a store with a believable territory; returns how many records of each kind were written.
+
+    With `content=False` the content library is not created here (on an enrolled
+    device it comes from the server, which alone may publish it); interactions
+    then cite the items already in the local library.
+    """
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     report = progress or (lambda stage, done, total: None)
     chunk = 1000
 
-    content_ids = repository.create_many(ContentItem, _content_items(now.date()))
+    if content:
+        content_ids = repository.create_many(ContentItem, content_items(now.date()))
+    else:
+        with repository.session() as session:
+            content_ids = [item.id for item in library(session, now.date())]
     hcp_rows = [_hcp(rng, number) for number in range(size.hcps)]
     hcp_ids: list[str] = []
     for start in range(0, len(hcp_rows), chunk):
@@ -114,7 +125,7 @@ def populate(
     for interaction_id in interaction_ids[: len(interaction_ids) // 2]:
         repository.submit(Interaction, interaction_id)
 
-    counts = {"content_item": len(content_ids), "hcp": len(hcp_ids), "interaction": len(interaction_ids)}
+    counts = {"content_item": len(content_ids) if content else 0, "hcp": len(hcp_ids), "interaction": len(interaction_ids)}
     if not hcp_ids:
         return counts
     few = max(1, min(12, size.hcps // 10))
@@ -258,7 +269,7 @@ def _event(rng: random.Random, now: datetime, hcp_ids: list[str], number: int) -
     }
 
 
-def _content_items(today: date) -> list[dict[str, Any]]:
+def content_items(today: date) -> list[dict[str, Any]]:
     items = (
         ("Zentrolimab mechanism of action slide deck", "ONC-MOA-0142", 365, "Oncology", "zentrolimab"),
         ("ZEN-301 primary results reprint", "ONC-PUB-0178", 200, "Oncology", "zentrolimab"),

@@ -187,7 +187,7 @@ class LiaisonApp:
                 icon=ft.Icons.MORE_VERT, tooltip="More destinations",
                 items=[ft.PopupMenuItem(content=name, on_click=lambda e, name=name: self.navigate(name)) for name in registry.DESTINATIONS if name not in names],
             )
-            top.content.controls[1].controls.append(more)  # type: ignore[union-attr]
+            top.content.controls[1].controls.append(ft.Semantics(content=more, label="More destinations", button=True))  # type: ignore[union-attr]
             page.navigation_bar = ft.NavigationBar(
                 selected_index=names.index(self.current) if self.current in names else 0,
                 destinations=[ft.NavigationBarDestination(icon=registry.ICONS[name], label=name) for name in names],

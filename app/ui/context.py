@@ -56,7 +56,13 @@ class UiContext:
             raise Locked("the store is locked")
         return self.store
 
+    def refresh(self) -> None:
+        """Send what changed to the screen now (handlers that already updated once must call this)."""
+        if self.page is not None:
+            self.page.update()
+
     def changed(self) -> None:
-        """After a local write: pending count and badge move at once; a priority record nudges sync."""
+        """After a local write: the pending count moves at once, and sync tries to send it now."""
         if self.sync is not None:
             self.sync.refresh()
+            self.sync.sync_now()

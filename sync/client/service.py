@@ -112,9 +112,10 @@ class SyncService:
             online = api.healthy()
         if not online:
             self._publish(online=False, running=False, progress=None)
+            cap = min(BACKOFF_CAP_S, self.interval)
             wait = self._backoff * (0.5 + self._rng.random())
-            self._backoff = min(self._backoff * 2, BACKOFF_CAP_S)
-            return min(wait, BACKOFF_CAP_S)
+            self._backoff = min(self._backoff * 2, cap)
+            return min(wait, cap)
         self._backoff = BACKOFF_START_S
         self._publish(online=True, running=True, progress=0.0, error=None)
         try:

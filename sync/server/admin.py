@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pydantic
+import uuid6
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.errors import LiaisonError
+from sync.clock import ALL_FIELDS, HybridLogicalClock
+from sync.protocol import Change
+from sync.server.apply import apply_change
+from sync.server.db import lock_change_log
 from sync.server.models import ROLES, Device, EnrollCode, User
 from sync.server.security import hash_code, new_enroll_code
 
@@ -89,3 +98,43 @@ def _user(session: Session, email: str) -> User:
     if user is None:
         raise AdminError(f"email: no user {email}; create it with 'liaison-server create-user'")
     return user
+
+
+PUBLISHER_DEVICE = "server-content-library"
+"""The device id stamped on content the server itself publishes."""
+
+
+def publish_content(engine: Engine, *, admin_email: str, items: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Publish approved content items to every device, through the same merge and change log as a push."""
+    from app.store.models import ContentItem, ContentItemCreate
+
+    with Session(engine, expire_on_commit=False) as session:
+        admin_user = _user(session, admin_email)
+        if admin_user.role != "admin":
+            raise AdminError(f"email: {admin_email} is not an administrator")
+        clock = HybridLogicalClock(PUBLISHER_DEVICE)
+        changes: list[Change] = []
+        for number, item in enumerate(items, start=1):
+            try:
+                checked = ContentItemCreate.model_validate(item)
+            except pydantic.ValidationError as exc:
+                first = exc.errors()[0]
+                raise AdminError(f"item {number}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+            now = datetime.now(UTC)
+            fields = {
+                **checked.model_dump(mode="json"), "created_at": now.isoformat(), "updated_at": now.isoformat(),
+                "created_by": admin_user.email, "updated_by": admin_user.email, "device_id": PUBLISHER_DEVICE,
+                "deleted": False, "deleted_at": None,
+            }
+            unknown = set(fields) - set(ContentItem.model_fields)
+            assert not unknown, unknown
+            changes.append(
+                Change(change_id=str(uuid6.uuid7()), table="content_item", record_id=str(uuid6.uuid7()), fields=fields,
+                       clocks={ALL_FIELDS: clock.tick().encode()}, device_id=PUBLISHER_DEVICE)
+            )
+        session.commit()
+        with session.begin():
+            lock_change_log(session)
+            for change in changes:
+                apply_change(session, admin_user, change)
+        return [change.record_id for change in changes]

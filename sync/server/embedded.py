@@ -61,6 +61,18 @@ class EmbeddedServer:
         admin.create_user(self.engine, email=email, name=name, role=role, territory=territory, manager_email=manager_email)
         return admin.enroll_code(self.engine, email=email)
 
+    def publish_content(self, items: list[dict[str, object]], admin_email: str = "library.admin@example.org") -> list[str]:
+        """Publish approved content as the company's medical-information admin would."""
+        from sqlmodel import Session, select
+
+        from sync.server.models import User
+
+        with Session(self.engine) as session:
+            exists = session.exec(select(User).where(User.email == admin_email)).first() is not None
+        if not exists:
+            admin.create_user(self.engine, email=admin_email, name="Content library", role="admin")
+        return admin.publish_content(self.engine, admin_email=admin_email, items=items)
+
     def enroll_code(self, email: str) -> str:
         return admin.enroll_code(self.engine, email=email)
 

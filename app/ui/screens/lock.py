@@ -80,13 +80,14 @@ class LockScreen:
     async def _run(self, opener: Callable[[], Store], remember: str | None) -> None:
         self.busy.visible = True
         self.form.clear_errors()
-        self._refresh()
+        self.ctx.refresh()
         try:
             store = await asyncio.to_thread(opener)
         except LiaisonError as error:
             self.busy.visible = False
             message = str(error)
             self.form.show_error(_field_error("passphrase", message) if "passphrase" in message else error)
+            self.ctx.refresh()
             return
         if remember:
             try:
@@ -96,12 +97,6 @@ class LockScreen:
         server, code = self.form.value("server_url"), self.form.value("code")
         self.form.reset()
         self.on_unlocked(store, server, code)
-
-    def _refresh(self) -> None:
-        try:
-            self.busy.update()
-        except RuntimeError:
-            pass
 
 
 def _field_error(field: str, message: str) -> LiaisonError:

@@ -5,17 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
-from datetime import UTC, datetime
-from functools import cache
-from typing import Annotated, Any
+from typing import Annotated
 
 import pydantic
 from fastapi import APIRouter, Query, Request
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from app.store.models import RECORD_TYPES
 from sync.clock import ZERO, Stamp
-from sync.merge import RecordState, merge
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -28,10 +24,11 @@ from sync.protocol import (
     ServerChange,
 )
 from sync.server import scope
+from sync.server.apply import apply_change, check_shape
 from sync.server.db import lock_change_log
 from sync.server.deps import CallerDep, SessionDep
 from sync.server.errors import ApiError, invalid
-from sync.server.models import ChangeLog, RecordRow
+from sync.server.models import ChangeLog
 
 router = APIRouter(prefix="/v1")
 
@@ -45,7 +42,7 @@ async def push(request: Request, caller: CallerDep, session: SessionDep) -> Push
     except pydantic.ValidationError as exc:
         raise invalid(exc) from None
     for change in batch.changes:
-        _check_shape(change, caller.device.id)
+        check_shape(change, caller.device.id)
     newest = ZERO
     with session.begin():
         lock_change_log(session)
@@ -56,7 +53,7 @@ async def push(request: Request, caller: CallerDep, session: SessionDep) -> Push
             newest = max([newest, *(Stamp.decode(stamp) for stamp in change.clocks.values())])
             if change.change_id in known:
                 continue
-            _apply(session, caller, change)
+            apply_change(session, caller.user, change)
             known.add(change.change_id)
     return PushResponse(accepted=[change.change_id for change in batch.changes], server_clock=newest.encode())
 
@@ -126,44 +123,3 @@ async def _read_body(request: Request) -> bytes:
     if len(body) > MAX_BODY_BYTES or inflater.unconsumed_tail:
         raise ApiError(413, "too_large", f"request body over {MAX_BODY_BYTES} bytes once decompressed; send smaller batches")
     return body
-
-
-@cache
-def _allowed_fields(table: str) -> frozenset[str]:
-    model = RECORD_TYPES[table][0]
-    return frozenset(model.model_fields) - {"id", "clocks"}
-
-
-def _check_shape(change: Change, device_id: str) -> None:
-    if change.device_id != device_id:
-        raise ApiError(403, "forbidden", f"change {change.change_id}: was not made on this device", "device_id")
-    unknown = sorted(set(change.fields) - _allowed_fields(change.table))
-    if unknown:
-        raise ApiError(422, "invalid", f"change {change.change_id}: {change.table} has no field {unknown[0]!r}", unknown[0])
-
-
-def _apply(session: Session, caller: CallerDep, change: Change) -> None:
-    existing = session.get(RecordRow, (change.table, change.record_id))
-    requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
-    scope.check_write(caller.user, change.table, change.record_id, existing, requested_territory)
-    current = RecordState(existing.fields, existing.clocks) if existing else None
-    result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
-    territory = scope.record_territory(caller.user, change.table, requested_territory, existing)
-    owner = existing.owner_user_id if existing else caller.user.id
-    entry = ChangeLog(
-        change_id=change.change_id, table_name=change.table, record_id=change.record_id, fields=_json(change.fields),
-        clocks=change.clocks, base_clocks=change.base_clocks, device_id=change.device_id, owner_user_id=owner,
-        territory=territory, received_at=datetime.now(UTC),
-    )
-    session.add(entry)
-    session.flush()
-    if existing is None:
-        existing = RecordRow(table_name=change.table, record_id=change.record_id, fields={}, clocks={}, owner_user_id=owner, territory=territory, updated_seq=0)
-    existing.fields = _json(result.state.fields)
-    existing.clocks = result.state.clocks
-    existing.updated_seq = entry.seq or 0
-    session.add(existing)
-
-
-def _json(fields: dict[str, Any]) -> dict[str, Any]:
-    return pydantic.TypeAdapter(dict[str, Any]).dump_python(fields, mode="json")

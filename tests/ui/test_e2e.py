@@ -1,0 +1,152 @@
+"""End to end in headless Chromium: the MSL's day through `liaison --web`, offline and back online."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.domain.demo import content_items
+from app.store.store import Store
+from sync.client.engine import SyncEngine
+from sync.server.embedded import EmbeddedServer
+from tests.conftest import PASSPHRASE
+from tests.ui.conftest import ARTIFACTS, ServedApp, fill_territory
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DESTINATIONS = ["Home", "HCPs", "Interactions", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
+WAIT = 30_000
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    with EmbeddedServer(tmp_path / "server.db") as running:
+        yield running
+
+
+@pytest.fixture
+def app_url(tmp_path: Path, server: EmbeddedServer) -> Iterator[str]:
+    data_dir = tmp_path / "store"
+    server.publish_content(content_items(date.today()))
+    code = server.create_user("msl@example.org", "Ada MSL", territory="north-east")
+    with Store.init(data_dir, PASSPHRASE, user="msl@example.org") as store:
+        engine = SyncEngine(store)
+        engine.enroll(server.url, code, "test laptop")
+        engine.run_once()
+        fill_territory(store, content=False)
+    app = ServedApp(data_dir)
+    yield app.url
+    app.stop()
+
+
+@pytest.fixture
+def page(browser, app_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.goto(app_url)
+    opened.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=WAIT)
+    opened.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    yield opened
+    shot(opened, f"last-{request.node.name}")
+    context.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def type_into(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the field, let Flutter move the focus there, then type as a person would."""
+    field = page.get_by_role("textbox", name=label)
+    field.click()
+    page.wait_for_timeout(300)
+    page.keyboard.type(text, delay=10)
+
+
+def go(page, destination: str) -> None:  # type: ignore[no-untyped-def]
+    """On a wide window the rail's destinations read as buttons named "<name> Tab n of 11"."""
+    page.get_by_role("button", name=re.compile(rf"^{destination}\b")).first.click()
+
+
+def unlock(page) -> None:  # type: ignore[no-untyped-def]
+    shot(page, "lock")
+    type_into(page, "Passphrase", PASSPHRASE)
+    page.get_by_role("button", name="Unlock").click()
+    page.get_by_text("Today").wait_for(timeout=WAIT)
+
+
+def test_a_wrong_passphrase_is_refused_beside_the_field(page) -> None:  # type: ignore[no-untyped-def]
+    type_into(page, "Passphrase", "not my passphrase")
+    page.get_by_role("button", name="Unlock").click()
+    page.get_by_text("wrong passphrase").wait_for(timeout=WAIT)
+
+
+def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no-untyped-def]
+    unlock(page)
+    page.get_by_text(re.compile(r"Online · 0 pending")).wait_for(timeout=60_000)
+    shot(page, "home")
+
+    go(page, "HCPs")
+    type_into(page, "Search HCPs", "rosal")
+    page.get_by_text("Dr Rosalind Franklin").wait_for(timeout=WAIT)
+    shot(page, "hcps")
+    page.get_by_text("Dr Rosalind Franklin").click()
+    page.get_by_role("button", name="Log interaction with Dr Rosalind Franklin").click()
+    type_into(page, "Topics", "subgroup analysis")
+    type_into(page, "Notes", "Discussed ZEN-301 subgroup data")
+    shot(page, "log-interaction")
+    page.get_by_role("button", name="Submit").click()
+    page.get_by_text(re.compile("Interaction history")).wait_for(timeout=WAIT)
+    page.get_by_text("Discussed ZEN-301 subgroup data").wait_for(timeout=WAIT)
+    shot(page, "hcp-profile")
+
+    go(page, "Insights")
+    type_into(page, "Insight", "Community sites lack biomarker testing")
+    page.get_by_role("button", name="Save insight").click()
+    page.get_by_text("Community sites lack biomarker testing").first.wait_for(timeout=WAIT)
+
+    go(page, "Safety")
+    type_into(page, "Reporter", "Dr Rosalind Franklin, oncologist")
+    type_into(page, "Patient initials", "JD")
+    type_into(page, "Product", "zentrolimab")
+    type_into(page, "Event description", "Grade 3 rash after second dose")
+    page.get_by_role("button", name="Report adverse event").click()
+    page.get_by_text(re.compile("zentrolimab: Grade 3 rash")).wait_for(timeout=WAIT)
+    page.get_by_text(re.compile("due in")).first.wait_for(timeout=WAIT)
+
+    page.get_by_text(re.compile(r"Online · 0 pending")).wait_for(timeout=60_000)
+    server.stop()
+    go(page, "Insights")
+    type_into(page, "Insight", "Captured while the network was down")
+    page.get_by_role("button", name="Save insight").click()
+    page.get_by_text(re.compile(r"Offline · [1-9]\d* pending")).wait_for(timeout=60_000)
+    shot(page, "offline")
+    server.start()
+    page.get_by_text(re.compile(r"Online · 0 pending")).wait_for(timeout=90_000)
+
+    for destination in DESTINATIONS:
+        go(page, destination)
+        page.wait_for_timeout(400)
+        shot(page, destination.lower())
+
+
+def test_narrow_windows_get_a_navigation_bar_and_the_rest_under_more(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 600, "height": 900})
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=WAIT)
+    page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+    unlock(page)
+    page.get_by_role("tab", name="Sync").wait_for(timeout=WAIT)
+    assert page.get_by_role("tab", name="Settings").count() == 0
+    shot(page, "narrow-home")
+    page.get_by_role("button", name="More destinations").click()
+    page.get_by_role("menuitem", name="Settings").click()
+    page.get_by_text("Change passphrase").first.wait_for(timeout=WAIT)
+    shot(page, "narrow-settings")
+    context.close()
