@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.store.models import AuditEntry
 
 GENESIS = "0" * 64
+_HEAD_KEY = "liaison.audit_head"
+_PENDING_KEY = "liaison.audit_pending"
 
 
 def canonical(value: Any) -> bytes:
@@ -26,18 +29,19 @@ def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def entry_hash(entry: AuditEntry | Mapping[str, Any]) -> str:
+    values = entry if isinstance(entry, Mapping) else entry.model_dump()
     body = {
-        "seq": entry.seq,
-        "at": entry.at.isoformat(timespec="microseconds"),
-        "actor": entry.actor,
-        "device_id": entry.device_id,
-        "action": entry.action,
-        "table_name": entry.table_name,
-        "record_id": entry.record_id,
-        "before": entry.before,
-        "after": entry.after,
-        "prev_hash": entry.prev_hash,
+        "seq": values["seq"],
+        "at": values["at"].isoformat(timespec="microseconds"),
+        "actor": values["actor"],
+        "device_id": values["device_id"],
+        "action": values["action"],
+        "table_name": values["table_name"],
+        "record_id": values["record_id"],
+        "before": values["before"],
+        "after": values["after"],
+        "prev_hash": values["prev_hash"],
     }
     return hashlib.sha256(canonical(body)).hexdigest()
 
@@ -57,25 +61,33 @@ def append(
     record_id: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-) -> AuditEntry:
-    """Add the next link inside the caller's transaction."""
-    head = chain_head(session)
-    entry = AuditEntry(
-        seq=(head.seq or 0) + 1 if head else 1,
-        at=at,
-        actor=actor,
-        device_id=device_id,
-        action=action,
-        table_name=table_name,
-        record_id=record_id,
-        before=before,
-        after=after,
-        prev_hash=head.hash if head else GENESIS,
-        hash="",
-    )
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    return entry
+) -> dict[str, Any]:
+    """Add the next link inside the caller's transaction; `flush` writes the links before commit.
+
+    The head is read once per transaction and then carried in `session.info`,
+    so a page of a thousand synced records neither re-queries it nor builds a
+    thousand ORM objects. Every write goes through a fresh session per
+    transaction (the repository's rule), so the carried head cannot go stale.
+    """
+    head = session.info.get(_HEAD_KEY)
+    if head is None:
+        last = chain_head(session)
+        head = (last.seq or 0, last.hash) if last else (0, GENESIS)
+    row: dict[str, Any] = {
+        "seq": head[0] + 1, "at": at, "actor": actor, "device_id": device_id, "action": action,
+        "table_name": table_name, "record_id": record_id, "before": before, "after": after, "prev_hash": head[1],
+    }
+    row["hash"] = entry_hash(row)
+    session.info.setdefault(_PENDING_KEY, []).append(row)
+    session.info[_HEAD_KEY] = (row["seq"], row["hash"])
+    return row
+
+
+def flush(session: Session) -> None:
+    """Write the links appended in this transaction, in one statement."""
+    rows = session.info.pop(_PENDING_KEY, [])
+    if rows:
+        session.execute(insert(AuditEntry), rows)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import pydantic
 import uuid6
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.safety import ReportingWindow, reporting_deadline
@@ -186,7 +186,7 @@ class Repository:
             raise ValidationError("status", f"{_label(model)} records are not submitted")
         with self._transaction() as session:
             record = self._load(session, model, record_id)
-            if getattr(record, "status") != "draft":
+            if record.status != "draft":
                 raise ImmutableRecord(f"{_label(model)} {record_id} is already submitted")
             before = _fields(record)
             self._validate(session, model, before)
@@ -224,12 +224,13 @@ class Repository:
         """
         report = ApplyReport()
         with self._transaction() as session:
+            known = self._preload(session, changes)
             for change in changes:
                 for stamp in change.clocks.values():
                     self.clock.observe(Stamp.decode(stamp))
                 if change.device_id == self.actor.device_id:
                     continue
-                self._apply_change(session, change, report)
+                self._apply_change(session, change, report, known)
             state = session.get(SyncState, 1)
             if state is None:
                 raise StoreError("this device is not enrolled with a server")
@@ -241,8 +242,7 @@ class Repository:
     def acknowledge(self, change_ids: Sequence[str]) -> None:
         """The server holds these changes durably: drop them from the outbox."""
         with self._transaction() as session:
-            for entry in session.exec(select(OutboxEntry).where(col(OutboxEntry.change_id).in_(list(change_ids)))):
-                session.delete(entry)
+            session.execute(delete(OutboxEntry).where(col(OutboxEntry.change_id).in_(list(change_ids))))
 
     def observe(self, stamp: str) -> None:
         with self._transaction() as session:
@@ -291,21 +291,22 @@ class Repository:
             self._audit_event(session, "resolve", conflict.table_name, conflict.record_id, {"conflict": conflict_id, "keep": keep})
             return stored
 
-    def _apply_change(self, session: Session, change: Change, report: ApplyReport) -> None:
+    def _apply_change(self, session: Session, change: Change, report: ApplyReport, known: dict[tuple[str, str], Record | None]) -> None:
         model = RECORD_TYPES[change.table][0]
-        record = session.get(model, change.record_id)
+        record = known.get((change.table, change.record_id))
         before = _fields(record) if record is not None else None
         current = RecordState(_jsonable(_synced(record)), dict(record.clocks)) if record is not None else None
         result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
         if result.changed:
+            values = {name: typed(model, name, value) for name, value in result.changed.items() if name in model.model_fields}
             if record is None:
-                record = model(id=change.record_id, clocks={}, **self._defaults(model))
-            for name, value in result.changed.items():
-                if name in model.model_fields:
-                    setattr(record, name, typed(model, name, value))
-            record.clocks = result.state.clocks
+                record = model(id=change.record_id, **{**self._defaults(model), **values, "clocks": result.state.clocks})
+                known[(change.table, change.record_id)] = record
+            else:
+                for name, value in values.items():
+                    setattr(record, name, value)
+                record.clocks = result.state.clocks
             session.add(record)
-            session.flush()
             self._audit(session, "sync", record, before, _fields(record))
             report.applied += 1
         for lost in result.conflicts:
@@ -318,6 +319,20 @@ class Repository:
         if result.amendments:
             self._amend_from_merge(session, change.table, change.record_id, result.amendments)
             report.amendments += 1
+
+    def _preload(self, session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], Record | None]:
+        """A page's existing records, one query per table instead of one per change."""
+        by_table: dict[str, set[str]] = {}
+        for change in changes:
+            by_table.setdefault(change.table, set()).add(change.record_id)
+        known: dict[tuple[str, str], Record | None] = {}
+        for table, ids in by_table.items():
+            model = RECORD_TYPES[table][0]
+            for start in range(0, len(ids), 500):
+                chunk = list(ids)[start : start + 500]
+                for record in session.exec(select(model).where(col(model.id).in_(chunk))):
+                    known[(table, record.id)] = record
+        return known
 
     def _defaults(self, model: type[Record]) -> dict[str, Any]:
         """Bookkeeping for a record first met through an update (its create is not visible here)."""
@@ -370,6 +385,7 @@ class Repository:
         with Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+                audit.flush(session)
 
     def _create(self, session: Session, model: type[R], data: Mapping[str, Any]) -> R:
         values = self._validate(session, model, data)
@@ -481,7 +497,7 @@ class Repository:
 
     def _refuse_if_filed(self, record: Record, changes: Mapping[str, Any]) -> None:
         model = type(record)
-        if model not in FILED_KINDS or getattr(record, "status") == "draft":
+        if model not in FILED_KINDS or record.status == "draft":
             if "status" in changes and model in FILED_KINDS and changes["status"] != "draft":
                 raise ValidationError("status", "use submit to file a draft")
             return

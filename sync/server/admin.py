@@ -9,7 +9,6 @@ from typing import Any
 
 import pydantic
 import uuid6
-
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -17,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.errors import LiaisonError
 from sync.clock import ALL_FIELDS, HybridLogicalClock
 from sync.protocol import Change
-from sync.server.apply import apply_change
+from sync.server.apply import apply_changes
 from sync.server.db import lock_change_log
 from sync.server.models import ROLES, Device, EnrollCode, User
 from sync.server.security import hash_code, new_enroll_code
@@ -135,6 +134,5 @@ def publish_content(engine: Engine, *, admin_email: str, items: Sequence[Mapping
         session.commit()
         with session.begin():
             lock_change_log(session)
-            for change in changes:
-                apply_change(session, admin_user, change)
+            apply_changes(session, admin_user, changes)
         return [change.record_id for change in changes]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import pydantic
-from sqlmodel import Session
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
 
 from app.store.models import RECORD_TYPES
 from sync.merge import RecordState, merge
@@ -31,27 +33,61 @@ def check_shape(change: Change, device_id: str) -> None:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table} has no field {unknown[0]!r}", unknown[0])
 
 
-def apply_change(session: Session, user: User, change: Change) -> None:
-    existing = session.get(RecordRow, (change.table, change.record_id))
-    requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
-    scope.check_write(user, change.table, change.record_id, existing, requested_territory)
-    current = RecordState(existing.fields, existing.clocks) if existing else None
-    result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
-    territory = scope.record_territory(user, change.table, requested_territory, existing)
-    owner = existing.owner_user_id if existing else user.id
-    entry = ChangeLog(
-        change_id=change.change_id, table_name=change.table, record_id=change.record_id, fields=_json(change.fields),
-        clocks=change.clocks, base_clocks=change.base_clocks, device_id=change.device_id, owner_user_id=owner,
-        territory=territory, received_at=datetime.now(UTC),
-    )
-    session.add(entry)
-    session.flush()
-    if existing is None:
-        existing = RecordRow(table_name=change.table, record_id=change.record_id, fields={}, clocks={}, owner_user_id=owner, territory=territory, updated_seq=0)
-    existing.fields = _json(result.state.fields)
-    existing.clocks = result.state.clocks
-    existing.updated_seq = entry.seq or 0
-    session.add(existing)
+def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> None:
+    """Merge a batch into the records and append it to the change log, in the batch's order.
+
+    Changes already in the log (a batch re-sent after a lost answer) are skipped.
+    Existing records are read in one query per table, and the log rows are
+    written in one statement: a 1,000-change push costs a handful of round trips.
+    """
+    ids = [change.change_id for change in changes]
+    seen = set(session.exec(select(ChangeLog.change_id).where(col(ChangeLog.change_id).in_(ids))).all()) if ids else set()
+    records = _preload(session, changes)
+    now = datetime.now(UTC)
+    log_rows: list[dict[str, Any]] = []
+    touched: list[RecordRow] = []
+    for change in changes:
+        if change.change_id in seen:
+            continue
+        seen.add(change.change_id)
+        key = (change.table, change.record_id)
+        existing = records.get(key)
+        requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
+        scope.check_write(user, change.table, change.record_id, existing, requested_territory)
+        current = RecordState(existing.fields, existing.clocks) if existing else None
+        result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
+        territory = scope.record_territory(user, change.table, requested_territory, existing)
+        owner = existing.owner_user_id if existing else user.id
+        if existing is None:
+            existing = RecordRow(table_name=change.table, record_id=change.record_id, fields={}, clocks={}, owner_user_id=owner, territory=territory, updated_seq=0)
+            records[key] = existing
+            session.add(existing)
+        existing.fields = _json(result.state.fields)
+        existing.clocks = result.state.clocks
+        touched.append(existing)
+        log_rows.append(
+            {
+                "change_id": change.change_id, "table_name": change.table, "record_id": change.record_id,
+                "fields": _json(change.fields), "clocks": change.clocks, "base_clocks": change.base_clocks,
+                "device_id": change.device_id, "owner_user_id": owner, "territory": territory, "received_at": now,
+            }
+        )
+    if not log_rows:
+        return
+    seqs = session.execute(insert(ChangeLog).returning(ChangeLog.seq, sort_by_parameter_order=True), log_rows).scalars().all()  # type: ignore[arg-type]
+    for record, seq in zip(touched, seqs):
+        record.updated_seq = seq
+
+
+def _preload(session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], RecordRow]:
+    by_table: dict[str, set[str]] = {}
+    for change in changes:
+        by_table.setdefault(change.table, set()).add(change.record_id)
+    found: dict[tuple[str, str], RecordRow] = {}
+    for table, ids in by_table.items():
+        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, col(RecordRow.record_id).in_(list(ids)))):
+            found[(table, row.record_id)] = row
+    return found
 
 
 def _json(fields: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 def invalid(exc: Exception) -> ApiError:
     """A pydantic error as one line naming the field."""
-    errors = getattr(exc, "errors", lambda: [])()
+    errors = getattr(exc, "errors", list)()
     if not errors:
         return ApiError(422, "invalid", str(exc).splitlines()[0])
     first = errors[0]

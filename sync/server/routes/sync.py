@@ -24,7 +24,7 @@ from sync.protocol import (
     ServerChange,
 )
 from sync.server import scope
-from sync.server.apply import apply_change, check_shape
+from sync.server.apply import apply_changes, check_shape
 from sync.server.db import lock_change_log
 from sync.server.deps import CallerDep, SessionDep
 from sync.server.errors import ApiError, invalid
@@ -43,18 +43,10 @@ async def push(request: Request, caller: CallerDep, session: SessionDep) -> Push
         raise invalid(exc) from None
     for change in batch.changes:
         check_shape(change, caller.device.id)
-    newest = ZERO
+    newest = max((Stamp.decode(stamp) for change in batch.changes for stamp in change.clocks.values()), default=ZERO)
     with session.begin():
         lock_change_log(session)
-        known = set(
-            session.exec(select(ChangeLog.change_id).where(col(ChangeLog.change_id).in_([c.change_id for c in batch.changes]))).all()
-        )
-        for change in batch.changes:
-            newest = max([newest, *(Stamp.decode(stamp) for stamp in change.clocks.values())])
-            if change.change_id in known:
-                continue
-            apply_change(session, caller.user, change)
-            known.add(change.change_id)
+        apply_changes(session, caller.user, batch.changes)
     return PushResponse(accepted=[change.change_id for change in batch.changes], server_clock=newest.encode())
 
 
