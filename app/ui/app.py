@@ -6,7 +6,6 @@ browser from Flet's bundled web client (`no_cdn=True`: it loads with no internet
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,12 @@ from typing import Any
 import flet as ft
 
 from app.config import Settings
-from app.domain.autolock import IdleLock
 from app.errors import LiaisonError
-from app.store.queries import pending_changes
 from app.store.store import Store
 from app.ui.components.status import SyncBadge
-from app.ui.context import UiContext
 from app.ui.screens import registry
 from app.ui.screens.lock import LockScreen
+from app.ui.state import THEME_MODES, UiContext
 from sync.client.status import SyncStatus
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
@@ -61,16 +58,11 @@ class LiaisonApp:
         self.page = page
         self.demo_passphrase = demo_passphrase
         self.sync_factory = sync_factory
-        self.ctx = UiContext(
-            settings=settings, data_dir=data_dir, navigate=self.navigate, notify=self.notify, touch=self.touch,
-            lock=self.lock_now, page=page,
-        )
+        self.ctx = UiContext.load(settings, data_dir, navigate=self.navigate, notify=self.notify, lock=self.lock_now, page=page)
         self.badge = SyncBadge()
         self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)
         self.content = ft.Container(expand=True)
         self.current = "Home"
-        self.idle: IdleLock | None = None
-        self._unsubscribe: Callable[[], None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -79,11 +71,11 @@ class LiaisonApp:
         page.title = f"Liaison · {self.ctx.settings.organisation}"
         page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
         page.dark_theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
-        page.theme_mode = ft.ThemeMode.LIGHT
+        page.theme_mode = THEME_MODES[self.ctx.prefs.theme]
         page.padding = 0
         page.on_resize = lambda e: self._relayout()
-        page.on_keyboard_event = lambda e: self.touch()
-        page.on_disconnect = lambda e: self.lock()
+        page.on_keyboard_event = self._key
+        page.on_disconnect = lambda e: self.ctx.end()
         self.show_lock()
 
     def show_lock(self) -> None:
@@ -95,67 +87,65 @@ class LiaisonApp:
         page.update()
 
     def unlocked(self, store: Store, server_url: str | None = None, code: str | None = None) -> None:
-        self.ctx.store = store
-        sync = self.sync_factory(store) if self.sync_factory else None
-        if sync is None:
-            from sync.client.service import SyncService
-
-            sync = SyncService(store, interval_minutes=self.ctx.settings.sync_interval_minutes)
-        self.ctx.sync = sync
+        sync = self._sync_for(store)
+        self.ctx.begin(store, sync, on_status=self._status_changed, on_idle=self._auto_lock)
         if server_url and code:
-            try:
-                sync.engine.enroll(server_url, code)
-            except LiaisonError as error:
-                self.notify(f"Not enrolled: {error}. You can enrol later from Sync.")
-        self._unsubscribe = sync.subscribe(self._status_changed)
-        sync.start()
-        self.idle = IdleLock(self.ctx.settings.auto_lock_minutes, self._auto_lock, poll_seconds=10)
-        self.idle.start()
+            if sync is None:
+                self.notify("Sync is turned off for this session; enrol later from Sync.")
+            else:
+                try:
+                    sync.engine.enroll(server_url, code)
+                    sync.refresh()
+                    sync.sync_now()
+                except LiaisonError as error:
+                    self.notify(f"Not enrolled: {error}. You can enrol later from Sync.")
         self.navigate("Home")
 
-    def lock(self) -> None:
-        """Stop sync, drop the key, and return to the lock screen. Drafts stay in memory."""
-        if self.idle is not None:
-            self.idle.stop()
-            self.idle = None
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        if self.ctx.sync is not None:
-            threading.Thread(target=self.ctx.sync.stop, daemon=True).start()
-            self.ctx.sync = None
-        if self.ctx.store is not None:
-            self.ctx.store.lock()
-            self.ctx.store = None
+    def _sync_for(self, store: Store) -> Any | None:
+        """The given factory decides (None: offline only); with no factory, the standard background service."""
+        if self.sync_factory is not None:
+            return self.sync_factory(store)
+        from sync.client.service import SyncService
+
+        return SyncService(store, interval_minutes=self.ctx.settings.sync_interval_minutes)
 
     def lock_now(self) -> None:
-        self.lock()
+        self.ctx.end()
         self.show_lock()
 
     def _auto_lock(self) -> None:
+        """Called from the idle thread: hop onto the page's loop before touching controls."""
+
         async def back_to_lock() -> None:
-            self.lock()
-            self.show_lock()
+            self.lock_now()
 
         self.page.run_task(back_to_lock)
 
-    def touch(self) -> None:
-        if self.idle is not None:
-            self.idle.touch()
+    def _key(self, e: ft.KeyboardEvent) -> None:
+        """Any key postpones auto-lock; Alt+L opens "Log interaction" from anywhere."""
+        self.ctx.touch()
+        if e.alt and e.key.upper() == "L" and self.ctx.store is not None:
+            self.navigate("Log interaction")
 
     # --- navigation --------------------------------------------------------------
 
     def navigate(self, name: str, **kwargs: Any) -> None:
-        self.touch()
+        """Build the screen afresh from the store and the drafts; going somewhere counts as activity."""
+        self.ctx.touch()
         if self.ctx.store is None:
             return
         self.current = name
         self.title.value = name
+        self._rebuild_content(**kwargs)
+        self._relayout()
+
+    def _rebuild_content(self, **kwargs: Any) -> None:
+        """Only the screen's body: the navigation (and any menu open on it) stays as it is."""
+        self.ctx.live_status = None
         try:
-            self.content.content = registry.build(name, self.ctx, **kwargs)
+            self.content.content = registry.build(self.current, self.ctx, **kwargs)
         except LiaisonError as error:
             self.content.content = ft.Text(str(error), color=ft.Colors.ERROR)
-        self._relayout()
 
     def _relayout(self) -> None:
         page = self.page
@@ -205,15 +195,17 @@ class LiaisonApp:
         async def apply() -> None:
             if status.revoked:
                 self.ctx.store = None
-                self.lock()
-                self.show_lock()
+                self.lock_now()
                 self.notify(status.error or "This device was revoked.")
                 return
+            if self.ctx.store is None:
+                return
             self._show_badge()
+            if self.ctx.live_status is not None:
+                self.ctx.live_status.show(*self.ctx.sync_status())
             if self.current == "Sync":
-                self.navigate("Sync")
-            else:
-                self.page.update()
+                self._rebuild_content()
+            self.page.update()
 
         try:
             self.page.run_task(apply)
@@ -221,12 +213,8 @@ class LiaisonApp:
             pass
 
     def _show_badge(self) -> None:
-        sync = self.ctx.sync
-        if sync is not None:
-            self.badge.show(sync.status, sync.enrolled)
-        elif self.ctx.store is not None:
-            with self.ctx.store.repository.session() as session:
-                self.badge.show(SyncStatus(pending=pending_changes(session)), enrolled=False)
+        status, enrolled = self.ctx.sync_status()
+        self.badge.show(status, enrolled)
 
     def notify(self, message: str) -> None:
         self.page.show_dialog(ft.SnackBar(ft.Text(message)))

@@ -30,10 +30,22 @@ def fill_territory(store: Store, *, content: bool = True) -> str:
     return store.repository.create(Hcp, {"name": "Dr Rosalind Franklin", "specialty": "Oncology", "therapeutic_areas": ["Oncology"], "kol_tier": 1}).id
 
 
+@pytest.fixture(scope="session")
+def territory_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """One filled store for the whole session; each test gets its own copy (Argon2id and the fill run once)."""
+    from app.store import keys
+
+    template = tmp_path_factory.mktemp("territory") / "store"
+    with Store.init(template, PASSPHRASE, user="msl@example.org") as store:
+        fill_territory(store)
+    return template, keys.unlock(template, PASSPHRASE)
+
+
 @pytest.fixture
-def territory_store(data_dir: Path) -> Iterator[Store]:
-    store = Store.init(data_dir, PASSPHRASE, user="msl@example.org")
-    fill_territory(store)
+def territory_store(data_dir: Path, territory_template: tuple[Path, bytes]) -> Iterator[Store]:
+    template, data_key = territory_template
+    shutil.copytree(template, data_dir)
+    store = Store.open(data_dir, data_key=data_key)
     yield store
     store.close()
 

@@ -62,7 +62,7 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def type_into(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
     """Click the field, let Flutter move the focus there, then type as a person would."""
-    field = page.get_by_role("textbox", name=label)
+    field = page.get_by_role("textbox", name=label, exact=True)
     field.click()
     page.wait_for_timeout(300)
     page.keyboard.type(text, delay=10)
@@ -71,6 +71,18 @@ def type_into(page, label: str, text: str) -> None:  # type: ignore[no-untyped-d
 def go(page, destination: str) -> None:  # type: ignore[no-untyped-def]
     """On a wide window the rail's destinations read as buttons named "<name> Tab n of 11"."""
     page.get_by_role("button", name=re.compile(rf"^{destination}\b")).first.click()
+
+
+def draw_signature(page) -> None:  # type: ignore[no-untyped-def]
+    """Sign with the mouse, as on a laptop: two strokes across the pad."""
+    box = page.get_by_text("Signature pad", exact=True).bounding_box()
+    assert box is not None, "the signature pad is not on screen"
+    for row in (0.35, 0.65):
+        page.mouse.move(box["x"] + 20, box["y"] + box["height"] * row)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(box["x"] + 20 + step * (box["width"] - 40) / 10, box["y"] + box["height"] * (row + (0.1 if step % 2 else -0.1)), steps=3)
+        page.mouse.up()
 
 
 def unlock(page) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +116,20 @@ def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no
     page.get_by_text(re.compile("Interaction history")).wait_for(timeout=WAIT)
     page.get_by_text("Discussed ZEN-301 subgroup data").wait_for(timeout=WAIT)
     shot(page, "hcp-profile")
+
+    go(page, "Inquiries")
+    type_into(page, "HCP", "rosal")
+    page.keyboard.press("Enter")
+    type_into(page, "Question (verbatim)", "Is there renal dosing data in stage 3 CKD?")
+    page.get_by_role("checkbox", name="The HCP attests this request is unsolicited").click()
+    draw_signature(page)
+    shot(page, "inquiry-signed")
+    page.get_by_role("button", name="Submit inquiry").click()
+    page.get_by_text("Is there renal dosing data in stage 3 CKD?").wait_for(timeout=WAIT)
+    page.get_by_text(re.compile("Dr Rosalind Franklin · submitted")).wait_for(timeout=WAIT)
+
+    page.keyboard.press("Alt+l")
+    page.get_by_text("No HCP chosen yet").wait_for(timeout=WAIT)
 
     go(page, "Insights")
     type_into(page, "Insight", "Community sites lack biomarker testing")
@@ -150,3 +176,37 @@ def test_narrow_windows_get_a_navigation_bar_and_the_rest_under_more(browser, ap
     page.get_by_text("Change passphrase").first.wait_for(timeout=WAIT)
     shot(page, "narrow-settings")
     context.close()
+
+
+def test_first_run_sets_a_passphrase_then_locks_and_unlocks(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = ServedApp(tmp_path / "fresh")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(app.url)
+        page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=WAIT)
+        page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+        page.get_by_text("Set up Liaison").wait_for(timeout=WAIT)
+        type_into(page, "Passphrase", PASSPHRASE)
+        type_into(page, "Confirm passphrase", PASSPHRASE + " typo")
+        page.get_by_role("button", name="Create store").click()
+        page.get_by_text("does not match the passphrase").wait_for(timeout=WAIT)
+        shot(page, "first-run")
+        type_into(page, "Confirm passphrase", "")
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(PASSPHRASE, delay=10)
+        page.get_by_role("button", name="Create store").click()
+        page.get_by_text("Today").wait_for(timeout=WAIT)
+        page.get_by_text("Offline only · 0 pending").first.wait_for(timeout=WAIT)
+
+        go(page, "Settings")
+        page.get_by_role("button", name="Lock now").click()
+        page.get_by_text("Liaison is locked").wait_for(timeout=WAIT)
+        type_into(page, "Passphrase", PASSPHRASE)
+        page.keyboard.press("Enter")
+        page.get_by_text("Today").wait_for(timeout=WAIT)
+    finally:
+        shot(page, "last-first-run")
+        context.close()
+        app.stop()

@@ -6,6 +6,7 @@ a `ValidationError` is shown beside the field it names, in plain words.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,19 +22,20 @@ class Form:
     def __init__(self, draft: dict[str, Any], on_input: Callable[[], None] | None = None) -> None:
         self.draft = draft
         self.controls: dict[str, ft.Control] = {}
+        """Fields by draft key; a control with `show_error(message)` shows its own errors."""
         self.banner = ft.Text("", color=ft.Colors.ERROR, visible=False, semantics_label="Form error")
         self._on_input = on_input or (lambda: None)
 
     def text(
         self, name: str, label: str, *, multiline: bool = False, autofocus: bool = False, hint: str | None = None,
-        password: bool = False, width: float | None = None, on_submit: Callable[[], None] | None = None,
+        password: bool = False, width: float | None = None, on_submit: Callable[[], Any] | None = None,
         keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
     ) -> ft.TextField:
         field = ft.TextField(
             label=label, value=str(self.draft.get(name) or ""), multiline=multiline, min_lines=3 if multiline else None,
             autofocus=autofocus, hint_text=hint, password=password, can_reveal_password=password, width=width,
             keyboard_type=keyboard, on_change=lambda e: self.set(name, e.control.value),
-            on_submit=(lambda e: on_submit()) if on_submit else None,
+            on_submit=_submit_handler(on_submit),
         )
         self.controls[name] = field
         return field
@@ -47,8 +49,8 @@ class Form:
         self.controls[name] = control
         return control
 
-    def checkbox(self, name: str, label: str) -> ft.Checkbox:
-        control = ft.Checkbox(label=label, value=bool(self.draft.get(name)), on_change=lambda e: self.set(name, bool(e.control.value)))
+    def checkbox(self, name: str, label: str) -> CheckField:
+        control = CheckField(ft.Checkbox(label=label, value=bool(self.draft.get(name)), on_change=lambda e: self.set(name, bool(e.control.value))))
         self.controls[name] = control
         return control
 
@@ -81,12 +83,12 @@ class Form:
         """After a save: empty the draft and the controls."""
         self.draft.clear()
         for control in self.controls.values():
-            if isinstance(control, ft.Checkbox):
-                control.value = False
+            if isinstance(control, CheckField):
+                control.checkbox.value = False
             elif isinstance(control, ft.Dropdown):
                 control.value = None
-            else:
-                control.value = ""  # type: ignore[attr-defined]
+            elif isinstance(control, ft.TextField):
+                control.value = ""
         self.clear_errors()
 
     def _clear(self, name: str) -> None:
@@ -95,7 +97,54 @@ class Form:
             _set_error(control, None)
 
 
+class CheckField(ft.Column):
+    """A checkbox with room under it for an error in words (a red box alone says nothing)."""
+
+    def __init__(self, checkbox: ft.Checkbox) -> None:
+        self.checkbox = checkbox
+        self.message = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
+        super().__init__([checkbox, self.message], spacing=0, tight=True)
+
+    def show_error(self, message: str | None) -> None:
+        self.checkbox.error = bool(message)
+        self.message.value, self.message.visible = message or "", bool(message)
+        self.message.semantics_label = f"{self.checkbox.label}: {message}" if message else None
+
+
+class MatchList(ft.Semantics):
+    """The matches shown under a type-to-search field, as their own accessibility node.
+
+    Without a node of their own, results appearing beside the field re-parent its
+    node in Flutter's web semantics tree and the field drops focus mid-word.
+    """
+
+    def __init__(self) -> None:
+        self.column = ft.Column(spacing=0)
+        super().__init__(content=self.column, container=True)
+
+    @property
+    def controls(self) -> list[ft.Control]:
+        return self.column.controls
+
+    @controls.setter
+    def controls(self, items: list[ft.Control]) -> None:
+        self.column.controls = items
+
+
 _ALIASES = {"hcp_id": "hcp", "reporter_hcp_id": "hcp", "occurred_at": "occurred_at"}
+
+
+def _submit_handler(on_submit: Callable[[], Any] | None) -> Callable[[ft.ControlEvent], Any] | None:
+    """Enter in a field runs on_submit; an async one is awaited (a lambda would drop its coroutine)."""
+    if on_submit is None:
+        return None
+    if inspect.iscoroutinefunction(on_submit):
+
+        async def submit_async(e: ft.ControlEvent) -> None:
+            await on_submit()
+
+        return submit_async
+    return lambda e: on_submit()
 
 
 def _set_error(control: ft.Control, message: str | None) -> None:
@@ -103,8 +152,8 @@ def _set_error(control: ft.Control, message: str | None) -> None:
         control.error_text = message
     elif isinstance(control, ft.TextField):
         control.error = message
-    elif isinstance(control, ft.Checkbox):
-        control.error = bool(message)  # type: ignore[assignment]
+    elif hasattr(control, "show_error"):
+        control.show_error(message)
 
 
 def split_list(text: str | None) -> list[str]:

@@ -23,9 +23,11 @@ class SignaturePad(ft.Column):
                                  bgcolor=ft.Colors.SURFACE_CONTAINER_LOWEST),
             on_pan_start=self._start, on_pan_update=self._extend, drag_interval=10,
         )
+        self.message = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
         super().__init__(
             [
                 ft.Semantics(content=pad, label="Signature pad", container=True),
+                self.message,
                 ft.Row([ft.Text("HCP signature"), ft.TextButton(content="Clear signature", on_click=lambda e: self.clear())]),
             ],
             spacing=4,
@@ -49,6 +51,10 @@ class SignaturePad(ft.Column):
         self.strokes = []
         self._redraw()
         self._on_change(self.strokes)
+
+    def show_error(self, message: str | None) -> None:
+        """Say beside the pad why it is needed (the form calls this for the "signature" field)."""
+        self.message.value, self.message.visible = message or "", bool(message)
 
     @property
     def signed(self) -> bool:

@@ -35,3 +35,18 @@ class SyncBadge(ft.Container):
         online = enrolled and status.online
         self.icon.icon = ft.Icons.CLOUD_SYNC if status.running else ft.Icons.CLOUD_DONE if online else ft.Icons.CLOUD_OFF
         self.icon.color = ft.Colors.PRIMARY if online else ft.Colors.ON_SURFACE_VARIANT
+
+
+class SyncSummary(ft.Column):
+    """Home's sync card body: the state, pending count and last success, refreshed as sync reports."""
+
+    def __init__(self, status: SyncStatus, enrolled: bool) -> None:
+        self.state = ft.Text("")
+        self.last = ft.Text("")
+        super().__init__([self.state, self.last], spacing=4)
+        self.show(status, enrolled)
+
+    def show(self, status: SyncStatus, enrolled: bool) -> None:
+        self.state.value = describe(status, enrolled)
+        last = status.last_success
+        self.last.value = f"Last sync: {last.astimezone():%d %b %H:%M}" if last else "Last sync: never"

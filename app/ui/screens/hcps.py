@@ -8,7 +8,7 @@ from app.store import queries
 from app.store.models import Hcp
 from app.store.queries import HcpFilter
 from app.ui.components.forms import empty, section
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 PAGE = 50
 

@@ -9,8 +9,8 @@ import flet as ft
 from app.store import queries
 from app.ui.components.deadline import badge
 from app.ui.components.forms import empty, section
-from app.ui.components.status import describe
-from app.ui.context import UiContext
+from app.ui.components.status import SyncSummary
+from app.ui.state import UiContext
 
 
 def build(ctx: UiContext) -> ft.Control:
@@ -19,11 +19,9 @@ def build(ctx: UiContext) -> ft.Control:
         due = queries.follow_ups_due(session, date.today() + timedelta(days=7))[:8]
         events = [event for event in queries.open_adverse_events(session)][:8]
         draft_list = queries.drafts(session, limit=8)
-        pending = queries.pending_changes(session)
         names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
-    sync = ctx.sync
-    status_line = describe(sync.status, sync.enrolled) if sync is not None else f"Offline only · {pending} pending"
-    last = sync.status.last_success if sync is not None else None
+    summary = SyncSummary(*ctx.sync_status())
+    ctx.live_status = summary
     return ft.ListView(
         [
             ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
@@ -58,10 +56,7 @@ def build(ctx: UiContext) -> ft.Control:
             ),
             _card(
                 "Sync",
-                [
-                    ft.Text(status_line),
-                    ft.Text(f"Last sync: {last:%d %b %H:%M}" if last else "Last sync: never"),
-                ],
+                [summary],
             ),
         ],
         spacing=12,

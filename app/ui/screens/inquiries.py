@@ -10,9 +10,9 @@ from app.errors import LiaisonError, ValidationError
 from app.store import queries
 from app.store.models import Delivery, MedicalInquiry
 from app.store.queries import HcpFilter
-from app.ui.components.forms import Form, empty, section
+from app.ui.components.forms import Form, MatchList, empty, section
 from app.ui.components.signature import SignaturePad
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 DELIVERY = [(item.value, item.value.replace("_", " ").capitalize()) for item in Delivery]
 
@@ -22,8 +22,9 @@ class InquiriesScreen:
         self.ctx = ctx
         self.form = Form(ctx.draft("inquiry"), on_input=ctx.touch)
         self.form.draft.setdefault("delivery", Delivery.EMAIL.value)
-        self.matches = ft.Column(spacing=0)
+        self.matches = MatchList()
         self.pad = SignaturePad(self.form.draft.get("signature"), on_change=lambda strokes: self.form.set("signature", strokes))
+        self.form.controls["signature"] = self.pad
 
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:

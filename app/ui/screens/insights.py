@@ -13,7 +13,7 @@ from app.store import queries
 from app.store.models import Insight
 from app.store.queries import InsightFilter
 from app.ui.components.forms import Form, empty, section
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 PALETTE = [ft.Colors.TEAL, ft.Colors.INDIGO, ft.Colors.AMBER, ft.Colors.DEEP_ORANGE, ft.Colors.PURPLE, ft.Colors.GREEN,
            ft.Colors.BLUE_GREY, ft.Colors.PINK, ft.Colors.CYAN, ft.Colors.BROWN, ft.Colors.LIME, ft.Colors.RED]

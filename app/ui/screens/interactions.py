@@ -8,7 +8,7 @@ from app.errors import LiaisonError
 from app.store import queries
 from app.store.models import Interaction
 from app.ui.components.forms import Form, empty, section
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 
 def build(ctx: UiContext, open_id: str | None = None) -> ft.Control:

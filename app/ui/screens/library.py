@@ -8,7 +8,7 @@ import flet as ft
 
 from app.store import queries
 from app.ui.components.forms import empty
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 
 def build(ctx: UiContext) -> ft.Control:

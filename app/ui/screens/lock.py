@@ -11,7 +11,7 @@ from app.errors import LiaisonError
 from app.store import keys
 from app.store.store import Store
 from app.ui.components.forms import Form
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 Unlocked = Callable[[Store, bool], Awaitable[None] | None]
 

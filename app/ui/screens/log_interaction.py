@@ -17,8 +17,8 @@ from app.errors import LiaisonError, ValidationError
 from app.store import queries
 from app.store.models import Channel, Hcp, Insight, Interaction
 from app.store.queries import HcpFilter
-from app.ui.components.forms import Form, split_list
-from app.ui.context import UiContext
+from app.ui.components.forms import Form, MatchList, split_list
+from app.ui.state import UiContext
 
 CHANNELS = [(channel.value, channel.value.replace("_", " ").capitalize()) for channel in Channel]
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -34,7 +34,7 @@ class LogInteractionScreen:
             draft.update(hcp_id=hcp.id, hcp=hcp.name, therapeutic_area=(hcp.therapeutic_areas or [""])[0])
         draft.setdefault("channel", Channel.IN_PERSON.value)
         draft.setdefault("occurred_at", datetime.now().strftime(TIME_FORMAT))
-        self.matches = ft.Column(spacing=0)
+        self.matches = MatchList()
         self.chosen = ft.Text(self._chosen_text())
 
     def view(self) -> ft.Control:

@@ -6,7 +6,7 @@ from typing import Any
 
 import flet as ft
 
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 DESTINATIONS = ["Home", "HCPs", "Interactions", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
 NARROW = ["Home", "HCPs", "Interactions", "Safety", "Sync"]
@@ -28,7 +28,20 @@ ICONS = {
 
 
 def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
-    from app.ui.screens import events, home, hcps, inquiries, insights, interactions, library, log_interaction, safety, settings, sync, trials
+    from app.ui.screens import (
+        events,
+        hcps,
+        home,
+        inquiries,
+        insights,
+        interactions,
+        library,
+        log_interaction,
+        safety,
+        settings,
+        sync,
+        trials,
+    )
 
     if name == "HCPs":
         return hcps.profile(ctx, kwargs["hcp_id"]) if kwargs.get("hcp_id") else hcps.HcpsScreen(ctx).view()

@@ -16,7 +16,7 @@ from app.store import queries
 from app.store.models import AdverseEvent, Seriousness, Sex
 from app.ui.components.deadline import badge, remaining
 from app.ui.components.forms import Form, empty, section
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 SERIOUSNESS = [(item.value, item.value.replace("_", "-").capitalize()) for item in Seriousness]

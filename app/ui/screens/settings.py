@@ -10,7 +10,8 @@ from app.domain.export import export_to_file
 from app.errors import LiaisonError, ValidationError
 from app.store import keys
 from app.ui.components.forms import Form, section
-from app.ui.context import UiContext
+from app.ui.prefs import THEMES, auto_lock_choices
+from app.ui.state import UiContext
 
 
 class SettingsScreen:
@@ -24,9 +25,15 @@ class SettingsScreen:
     def view(self) -> ft.Control:
         sync = self.ctx.sync
         state = sync.engine.state() if sync is not None and hasattr(sync, "engine") else None
-        page = _page_of(self.ctx)
-        dark = ft.Switch(
-            label="Dark theme", value=page is not None and page.theme_mode == ft.ThemeMode.DARK, on_change=lambda e: self.set_theme(bool(e.control.value))
+        theme = ft.Dropdown(
+            label="Theme", width=200, value=self.ctx.prefs.theme,
+            options=[ft.DropdownOption(key=key, text=key.capitalize()) for key in THEMES],
+            on_select=lambda e: self.set_theme(e.control.value or "light"),
+        )
+        auto_lock = ft.Dropdown(
+            label="Auto-lock after", width=200, value=str(self.ctx.settings.auto_lock_minutes),
+            options=[ft.DropdownOption(key=str(minutes), text=f"{minutes} min idle") for minutes in auto_lock_choices(self.ctx.configured_auto_lock)],
+            on_select=lambda e: self.set_auto_lock(int(e.control.value or self.ctx.configured_auto_lock)),
         )
         return ft.ListView(
             [
@@ -37,10 +44,11 @@ class SettingsScreen:
                 ),
                 section(
                     "Security",
-                    ft.Text(f"Auto-lock after {self.ctx.settings.auto_lock_minutes} idle minutes (set by your IT department in flet.toml or LIAISON_AUTO_LOCK_MINUTES)."),
+                    ft.Text(f"Your IT department allows at most {self.ctx.configured_auto_lock} idle minutes; you may choose less."),
+                    auto_lock,
                     ft.FilledTonalButton(content="Lock now", icon=ft.Icons.LOCK, on_click=lambda e: self.ctx.lock()),
                 ),
-                section("Appearance", dark),
+                section("Appearance", theme),
                 section(
                     "Change passphrase",
                     self.passphrase.text("current", "Current passphrase", password=True),
@@ -62,10 +70,13 @@ class SettingsScreen:
             expand=True,
         )
 
-    def set_theme(self, dark: bool) -> None:
-        page = _page_of(self.ctx)
-        if page is not None:
-            page.theme_mode = ft.ThemeMode.DARK if dark else ft.ThemeMode.LIGHT
+    def set_theme(self, theme: str) -> None:
+        self.ctx.choose_theme(theme)
+        self.ctx.refresh()
+
+    def set_auto_lock(self, minutes: int) -> None:
+        effective = self.ctx.choose_auto_lock(minutes)
+        self.ctx.notify(f"Liaison now locks after {effective} idle minutes")
 
     def change_passphrase(self) -> bool:
         form = self.passphrase
@@ -94,7 +105,3 @@ class SettingsScreen:
             return None
         self.ctx.notify(f"Exported {count} records to {path}")
         return count
-
-
-def _page_of(ctx: UiContext) -> ft.Page | None:
-    return ctx.page

@@ -8,9 +8,11 @@ import flet as ft
 
 from app.errors import LiaisonError
 from app.store import queries
+from app.store.models import Conflict
 from app.ui.components.forms import Form, empty, section
 from app.ui.components.status import describe
-from app.ui.context import UiContext
+from app.ui.state import UiContext
+from sync.clock import Stamp
 
 
 class SyncScreen:
@@ -25,7 +27,14 @@ class SyncScreen:
             conflicts = queries.open_conflicts(session)
         status = sync.status if sync is not None else None
         rows: list[ft.Control] = []
-        if sync is None or not sync.enrolled:
+        if sync is None:
+            rows.append(
+                section(
+                    "Offline only",
+                    ft.Text(f"Sync is turned off for this session; {pending} changes wait in the outbox and are sent once sync runs."),
+                )
+            )
+        elif not sync.enrolled:
             self.form.draft.setdefault("server_url", self.ctx.settings.server_url)
             rows.append(
                 section(
@@ -50,8 +59,8 @@ class SyncScreen:
         rows.append(section("Conflicts to review", *[self._conflict(conflict) for conflict in conflicts] or [empty("No conflicts.")]))
         return ft.ListView(rows, spacing=12, padding=16, expand=True)
 
-    def _conflict(self, conflict) -> ft.Control:  # type: ignore[no-untyped-def]
-        mine_lost = conflict.lost_stamp.endswith(self.ctx.unlocked.device_id)
+    def _conflict(self, conflict: Conflict) -> ft.Control:
+        mine_lost = Stamp.decode(conflict.lost_stamp).device == self.ctx.unlocked.device_id
         mine, theirs = (conflict.lost_value, conflict.kept_value) if mine_lost else (conflict.kept_value, conflict.lost_value)
 
         def keep(choice: str) -> None:

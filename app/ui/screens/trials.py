@@ -10,7 +10,7 @@ from app.errors import LiaisonError
 from app.store import queries
 from app.store.models import TrialSite, TrialStatus
 from app.ui.components.forms import Form, empty
-from app.ui.context import UiContext
+from app.ui.state import UiContext
 
 STATUSES = [(status.value, status.value.replace("_", "-").capitalize()) for status in TrialStatus]
 
