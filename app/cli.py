@@ -21,7 +21,13 @@ import click
 import typer
 import typer.core
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from app.config import Settings, load_settings
 from app.errors import LiaisonError
@@ -378,7 +384,7 @@ def demo(
 
 # --- sync --------------------------------------------------------------------
 
-from sync.client.cli import register as _register_sync  # noqa: E402  (needs `opened`, defined above)
+from sync.client.cli import register as _register_sync
 
 _register_sync(cli, opened, DataDir)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from app.config import Settings

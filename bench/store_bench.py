@@ -23,21 +23,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.demo import FIRST_NAMES, LAST_NAMES, SPECIALTIES, TOPICS  # noqa: E402
-from app.store import migrate  # noqa: E402
-from app.store.db import db_path, open_engine  # noqa: E402
-from app.store.models import DeviceState, Hcp, Interaction  # noqa: E402
-from app.store.queries import HcpFilter, interactions, search_hcps  # noqa: E402
-from app.store.repository import Actor, Repository  # noqa: E402
-from app.store.store import Store  # noqa: E402
-from sync.clock import HybridLogicalClock, Stamp  # noqa: E402
+from app.domain.demo import FIRST_NAMES, LAST_NAMES, SPECIALTIES, TOPICS
+from app.store import migrate
+from app.store.db import db_path, open_engine
+from app.store.models import DeviceState, Hcp, Interaction
+from app.store.queries import HcpFilter, interactions, search_hcps
+from app.store.repository import Actor, Repository
+from app.store.store import Store
+from sync.clock import HybridLogicalClock, Stamp
 
 CHUNK = 2000
 PASSPHRASE = "benchmark passphrase"

@@ -8,7 +8,13 @@ from typing import Any
 import httpx
 import pydantic
 
-from sync.client.errors import ChangesRefused, DeviceRevoked, Offline, SyncError, TokenRefused
+from sync.client.errors import (
+    ChangesRefused,
+    DeviceRevoked,
+    Offline,
+    SyncError,
+    TokenRefused,
+)
 from sync.protocol import (
     COMPRESS_OVER_BYTES,
     DEVICE_REVOKED,

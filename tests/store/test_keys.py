@@ -10,11 +10,16 @@ import keyring
 import keyring.backend
 import pytest
 from keyring.backends import fail
-
-from app.errors import KeyFileError, KeyringUnavailable, Locked, ValidationError, WrongPassphrase
-from app.store import keys
 from sqlmodel import select
 
+from app.errors import (
+    KeyFileError,
+    KeyringUnavailable,
+    Locked,
+    ValidationError,
+    WrongPassphrase,
+)
+from app.store import keys
 from app.store.models import Hcp
 from app.store.store import Store
 from tests.conftest import PASSPHRASE

@@ -9,7 +9,15 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from app.errors import ImmutableRecord, NotFound, ValidationError
-from app.store.models import AdverseEvent, Amendment, AuditEntry, Hcp, Interaction, MedicalInquiry, OutboxEntry
+from app.store.models import (
+    AdverseEvent,
+    Amendment,
+    AuditEntry,
+    Hcp,
+    Interaction,
+    MedicalInquiry,
+    OutboxEntry,
+)
 from app.store.repository import BatchValidationError
 from app.store.store import Store
 from sync.clock import ALL_FIELDS, Stamp

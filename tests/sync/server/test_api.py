@@ -120,9 +120,10 @@ def test_an_enrolment_code_works_once_and_expires(server: EmbeddedServer) -> Non
     assert again.status_code == 401 and "already used" in error(again)["message"]
     expired = admin.enroll_code(server.engine, email="grace@example.org", minutes=1)
     with Session(server.engine) as session:
+        from datetime import UTC, datetime, timedelta
+
         from sync.server.models import EnrollCode
         from sync.server.security import hash_code
-        from datetime import UTC, datetime, timedelta
 
         row = session.exec(select(EnrollCode).where(EnrollCode.code_hash == hash_code(expired))).one()
         row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
