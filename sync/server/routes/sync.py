@@ -9,7 +9,7 @@ from typing import Annotated
 
 import pydantic
 from fastapi import APIRouter, Query, Request
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from sync.clock import ZERO, Stamp
 from sync.protocol import (
@@ -57,10 +57,20 @@ def pull(
     cursor: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> PullResponse:
+    """The caller's next page of changes made elsewhere.
+
+    A device's own changes are not echoed back. When the page is the last one the
+    cursor moves to the log's end as it stood before the page was read, past
+    rows the caller may not see or made itself, so a caught-up device's next
+    pull scans nothing whatever the log's size. That is safe because pushes
+    commit in sequence order (see `lock_change_log`): every row up to that end
+    was already committed, so none can appear behind the cursor later.
+    """
     after = decode_cursor(cursor)
+    end = session.exec(select(func.max(ChangeLog.seq))).one() or 0
     rows = session.exec(
         select(ChangeLog)
-        .where(col(ChangeLog.seq) > after, scope.visible(session, caller.user))
+        .where(col(ChangeLog.seq) > after, col(ChangeLog.device_id) != caller.device.id, scope.visible(session, caller.user))
         .order_by(col(ChangeLog.seq))
         .limit(limit + 1)
     ).all()
@@ -74,8 +84,9 @@ def pull(
         )
         newest = max([newest, *(Stamp.decode(stamp) for stamp in row.clocks.values())])
         changes.append(ServerChange(change=change, received_at=row.received_at.isoformat()))
-    last = page[-1].seq if page else after
-    return PullResponse(changes=changes, cursor=encode_cursor(last or 0), more=more, server_clock=newest.encode())
+    read_to = (page[-1].seq or 0) if page else after
+    last = read_to if more else max(read_to, end)
+    return PullResponse(changes=changes, cursor=encode_cursor(last), more=more, server_clock=newest.encode())
 
 
 def encode_cursor(seq: int) -> str:

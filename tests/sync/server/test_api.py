@@ -18,10 +18,17 @@ from sync.server.models import ChangeLog, RecordRow
 
 
 class Device:
-    def __init__(self, server: EmbeddedServer, email: str, territory: str | None = "north", role: str = "msl", manager: str | None = None) -> None:
-        code = server.create_user(email, email.split("@")[0], role=role, territory=territory, manager_email=manager)
-        self.id = f"dev-{email.split('@')[0]}"
-        answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": self.id, "device_name": "laptop"})
+    def __init__(
+        self, server: EmbeddedServer, email: str, territory: str | None = "north", role: str = "msl", manager: str | None = None,
+        name: str = "laptop",
+    ) -> None:
+        """The user's first device creates the user; later ones (another `name`) just enrol."""
+        if name == "laptop":
+            code = server.create_user(email, email.split("@")[0], role=role, territory=territory, manager_email=manager)
+        else:
+            code = server.enroll_code(email)
+        self.id = f"{name}-{email.split('@')[0]}"
+        answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": self.id, "device_name": name})
         assert answer.status_code == 200, answer.text
         self.token = answer.json()["token"]
         self.client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {self.token}"})
@@ -66,10 +73,22 @@ def test_health_needs_no_token_and_docs_are_served(server: EmbeddedServer) -> No
     assert "/v1/push" in httpx.get(f"{server.url}/openapi.json").json()["paths"]
 
 
-def test_a_pushed_change_comes_back_by_pull_in_order_and_pages(server: EmbeddedServer, msl: Device) -> None:
+def test_a_pushed_change_reaches_the_msls_other_device_in_order_and_pages(server: EmbeddedServer, msl: Device) -> None:
+    tablet = Device(server, "ada@example.org", name="tablet")
     changes = [msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}"}) for n in range(5)]
     assert msl.push(*changes).json()["accepted"] == [c["change_id"] for c in changes]
-    assert [c["change_id"] for c in msl.pull_all()] == [c["change_id"] for c in changes]
+    assert [c["change_id"] for c in tablet.pull_all()] == [c["change_id"] for c in changes]
+
+
+def test_a_device_is_not_sent_its_own_changes_and_its_cursor_moves_past_them(server: EmbeddedServer, msl: Device) -> None:
+    msl.push(*[msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}"}) for n in range(3)])
+    page = msl.client.get("/v1/pull", params={"cursor": "", "limit": 10}).json()
+    assert page["changes"] == [] and page["more"] is False
+    assert msl.client.get("/v1/pull", params={"cursor": page["cursor"]}).json()["cursor"] == page["cursor"]
+    tablet = Device(server, "ada@example.org", name="tablet")
+    tablet.push(tablet.change("hcp", "hcp-0", {"specialty": "Oncology"}))
+    later = msl.client.get("/v1/pull", params={"cursor": page["cursor"]}).json()
+    assert [item["change"]["device_id"] for item in later["changes"]] == [tablet.id]
 
 
 def test_a_resent_batch_is_applied_once(server: EmbeddedServer, msl: Device) -> None:
@@ -137,8 +156,8 @@ def test_an_msl_never_receives_another_territorys_records(server: EmbeddedServer
     south = Device(server, "bob@example.org", territory="south")
     south.push(south.change("hcp", "hcp-south", {"name": "Dr South", "territory": "south"}), south.change("insight", "ins-1", {"text": "x"}))
     msl.push(msl.change("hcp", "hcp-north", {"name": "Dr North"}))
-    assert [c["record_id"] for c in msl.pull_all()] == ["hcp-north"]
-    assert [c["record_id"] for c in south.pull_all()] == ["hcp-south", "ins-1"]
+    assert [c["record_id"] for c in Device(server, "ada@example.org", name="tablet").pull_all()] == ["hcp-north"]
+    assert [c["record_id"] for c in Device(server, "bob@example.org", name="tablet").pull_all()] == ["hcp-south", "ins-1"]
 
 
 def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: EmbeddedServer) -> None:
