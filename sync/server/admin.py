@@ -17,7 +17,7 @@ from app.errors import LiaisonError
 from sync.clock import ALL_FIELDS, HybridLogicalClock
 from sync.protocol import Change
 from sync.server.apply import apply_changes
-from sync.server.db import lock_change_log
+from sync.server.db import lock_change_log, writing
 from sync.server.models import ROLES, Device, EnrollCode, User
 from sync.server.security import hash_code, new_enroll_code
 
@@ -37,6 +37,7 @@ def create_user(
     if not name.strip():
         raise AdminError("name: must not be blank")
     with Session(engine, expire_on_commit=False) as session:
+        writing(session)
         manager_id = None
         if manager_email:
             manager = _user(session, manager_email)
@@ -58,6 +59,7 @@ def enroll_code(engine: Engine, *, email: str, minutes: int = 60) -> str:
         raise AdminError("ttl: must be at least one minute")
     code = new_enroll_code()
     with Session(engine) as session:
+        writing(session)
         user = _user(session, email)
         session.add(EnrollCode(code_hash=hash_code(code), user_id=user.id, expires_at=datetime.now(UTC) + timedelta(minutes=minutes)))
         session.commit()
@@ -66,6 +68,7 @@ def enroll_code(engine: Engine, *, email: str, minutes: int = 60) -> str:
 
 def revoke_device(engine: Engine, device_id: str) -> Device:
     with Session(engine, expire_on_commit=False) as session:
+        writing(session)
         device = session.get(Device, device_id)
         if device is None:
             raise AdminError(f"device: no device {device_id}")

@@ -28,6 +28,9 @@ class _Group(typer.core.TyperGroup):
             raise click.exceptions.Exit(1) from None
 
 
+KEEP_ALIVE_SECONDS = 75
+"""Longer than clients keep idle connections (httpx: 5 s), so the server never closes one a client is reusing."""
+
 cli = typer.Typer(cls=_Group, name="liaison-server", help="Liaison's central sync server.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
 DatabaseUrl = Annotated[
@@ -55,7 +58,10 @@ def serve(
     settings = ServerSettings.from_env(database_url=database_url)
     migrate.upgrade(make_engine(settings.database_url))
     os.environ["LIAISON_DATABASE_URL"] = settings.database_url
-    uvicorn.run("sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        "sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 @cli.command("migrate")

@@ -8,6 +8,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+WRITE_OPTION = "liaison_write"
+POOL_SIZE = 20
+"""Connections per server process: room for the request thread pool (40 threads) to mostly run, not queue."""
 APPEND_LOCK_KEY = 0x4C69_6169
 """PostgreSQL advisory-lock key that serialises appends to the change log (see `lock_change_log`)."""
 
@@ -15,7 +18,7 @@ APPEND_LOCK_KEY = 0x4C69_6169
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
@@ -27,10 +30,22 @@ def make_engine(database_url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            immediate = connection.get_execution_options().get(WRITE_OPTION)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
+
+
+def writing(session: Session) -> None:
+    """Open the session's next transaction as a writer; call it before that transaction's first statement.
+
+    On SQLite a writer begins IMMEDIATE: it waits its turn for the one write lock,
+    where a plain transaction that read first would fail outright ("database is
+    locked") on turning into a write. Readers begin plainly and, in WAL mode,
+    never wait for writers. Elsewhere this is a no-op.
+    """
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -44,7 +59,8 @@ def lock_change_log(session: Session) -> None:
     sequence numbers 7 and 8 and commit 8 first, a device pulling in between
     would move its cursor past 7 and never see it. Holding one transaction-
     scoped lock from before the sequence is drawn until commit rules that out.
-    SQLite needs nothing here: BEGIN IMMEDIATE already serialises writers.
+    On SQLite, beginning as a writer (BEGIN IMMEDIATE) already serialises them.
     """
+    writing(session)
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=APPEND_LOCK_KEY))  # type: ignore[call-overload]

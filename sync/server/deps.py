@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from sync.protocol import DEVICE_REVOKED
+from sync.server.db import writing
 from sync.server.errors import ApiError
 from sync.server.models import Device, User
 from sync.server.security import hash_token
@@ -51,11 +52,13 @@ def get_caller(request: Request, session: SessionDep) -> Caller:
     user = session.get(User, device.user_id)
     if user is None:
         raise ApiError(401, "unauthorized", "the device's user no longer exists")
+    session.commit()  # routes start their own transaction
     now = datetime.now(UTC)
     if device.last_seen_at is None or now - device.last_seen_at > SEEN_GRANULARITY:
+        writing(session)
         device.last_seen_at = now
         session.add(device)
-    session.commit()  # routes start their own transaction
+        session.commit()
     return Caller(device=device, user=user)
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from sync.protocol import PROTOCOL_VERSION, EnrollRequest, EnrollResponse
 from sync.server.deps import CallerDep, SessionDep
+from sync.server.db import writing
 from sync.server.errors import ApiError
 from sync.server.models import Device, EnrollCode, User
 from sync.server.security import hash_code, hash_token, new_token
@@ -26,7 +27,8 @@ def health() -> dict[str, object]:
 def enroll(request: EnrollRequest, session: SessionDep) -> EnrollResponse:
     """Trade a one-time code for this device's own bearer token."""
     now = datetime.now(UTC)
-    code = session.exec(select(EnrollCode).where(EnrollCode.code_hash == hash_code(request.code))).first()
+    writing(session)
+    code = session.exec(select(EnrollCode).where(EnrollCode.code_hash == hash_code(request.code)).with_for_update()).first()
     if code is None:
         raise ApiError(401, "invalid_code", "that enrolment code is not valid", "code")
     if code.used_at is not None:
@@ -63,6 +65,7 @@ def me(caller: CallerDep) -> dict[str, object]:
 @router.post("/retire", status_code=204)
 def retire(caller: CallerDep, session: SessionDep) -> Response:
     """The device is being handed back: its token stops working now."""
+    writing(session)
     device = session.get(Device, caller.device.id)
     assert device is not None
     device.revoked_at = datetime.now(UTC)

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import pydantic
 from fastapi import APIRouter, Query, Request
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
+from starlette.concurrency import run_in_threadpool
 
 from sync.clock import ZERO, Stamp
 from sync.protocol import (
@@ -26,7 +27,7 @@ from sync.protocol import (
 from sync.server import scope
 from sync.server.apply import apply_changes, check_shape
 from sync.server.db import lock_change_log
-from sync.server.deps import CallerDep, SessionDep
+from sync.server.deps import Caller, CallerDep, SessionDep
 from sync.server.errors import ApiError, invalid
 from sync.server.models import ChangeLog
 
@@ -35,8 +36,16 @@ router = APIRouter(prefix="/v1")
 
 @router.post("/push", response_model=PushResponse)
 async def push(request: Request, caller: CallerDep, session: SessionDep) -> PushResponse:
-    """Apply a batch of changes in one transaction: all of it, or (on any refusal) none of it."""
+    """Apply a batch of changes in one transaction: all of it, or (on any refusal) none of it.
+
+    The body is read on the event loop; the database work runs on the thread
+    pool, so a push waiting for the append lock never stalls other requests.
+    """
     body = await _read_body(request)
+    return await run_in_threadpool(_apply_push, body, caller, session)
+
+
+def _apply_push(body: bytes, caller: Caller, session: Session) -> PushResponse:
     try:
         batch = PushRequest.model_validate_json(body)
     except pydantic.ValidationError as exc:
@@ -86,6 +95,7 @@ def pull(
         changes.append(ServerChange(change=change, received_at=row.received_at.isoformat()))
     read_to = (page[-1].seq or 0) if page else after
     last = read_to if more else max(read_to, end)
+    session.commit()  # end the read now: on SQLite it holds the write lock (BEGIN IMMEDIATE)
     return PullResponse(changes=changes, cursor=encode_cursor(last), more=more, server_clock=newest.encode())
 
 
