@@ -225,9 +225,10 @@ class Repository:
         report = ApplyReport()
         with self._transaction() as session:
             known = self._preload(session, changes)
+            newest = max((stamp for change in changes for stamp in change.clocks.values()), default=None)
+            if newest is not None:
+                self.clock.observe(Stamp.decode(newest))  # encoded stamps sort as stamps do
             for change in changes:
-                for stamp in change.clocks.values():
-                    self.clock.observe(Stamp.decode(stamp))
                 if change.device_id == self.actor.device_id:
                     continue
                 self._apply_change(session, change, report, known)
@@ -575,8 +576,12 @@ def _label(model: type[SQLModel]) -> str:
     }.get(str(model.__tablename__), str(model.__tablename__))
 
 
+_JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
+"""Built once: building a TypeAdapter costs more than using it."""
+
+
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
-    return pydantic.TypeAdapter(dict[str, Any]).dump_python(dict(values), mode="json")
+    return _JSON_OBJECT.dump_python(dict(values), mode="json")
 
 
 def _base_clocks(record: Record, names: Sequence[str]) -> dict[str, str]:

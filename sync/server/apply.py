@@ -90,5 +90,9 @@ def _preload(session: Session, changes: Sequence[Change]) -> dict[tuple[str, str
     return found
 
 
+_JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
+"""Built once: building a TypeAdapter costs more than using it."""
+
+
 def _json(fields: dict[str, Any]) -> dict[str, Any]:
-    return pydantic.TypeAdapter(dict[str, Any]).dump_python(fields, mode="json")
+    return _JSON_OBJECT.dump_python(fields, mode="json")
