@@ -92,6 +92,8 @@ def default_data_dir(settings: Settings) -> Path:
     """The per-user data dir: the deployment profile's choice, else the platform's usual place."""
     if settings.data_dir:
         return Path(settings.data_dir).expanduser()
+    if os.environ.get("FLET_APP_STORAGE_DATA"):
+        return Path(os.environ["FLET_APP_STORAGE_DATA"]) / "liaison"  # inside a `flet build` bundle (tablets)
     if sys.platform == "win32":
         return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Liaison"
     if sys.platform == "darwin":

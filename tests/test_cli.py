@@ -285,3 +285,16 @@ def test_verify_audit_passes_then_names_the_first_tampered_entry(liaison: Liaiso
     with Store.open(liaison.data_dir, PASSPHRASE) as store, store.engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE seq = 3"))
     assert "broken at entry 3" in one_line_error(liaison("verify-audit", ok=False))
+
+
+def test_the_data_dir_is_the_profiles_then_a_flet_bundles_then_the_platforms(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from app.cli import default_data_dir
+    from app.config import Settings
+
+    monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "bundle"))
+    assert default_data_dir(Settings(data_dir=str(tmp_path / "chosen-by-it"))) == tmp_path / "chosen-by-it"
+    assert default_data_dir(Settings()) == tmp_path / "bundle" / "liaison"
+    monkeypatch.delenv("FLET_APP_STORAGE_DATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr("sys.platform", "linux")
+    assert default_data_dir(Settings()) == tmp_path / "xdg" / "liaison"

@@ -76,6 +76,7 @@ class LiaisonApp:
         page.on_resize = lambda e: self._relayout()
         page.on_keyboard_event = self._key
         page.on_disconnect = lambda e: self.ctx.end()
+        page.on_app_lifecycle_state_change = self._lifecycle
         self.show_lock()
 
     def show_lock(self) -> None:
@@ -120,6 +121,14 @@ class LiaisonApp:
             self.lock_now()
 
         self.page.run_task(back_to_lock)
+
+    def _lifecycle(self, e: ft.AppLifecycleStateChangeEvent) -> None:
+        """Back in the foreground (a tablet woken between meetings): sync now, not at the next tick.
+
+        Mobile systems suspend a backgrounded app, so this is where a tablet catches up.
+        """
+        if e.state in (ft.AppLifecycleState.RESUME, ft.AppLifecycleState.SHOW) and self.ctx.sync is not None:
+            self.ctx.sync.sync_now()
 
     def _key(self, e: ft.KeyboardEvent) -> None:
         """Any key postpones auto-lock; Alt+L opens "Log interaction" from anywhere."""
