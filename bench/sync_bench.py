@@ -61,7 +61,7 @@ PASSPHRASE = "bench passphrase that is long enough"
 POSTGRES_ADMIN_URL = os.environ.get("LIAISON_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 TERRITORY = "FR-Rhone"
 SEED_CHUNK = 5_000
-console = Console()
+console = Console(width=150)
 
 
 @dataclass
@@ -372,6 +372,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[Row]:
                                 "ratio ≤ 1.5", f"ratio {ratio:.2f} " + ("PASS" if ratio <= 1.5 else "FAIL"), {"ratio": ratio}))
 
                 pusher, pusher_sync = new_device(workdir, "pusher", server, engine, email)
+                catch_up(pusher, seeder.last_seq())  # a device in daily use: only its own new work to send
                 task = progress.add_task(f"writing {args.push:,} interactions on a device", total=None)
                 hcp = pusher.repository.create(Hcp, {"name": "Dr Pusher", "specialty": "Cardiology"})
                 pusher.repository.create_many(Interaction, (

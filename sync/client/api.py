@@ -30,8 +30,22 @@ TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 PROBE_TIMEOUT = httpx.Timeout(3.0)
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def check_server_url(server_url: str) -> str:
+    """Refuse anything but https, except on loopback (the embedded demo server and tests)."""
+    url = httpx.URL(server_url.strip())
+    if url.scheme == "https" and url.host:
+        return str(url)
+    if url.scheme == "http" and url.host in LOOPBACK_HOSTS:
+        return str(url)
+    raise SyncError(f"server: {server_url!r} must be an https:// address (plain http is allowed on this machine only)")
+
+
 class SyncApi:
     def __init__(self, server_url: str, token: str | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
+        server_url = check_server_url(server_url)
         headers = {"Accept-Encoding": "gzip", "User-Agent": "liaison-app"}
         if token:
             headers["Authorization"] = f"Bearer {token}"

@@ -54,7 +54,11 @@ class EnrollCode(ServerModel, table=True):
 
 class ChangeLog(ServerModel, table=True):
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_owner_seq", "owner_user_id", "seq"), Index("ix_change_log_territory_seq", "territory", "seq"))
+    __table_args__ = (
+        Index("ix_change_log_owner_seq", "owner_user_id", "seq"),
+        Index("ix_change_log_territory_seq", "territory", "seq"),
+        Index("ix_change_log_table_seq", "table_name", "seq"),
+    )
     seq: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True))
     change_id: str = Field(max_length=64, unique=True)
     table_name: str = Field(max_length=40)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from sync.server.errors import ApiError
@@ -53,14 +53,15 @@ def team_ids(session: Session, user: User) -> list[int]:
 
 def visible(session: Session, user: User) -> ColumnElement[bool]:
     """The change-log rows this user may pull."""
-    clauses = [
-        col(ChangeLog.table_name).in_(LIBRARY),
-        col(ChangeLog.owner_user_id) == user.id,
-        and_(col(ChangeLog.table_name).in_(SHARED_BY_TERRITORY), col(ChangeLog.territory) == user.territory)
-        if user.territory is not None
-        else false(),
-    ]
+    return or_(*visible_branches(session, user))
+
+
+def visible_branches(session: Session, user: User) -> list[ColumnElement[bool]]:
+    """The same rule as `visible`, as separate conditions that each match one index of the change log."""
+    branches = [col(ChangeLog.table_name).in_(LIBRARY), col(ChangeLog.owner_user_id) == user.id]
+    if user.territory is not None:
+        branches.append(and_(col(ChangeLog.territory) == user.territory, col(ChangeLog.table_name).in_(SHARED_BY_TERRITORY)))
     team = team_ids(session, user)
     if team:
-        clauses.append(and_(col(ChangeLog.owner_user_id).in_(team), col(ChangeLog.table_name).in_(TEAM_READABLE)))
-    return or_(*clauses)
+        branches.append(and_(col(ChangeLog.owner_user_id).in_(team), col(ChangeLog.table_name).in_(TEAM_READABLE)))
+    return branches

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from sync.protocol import PROTOCOL_VERSION, EnrollRequest, EnrollResponse
-from sync.server.deps import CallerDep, SessionDep
 from sync.server.db import writing
+from sync.server.deps import CallerDep, SessionDep
 from sync.server.errors import ApiError
 from sync.server.models import Device, EnrollCode, User
 from sync.server.security import hash_code, hash_token, new_token

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
+from collections.abc import Sequence
 from typing import Annotated
 
 import pydantic
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import union
 from sqlmodel import Session, col, func, select
 from starlette.concurrency import run_in_threadpool
 
@@ -77,12 +79,7 @@ def pull(
     """
     after = decode_cursor(cursor)
     end = session.exec(select(func.max(ChangeLog.seq))).one() or 0
-    rows = session.exec(
-        select(ChangeLog)
-        .where(col(ChangeLog.seq) > after, col(ChangeLog.device_id) != caller.device.id, scope.visible(session, caller.user))
-        .order_by(col(ChangeLog.seq))
-        .limit(limit + 1)
-    ).all()
+    rows = _next_rows(session, caller, after, limit + 1)
     page, more = rows[:limit], len(rows) > limit
     newest = ZERO
     changes = []
@@ -97,6 +94,28 @@ def pull(
     last = read_to if more else max(read_to, end)
     session.commit()  # end the read now: on SQLite it holds the write lock (BEGIN IMMEDIATE)
     return PullResponse(changes=changes, cursor=encode_cursor(last), more=more, server_clock=newest.encode())
+
+
+def _next_rows(session: Session, caller: Caller, after: int, count: int) -> Sequence[ChangeLog]:
+    """The first `count` rows after the cursor that the caller may see and did not make.
+
+    Each branch of visibility (own records, territory, library, team) is read as
+    its own index range and cut at `count`, then the branches are merged: a new
+    device on a server holding millions of other people's changes reads only
+    its own share, where one OR-ed scan would walk the whole log.
+    """
+    firsts = [
+        select(ChangeLog.seq)
+        .where(col(ChangeLog.seq) > after, col(ChangeLog.device_id) != caller.device.id, branch)
+        .order_by(col(ChangeLog.seq))
+        .limit(count)
+        .subquery()
+        for branch in scope.visible_branches(session, caller.user)
+    ]
+    candidates = union(*(select(first.c.seq) for first in firsts)).subquery()
+    return session.exec(
+        select(ChangeLog).where(col(ChangeLog.seq).in_(select(candidates.c.seq))).order_by(col(ChangeLog.seq)).limit(count)
+    ).all()
 
 
 def encode_cursor(seq: int) -> str:

@@ -1,0 +1,218 @@
+"""UI benchmark in headless Chromium: launch to Home, HCP search keystrokes, opening a busy HCP profile.
+
+    uv run python bench/ui_bench.py [--hcps 50000] [--interactions 100000] [--keystrokes 40]
+
+The store is filled through the repository (as the store benchmark does), plus one
+HCP with 200 interactions; then `liaison --web` serves it and Chromium drives it as
+a person would. Targets (issue 4): launch to an interactive Home <= 3 s, keystroke
+to updated results p95 <= 150 ms, HCP profile with 200 interactions <= 300 ms.
+It prints a table and asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from app.store import queries  # noqa: E402
+from app.store.models import Hcp, Interaction  # noqa: E402
+from app.store.queries import HcpFilter  # noqa: E402
+from app.store.store import Store  # noqa: E402
+from store_bench import LAST_NAMES, fill  # noqa: E402
+
+PASSPHRASE = "ui bench passphrase, long enough"
+PROFILE_NAME = "Dr Zelda Profilebench"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic"]
+WAIT_MS = 60_000
+console = Console(width=150)
+
+
+def build_store(data_dir: Path, hcps: int, interactions: int) -> None:
+    rng = random.Random(4)
+    with Store.init(data_dir, PASSPHRASE, user="msl@example.org") as store:
+        fill(store.repository, hcps, interactions, rng, "filling the store")
+        busy = store.repository.create(Hcp, {"name": PROFILE_NAME, "specialty": "Oncology", "therapeutic_areas": ["Oncology"], "kol_tier": 1})
+        now = datetime.now(UTC)
+        store.repository.create_many(Interaction, (
+            {"hcp_id": busy.id, "occurred_at": now - timedelta(days=day), "channel": "in_person", "topics": ["dosing"],
+             "notes": f"Visit {day}: discussed the subgroup data"}
+            for day in range(200)
+        ))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def keystroke_plan(data_dir: Path, count: int) -> list[tuple[str, list[str], list[str]]]:
+    """Prefixes to type, each with the names its results must show and names that must be gone.
+
+    Only keystrokes that change what is on screen are timed: otherwise "updated"
+    could not be told from "unchanged".
+    """
+    plan: list[tuple[str, list[str], list[str]]] = []
+    rng = random.Random(11)
+    with Store.open(data_dir, PASSPHRASE) as store, store.repository.session() as session:
+        while len(plan) < count:
+            word = rng.choice(LAST_NAMES).lower()
+            before: list[str] = []
+            for end in range(1, len(word) + 1):
+                names = [hcp.name for hcp in queries.search_hcps(session, HcpFilter(search=word[:end]), limit=3)]
+                gone = [name for name in before if name not in names]
+                plan.append((word[:end], names, gone) if names and gone else (word[:end], [], []))
+                before = names
+            plan.append(("", [], []))  # clear the field before the next word
+    return plan
+
+
+def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    data_dir = workdir / "store"
+    started = time.perf_counter()
+    build_store(data_dir, args.hcps, args.interactions)
+    console.print(f"store filled in {time.perf_counter() - started:.0f} s")
+    plan = keystroke_plan(data_dir, args.keystrokes)
+    port = free_port()
+    log = (workdir / "app.log").open("w")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        spawn = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "--web", "--port", str(port), "--data-dir", str(data_dir)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.02)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=WAIT_MS)
+            page.evaluate("document.querySelector('flt-semantics-placeholder').click()")
+            field = page.get_by_role("textbox", name="Passphrase", exact=True)
+            field.wait_for(timeout=WAIT_MS)
+            to_lock = time.perf_counter() - spawn
+            field.click()
+            page.keyboard.type(PASSPHRASE)
+            unlock = time.perf_counter()
+            page.keyboard.press("Enter")
+            page.get_by_text("Today").wait_for(timeout=WAIT_MS)
+            to_home = time.perf_counter() - unlock
+
+            page.get_by_role("button", name="HCPs").first.click()
+            search = page.get_by_role("textbox", name="Search HCPs", exact=True)
+            search.wait_for(timeout=WAIT_MS)
+            search.click()
+            page.wait_for_timeout(300)
+            keystrokes: list[float] = []
+            for prefix, shown, gone in plan:
+                if not prefix:
+                    page.keyboard.press("Control+a")
+                    page.keyboard.press("Backspace")
+                    page.wait_for_timeout(200)
+                    continue
+                start = time.perf_counter()
+                page.keyboard.type(prefix[-1])
+                if shown:
+                    page.wait_for_function(
+                        "([shown, gone]) => { const t = document.body.textContent; return shown.every(n => t.includes(n)) && gone.every(n => !t.includes(n)); }",
+                        arg=[shown, gone], timeout=WAIT_MS, polling="raf",
+                    )
+                    keystrokes.append(time.perf_counter() - start)
+                else:
+                    page.wait_for_timeout(150)
+
+            profile: list[float] = []
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Backspace")
+            page.keyboard.type("Profilebench")
+            page.get_by_text(PROFILE_NAME).first.wait_for(timeout=WAIT_MS)
+            for _ in range(args.profiles):
+                start = time.perf_counter()
+                page.get_by_text(PROFILE_NAME).first.click()
+                page.get_by_text("Visit 0: discussed the subgroup data").wait_for(timeout=WAIT_MS)
+                profile.append(time.perf_counter() - start)
+                page.get_by_role("button", name="HCPs").first.click()
+                page.get_by_role("textbox", name="Search HCPs", exact=True).click()
+                page.keyboard.press("Control+a")
+                page.keyboard.press("Backspace")
+                page.keyboard.type("Profilebench")
+                page.get_by_text(PROFILE_NAME).first.wait_for(timeout=WAIT_MS)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+            browser.close()
+    keystrokes.sort()
+    return {
+        "launch_to_lock_s": to_lock, "unlock_to_home_s": to_home, "launch_to_home_s": to_lock + to_home,
+        "keystrokes": len(keystrokes), "keystroke_p50_ms": 1000 * statistics.median(keystrokes),
+        "keystroke_p95_ms": 1000 * keystrokes[int(0.95 * (len(keystrokes) - 1))],
+        "profile_median_ms": 1000 * statistics.median(profile), "profile_max_ms": 1000 * max(profile),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--hcps", type=int, default=50_000)
+    parser.add_argument("--interactions", type=int, default=100_000)
+    parser.add_argument("--keystrokes", type=int, default=40, help="at least this many keystrokes typed")
+    parser.add_argument("--profiles", type=int, default=5, help="times the busy HCP profile is opened")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("needs Debian's chromium at /usr/bin/chromium")
+    workdir = Path(tempfile.mkdtemp(prefix="liaison-ui-bench-"))
+    try:
+        result = run(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    table = Table(title=f"UI benchmark: {args.hcps:,} HCPs, {args.interactions:,} interactions, headless Chromium")
+    for column in ("measure", "figure", "target", "verdict"):
+        table.add_column(column)
+    rows = [
+        ("launch to lock screen", f"{result['launch_to_lock_s']:.2f} s", "", ""),
+        ("unlock to interactive Home", f"{result['unlock_to_home_s']:.2f} s", "", ""),
+        ("launch to interactive Home", f"{result['launch_to_home_s']:.2f} s", "≤ 3 s", _verdict(result["launch_to_home_s"] <= 3)),
+        (f"keystroke to updated results ({result['keystrokes']} timed)", f"p50 {result['keystroke_p50_ms']:.0f} ms, p95 {result['keystroke_p95_ms']:.0f} ms",
+         "p95 ≤ 150 ms", _verdict(result["keystroke_p95_ms"] <= 150)),
+        ("open HCP profile with 200 interactions", f"median {result['profile_median_ms']:.0f} ms, max {result['profile_max_ms']:.0f} ms",
+         "≤ 300 ms", _verdict(result["profile_median_ms"] <= 300)),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "result": result}, indent=2))
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+if __name__ == "__main__":
+    main()
