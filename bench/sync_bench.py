@@ -55,7 +55,7 @@ from sync.server import admin, migrate
 from sync.server.db import make_engine
 from sync.server.embedded import free_port
 from sync.server.models import ChangeLog, RecordRow, User
-from sync.server.routes.sync import encode_cursor
+from sync.server.pages import encode_cursor
 
 PASSPHRASE = "bench passphrase that is long enough"
 POSTGRES_ADMIN_URL = os.environ.get("LIAISON_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -342,7 +342,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[Row]:
             email = "bench@example.org"
             admin.create_user(engine, email=email, name="Bench MSL", role="msl", territory=TERRITORY)
             seeder = Seeder(engine, email, shape_templates(workdir))
-            workers = args.workers
+            workers = args.workers if backend == "postgres" else 1  # SQLite is served by one process
             with served(url, workers, workdir / "server.log") as server, Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
             ) as progress:
@@ -422,7 +422,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1_000_000, help="server size for the second no-op sync")
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="push-and-pull rounds per simulated device")
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes with PostgreSQL (SQLite always has one)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, server database and log)")
     args = parser.parse_args()

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WALL_DIGITS = 15
 _COUNTER_DIGITS = 6
@@ -57,7 +58,13 @@ records are written once."""
 def field_stamp(clocks: dict[str, str], field: str) -> Stamp:
     """The stamp of the last write to `field`, given a record's (or change's) clocks map."""
     text = clocks.get(field) or clocks.get(ALL_FIELDS)
-    return Stamp.decode(text) if text else ZERO
+    return _decoded(text) if text else ZERO
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> Stamp:
+    """Most fields of a record share its "*" stamp: decode each text once, not once per field."""
+    return Stamp.decode(text)
 
 
 class HybridLogicalClock:

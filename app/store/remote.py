@@ -32,27 +32,35 @@ def _already_typed(model: type[Record], name: str) -> Callable[[Any], bool]:
     Most wire values are; only those that fail it (datetimes, enums, nested
     models, or a value of the wrong type) pay for full pydantic validation.
     """
-    return _plain_check(model.model_fields[name].annotation) or (lambda value: False)
+    annotation = model.model_fields[name].annotation
+    exact = _exact_types(annotation)
+    if exact is not None:
+        return lambda value: type(value) in exact
+    if get_origin(annotation) is list and len(get_args(annotation)) == 1 and (items := _exact_types(get_args(annotation)[0])):
+        return lambda value: type(value) is list and all(type(item) in items for item in value)
+    return lambda value: False
 
 
-def _plain_check(annotation: Any) -> Callable[[Any], bool] | None:
-    if annotation is bool:
-        return lambda value: isinstance(value, bool)
-    if annotation in (str, int, float, type(None)):
-        return lambda value: type(value) is annotation
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, UnionType):
-        checks = [_plain_check(arg) for arg in args]
-        if all(checks):
-            return lambda value: any(check(value) for check in checks)  # type: ignore[misc]
-    if origin is list and len(args) == 1 and (item := _plain_check(args[0])):
-        return lambda value: isinstance(value, list) and all(item(element) for element in value)
+def _exact_types(annotation: Any) -> frozenset[type] | None:
+    """The JSON types a value of this annotation arrives as unchanged, or None where pydantic must convert."""
+    if annotation in _PLAIN:
+        return frozenset({annotation})
+    if get_origin(annotation) in (Union, UnionType) and all(arg in _PLAIN for arg in get_args(annotation)):
+        return frozenset(get_args(annotation))
     return None
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@cache
+def field_names(model: type[Record]) -> frozenset[str]:
+    return frozenset(model.model_fields)
 
 
 def typed(model: type[Record], name: str, value: Any) -> Any:
     """A JSON value from the wire as the Python value the column expects (datetimes, dates, enums)."""
-    if name not in model.model_fields:
+    if name not in field_names(model):
         raise KeyError(name)
     if _already_typed(model, name)(value):
         return value

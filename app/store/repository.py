@@ -17,11 +17,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import cache
 from typing import Any, TypeVar
 
 import pydantic
 import uuid6
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.safety import ReportingWindow, reporting_deadline
@@ -43,7 +44,7 @@ from app.store.models import (
     Record,
     SyncState,
 )
-from app.store.remote import amendment_id, conflict_id, typed
+from app.store.remote import amendment_id, conflict_id, field_names, typed
 from app.store.types import utcnow
 from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
 from sync.merge import Conflict as MergeConflict
@@ -225,13 +226,15 @@ class Repository:
         report = ApplyReport()
         with self._transaction() as session:
             known = self._preload(session, changes)
+            fresh = FreshRows()
             newest = max((stamp for change in changes for stamp in change.clocks.values()), default=None)
             if newest is not None:
                 self.clock.observe(Stamp.decode(newest))  # encoded stamps sort as stamps do
             for change in changes:
                 if change.device_id == self.actor.device_id:
                     continue
-                self._apply_change(session, change, report, known)
+                self._apply_change(session, change, report, known, fresh)
+            fresh.insert(session)
             state = session.get(SyncState, 1)
             if state is None:
                 raise StoreError("this device is not enrolled with a server")
@@ -292,17 +295,29 @@ class Repository:
             self._audit_event(session, "resolve", conflict.table_name, conflict.record_id, {"conflict": conflict_id, "keep": keep})
             return stored
 
-    def _apply_change(self, session: Session, change: Change, report: ApplyReport, known: dict[tuple[str, str], Record | None]) -> None:
+    def _apply_change(
+        self, session: Session, change: Change, report: ApplyReport, known: dict[tuple[str, str], Record | None], fresh: FreshRows
+    ) -> None:
         model = RECORD_TYPES[change.table][0]
-        record = known.get((change.table, change.record_id))
+        key = (change.table, change.record_id)
+        if key in fresh:
+            known[key] = fresh.take(session, key)
+        record = known.get(key)
         before = _fields(record) if record is not None else None
         current = RecordState(_jsonable(_synced(record)), dict(record.clocks)) if record is not None else None
         result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
         if result.changed:
-            values = {name: typed(model, name, value) for name, value in result.changed.items() if name in model.model_fields}
+            names = field_names(model)
+            values = {name: typed(model, name, value) for name, value in result.changed.items() if name in names}
             if record is None:
-                record = model(id=change.record_id, **{**self._defaults(model), **values, "clocks": result.state.clocks})
-                known[(change.table, change.record_id)] = record
+                row = {**self._defaults(model), **values, "id": change.record_id, "clocks": result.state.clocks}
+                if fresh.add(model, key, row):
+                    after = _jsonable({name: row[name] for name in model.model_fields if name not in Record.BOOKKEEPING})
+                    self._audit_raw(session, "sync", change.table, change.record_id, None, after)
+                    report.applied += 1
+                    return
+                record = model(**row)
+                known[key] = record
             else:
                 for name, value in values.items():
                     setattr(record, name, value)
@@ -546,16 +561,14 @@ class Repository:
     def _audit(
         self, session: Session, action: str, record: Record, before: dict[str, Any] | None, after: dict[str, Any] | None
     ) -> None:
+        self._audit_raw(session, action, str(type(record).__tablename__), record.id, before, after)
+
+    def _audit_raw(
+        self, session: Session, action: str, table: str, record_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
         audit.append(
-            session,
-            at=utcnow(),
-            actor=self.actor.user,
-            device_id=self.actor.device_id,
-            action=action,
-            table_name=type(record).__tablename__,
-            record_id=record.id,
-            before=before,
-            after=after,
+            session, at=utcnow(), actor=self.actor.user, device_id=self.actor.device_id, action=action,
+            table_name=table, record_id=record_id, before=before, after=after,
         )
 
     def _save_clock(self, session: Session) -> None:
@@ -563,6 +576,48 @@ class Repository:
         if state is not None:
             state.clock = self.clock.last.encode()
             session.add(state)
+
+
+class FreshRows:
+    """Records first met in a pulled page, held as plain rows and inserted in one statement per table.
+
+    Building an ORM object costs more than everything else a synced record
+    needs, and a new device's first pull is nothing but new records. Only a row
+    that names every column qualifies (a record first met through a partial
+    update takes the ORM path, which fills the model's defaults); a second change
+    to the same record in the page turns its row back into an ORM object first.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], tuple[type[Record], dict[str, Any]]] = {}
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._rows
+
+    def add(self, model: type[Record], key: tuple[str, str], row: dict[str, Any]) -> bool:
+        if not _columns(model) <= row.keys():
+            return False
+        self._rows[key] = (model, row)
+        return True
+
+    def take(self, session: Session, key: tuple[str, str]) -> Record:
+        model, row = self._rows.pop(key)
+        record = model(**row)
+        session.add(record)
+        return record
+
+    def insert(self, session: Session) -> None:
+        by_model: dict[type[Record], list[dict[str, Any]]] = {}
+        for model, row in self._rows.values():
+            by_model.setdefault(model, []).append(row)
+        for model, rows in by_model.items():
+            session.execute(insert(model), rows)
+        self._rows.clear()
+
+
+@cache
+def _columns(model: type[Record]) -> frozenset[str]:
+    return frozenset(column.key for column in model.__table__.columns)  # type: ignore[attr-defined]
 
 
 def _label(model: type[SQLModel]) -> str:

@@ -78,12 +78,27 @@ class SyncApi:
         return PushResponse.model_validate(self._call("POST", "/v1/push", content=body, headers=headers))
 
     def pull(self, cursor: str, limit: int) -> PullResponse:
-        return PullResponse.model_validate(self._call("GET", "/v1/pull", params={"cursor": cursor, "limit": limit}))
+        """Parsed and validated in one pass from the raw bytes: pages are the bulk of what a device receives."""
+        body = self._send("GET", "/v1/pull", params={"cursor": cursor, "limit": limit}).content
+        try:
+            return PullResponse.model_validate_json(body)
+        except pydantic.ValidationError as exc:
+            raise SyncError(f"the server sent a page this app cannot read: {exc.errors()[0]['msg']}") from None
 
     def retire(self) -> None:
         self._call("POST", "/v1/retire")
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
+        if response.status_code == 204:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise SyncError("the server sent an answer that is not JSON") from None
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a network failure or a refusal becomes a SyncError in plain words."""
         try:
             response = self._client.request(method, path, **kwargs)
         except httpx.ConnectError:
@@ -92,14 +107,9 @@ class SyncApi:
             raise Offline("the server did not answer in time") from None
         except httpx.TransportError as exc:
             raise Offline(f"the connection to the server failed ({exc.__class__.__name__})") from None
-        if response.status_code == 204:
-            return None
-        if response.is_success:
-            try:
-                return response.json()
-            except ValueError:
-                raise SyncError("the server sent an answer that is not JSON") from None
-        raise _refusal(response)
+        if not response.is_success:
+            raise _refusal(response)
+        return response
 
 
 def _refusal(response: httpx.Response) -> SyncError:

@@ -56,6 +56,8 @@ def serve(
     import uvicorn
 
     settings = ServerSettings.from_env(database_url=database_url)
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise LiaisonError("--workers: an SQLite database is served by one process; use PostgreSQL (--database-url) for more")
     migrate.upgrade(make_engine(settings.database_url))
     os.environ["LIAISON_DATABASE_URL"] = settings.database_url
     uvicorn.run(

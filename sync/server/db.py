@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -9,6 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 WRITE_OPTION = "liaison_write"
+_HOLDS_WRITE_LOCK = "liaison_holds_write_lock"
+WRITER_WAIT_SECONDS = 30.0
+"""How long an SQLite writer queues in-process before leaving the wait to SQLite's busy timeout."""
 POOL_SIZE = 20
 """Connections per server process: room for the request thread pool (40 threads) to mostly run, not queue."""
 APPEND_LOCK_KEY = 0x4C69_6169
@@ -28,11 +32,28 @@ def make_engine(database_url: str) -> Engine:
             connection.execute("PRAGMA busy_timeout = 30000")
             connection.execute("PRAGMA foreign_keys = ON")
 
+        writers = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            immediate = connection.get_execution_options().get(WRITE_OPTION)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if not connection.get_execution_options().get(WRITE_OPTION):
+                connection.exec_driver_sql("BEGIN")
+                return
+            # Queue writers of this process on a lock that wakes the next one at once;
+            # SQLite's own busy handler sleeps up to 100 ms between tries.
+            connection.info[_HOLDS_WRITE_LOCK] = writers.acquire(timeout=WRITER_WAIT_SECONDS)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(connection)
+                raise
 
+        def _release(connection: Any, *_: Any) -> None:
+            if connection.info.pop(_HOLDS_WRITE_LOCK, False):
+                writers.release()
+
+        event.listen(engine, "commit", _release)
+        event.listen(engine, "rollback", _release)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
 

@@ -1,0 +1,103 @@
+"""Reading a page of the change log for one device, straight to the wire's JSON.
+
+Pull is what a device receives most of, so the page is assembled from the
+stored JSON text of each change without decoding and re-encoding it: the rows
+were validated when they were pushed. Its shape is `protocol.PullResponse`,
+which the client validates on arrival.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from sqlalchemy import Text, cast, func, union
+from sqlmodel import Session, col, select
+
+from sync.clock import ZERO
+from sync.protocol import PROTOCOL_VERSION
+from sync.server import scope
+from sync.server.errors import ApiError
+from sync.server.models import ChangeLog, Device, User
+
+
+def read_page(session: Session, user: User, device: Device, cursor: str, limit: int) -> bytes:
+    """The device's next page of changes made elsewhere, as the JSON body of a PullResponse.
+
+    A device's own changes are not echoed back. When the page is the last one the
+    cursor moves to the log's end as it stood before the page was read, past
+    rows the caller may not see or made itself, so a caught-up device's next
+    pull scans nothing whatever the log's size. That is safe because pushes
+    commit in sequence order (see `db.lock_change_log`): every row up to that
+    end was already committed, so none can appear behind the cursor later.
+    """
+    after = decode_cursor(cursor)
+    end = session.exec(select(func.max(ChangeLog.seq))).one() or 0
+    rows = _next_rows(session, user, device, after, limit + 1)
+    page, more = rows[:limit], len(rows) > limit
+    read_to = page[-1].seq if page else after
+    last = read_to if more else max(read_to, end)
+    newest = max((stamp for row in page for stamp in json.loads(row.clocks).values()), default=ZERO.encode())  # encoded stamps sort as stamps do
+    changes = ",".join(_change_json(row) for row in page)
+    return (
+        f'{{"changes":[{changes}],"cursor":{json.dumps(encode_cursor(last))},'
+        f'"more":{json.dumps(more)},"server_clock":{json.dumps(newest)}}}'
+    ).encode()
+
+
+def _change_json(row: Any) -> str:
+    return (
+        f'{{"change":{{"change_id":{json.dumps(row.change_id)},"table":{json.dumps(row.table_name)},'
+        f'"record_id":{json.dumps(row.record_id)},"fields":{row.fields},"clocks":{row.clocks},'
+        f'"base_clocks":{row.base_clocks},"device_id":{json.dumps(row.device_id)}}},'
+        f'"received_at":{json.dumps(row.received_at.isoformat())}}}'
+    )
+
+
+def _next_rows(session: Session, user: User, device: Device, after: int, count: int) -> list[Any]:
+    """The first `count` rows after the cursor that the user may see and the device did not make.
+
+    Each branch of visibility (own records, territory, library, team) is read as
+    its own index range and cut at `count`, then the branches are merged: a new
+    device on a server holding millions of other people's changes reads only
+    its own share, where one OR-ed scan would walk the whole log.
+    """
+    firsts = [
+        select(ChangeLog.seq)
+        .where(col(ChangeLog.seq) > after, col(ChangeLog.device_id) != device.id, branch)
+        .order_by(col(ChangeLog.seq))
+        .limit(count)
+        .subquery()
+        for branch in scope.visible_branches(session, user)
+    ]
+    candidates = union(*(select(first.c.seq) for first in firsts)).subquery()
+    statement = (
+        select(
+            ChangeLog.seq, ChangeLog.change_id, ChangeLog.table_name, ChangeLog.record_id, ChangeLog.device_id, ChangeLog.received_at,
+            cast(ChangeLog.fields, Text).label("fields"), cast(ChangeLog.clocks, Text).label("clocks"),
+            cast(ChangeLog.base_clocks, Text).label("base_clocks"),
+        )
+        .where(col(ChangeLog.seq).in_(select(candidates.c.seq)))
+        .order_by(col(ChangeLog.seq))
+        .limit(count)
+    )
+    return list(session.execute(statement).all())
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"v{PROTOCOL_VERSION}:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, _, seq = text.partition(":")
+        if version != f"v{PROTOCOL_VERSION}" or not seq.isdigit():
+            raise ValueError(text)
+        return int(seq)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ApiError(422, "invalid", "cursor: not a cursor this server issued; start again with an empty cursor", "cursor") from None
