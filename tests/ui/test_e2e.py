@@ -56,7 +56,9 @@ def page(browser, app_url: str, request: pytest.FixtureRequest):  # type: ignore
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Flutter updates its semantics tree a frame before the canvas shows it: let the frame paint first."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
@@ -86,6 +88,7 @@ def draw_signature(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def unlock(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="Unlock").wait_for(timeout=WAIT)
     shot(page, "lock")
     type_into(page, "Passphrase", PASSPHRASE)
     page.get_by_role("button", name="Unlock").click()
