@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.store.models import AuditEntry
@@ -24,9 +23,13 @@ _HEAD_KEY = "liaison.audit_head"
 _PENDING_KEY = "liaison.audit_pending"
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+"""Built once: `json.dumps` with options builds a new encoder on every call."""
+
+
 def canonical(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, ISO datetimes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 def entry_hash(entry: AuditEntry | Mapping[str, Any]) -> str:
@@ -87,7 +90,7 @@ def flush(session: Session) -> None:
     """Write the links appended in this transaction, in one statement."""
     rows = session.info.pop(_PENDING_KEY, [])
     if rows:
-        session.execute(insert(AuditEntry), rows)
+        session.execute(AuditEntry.__table__.insert(), rows)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

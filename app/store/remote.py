@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -65,6 +65,25 @@ def typed(model: type[Record], name: str, value: Any) -> Any:
     if _already_typed(model, name)(value):
         return value
     return _adapter(model, name).validate_python(value)
+
+
+def typed_values(model: type[Record], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`typed` for every value of a change at once, leaving out names the model does not have.
+
+    The pull's hot path: one lookup per value instead of three calls.
+    """
+    checks = _checks(model)
+    converted: dict[str, Any] = {}
+    for name, value in values.items():
+        check = checks.get(name)
+        if check is not None:
+            converted[name] = value if check(value) else _adapter(model, name).validate_python(value)
+    return converted
+
+
+@cache
+def _checks(model: type[Record]) -> dict[str, Callable[[Any], bool]]:
+    return {name: _already_typed(model, name) for name in model.model_fields}
 
 
 def conflict_id(table: str, record_id: str, field: str, lost_stamp: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import pydantic
 import uuid6
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete
 from sqlmodel import Session, SQLModel, col, select
 
 from app.domain.safety import ReportingWindow, reporting_deadline
@@ -44,7 +44,7 @@ from app.store.models import (
     Record,
     SyncState,
 )
-from app.store.remote import amendment_id, conflict_id, field_names, typed
+from app.store.remote import amendment_id, conflict_id, typed, typed_values
 from app.store.types import utcnow
 from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
 from sync.merge import Conflict as MergeConflict
@@ -307,8 +307,7 @@ class Repository:
         current = RecordState(_jsonable(_synced(record)), dict(record.clocks)) if record is not None else None
         result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
         if result.changed:
-            names = field_names(model)
-            values = {name: typed(model, name, value) for name, value in result.changed.items() if name in names}
+            values = typed_values(model, result.changed)
             if record is None:
                 row = {**self._defaults(model), **values, "id": change.record_id, "clocks": result.state.clocks}
                 if fresh.add(model, key, row):
@@ -611,7 +610,7 @@ class FreshRows:
         for model, row in self._rows.values():
             by_model.setdefault(model, []).append(row)
         for model, rows in by_model.items():
-            session.execute(insert(model), rows)
+            session.execute(model.__table__.insert(), rows)  # type: ignore[attr-defined]
         self._rows.clear()
 
 

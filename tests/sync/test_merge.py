@@ -34,6 +34,18 @@ def test_concurrent_writes_to_one_field_keep_the_loser_as_a_conflict() -> None:
     assert (conflict.field, conflict.kept_value, conflict.lost_value) == ("specialty", "Cardiology", "Neurology")
 
 
+@pytest.mark.parametrize("table", ["hcp", "interaction"])
+def test_a_record_met_first_through_a_whole_stamp_is_taken_as_it_comes(table: str) -> None:
+    """The short cut for a new record reaches exactly the state the field-by-field rule does."""
+    fields = {"name": "Dr A", "specialty": "Oncology", "status": "submitted", "deleted": False}
+    stamp = s(5, "b", 3)
+    quick = merge(table, None, fields, {ALL_FIELDS: stamp})
+    # The same stamp also named per field: no longer a whole stamp, so the general rule runs.
+    slow = merge(table, None, fields, {ALL_FIELDS: stamp, "name": stamp})
+    assert quick == slow
+    assert quick.state == RecordState(fields, {ALL_FIELDS: stamp}) and quick.changed == fields
+
+
 def test_a_concurrent_winner_also_reports_what_it_replaced() -> None:
     state = create({"specialty": "Oncology"}, s(1))
     first = merge("hcp", state, {"specialty": "Neurology"}, {"specialty": s(2, "c")}, {"specialty": s(1)}).state
