@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import ssl
+from functools import cache
 from typing import Any
 
 import httpx
@@ -43,13 +45,20 @@ def check_server_url(server_url: str) -> str:
     raise SyncError(f"server: {server_url!r} must be an https:// address (plain http is allowed on this machine only)")
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One verifying TLS context per process: building one loads the CA bundle, which costs
+    more than a whole no-op sync round, and the app probes and syncs many times a day."""
+    return httpx.create_ssl_context(verify=True)
+
+
 class SyncApi:
     def __init__(self, server_url: str, token: str | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
         server_url = check_server_url(server_url)
         headers = {"Accept-Encoding": "gzip", "User-Agent": "liaison-app"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self._client = httpx.Client(base_url=server_url.rstrip("/"), headers=headers, timeout=TIMEOUT, verify=True, transport=transport)
+        self._client = httpx.Client(base_url=server_url.rstrip("/"), headers=headers, timeout=TIMEOUT, verify=_tls(), transport=transport)
 
     def close(self) -> None:
         self._client.close()
