@@ -123,8 +123,11 @@ class InsightsScreen:
     async def advise_now(self, typing: int | None = None) -> Advice:
         """Suggest themes and find similar insights on a worker thread, so the UI never waits on it."""
         text, area = self.form.value("text", ""), self.form.value("therapeutic_area")
-        store = self.ctx.unlocked
-        advice = await asyncio.to_thread(lambda: advisor_for(store).advise(text, therapeutic_area=area))
+        try:
+            store = self.ctx.unlocked
+            advice = await asyncio.to_thread(lambda: advisor_for(store).advise(text, therapeutic_area=area))
+        except LiaisonError:
+            return Advice([], [])  # locked meanwhile: the draft is kept, advice comes back after unlocking
         if typing is not None and typing != self._typing:
             return advice  # newer typing has overtaken this answer
         self.show(advice)
@@ -162,8 +165,15 @@ class InsightsScreen:
             dense=True,
             trailing=ft.Row(
                 [
-                    ft.TextButton(content="Close" if opened else "Open", tooltip=f"{'Close' if opened else 'Open'} the insight captured {item.captured_at:%d %b %Y}", on_click=lambda e, item_id=item.id: self.toggle_open(item_id)),
-                    ft.TextButton(content="Linked" if linked else "Same signal", tooltip=f"{'Unlink from' if linked else 'Count as the same signal as'} the insight captured {item.captured_at:%d %b %Y}", on_click=lambda e, item_id=item.id: self.link(item_id)),
+                    ft.TextButton(
+                        content="Close" if opened else "Open", tooltip=f"{'Close' if opened else 'Open'} the insight captured {item.captured_at:%d %b %Y}",
+                        on_click=lambda e, item_id=item.id: self.toggle_open(item_id),
+                    ),
+                    ft.TextButton(
+                        content="Linked" if linked else "Same signal",
+                        tooltip=f"{'Unlink from' if linked else 'Count as the same signal as'} the insight captured {item.captured_at:%d %b %Y}",
+                        on_click=lambda e, item_id=item.id: self.link(item_id),
+                    ),
                 ],
                 tight=True,
             ),
