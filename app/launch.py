@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -20,6 +21,8 @@ from sync.client.service import SyncService
 
 DEMO_PASSPHRASE = "liaison demo"
 DEMO_USER = "demo.msl@example.org"
+DEMO_MANAGER = "demo.manager@example.org"
+DEMO_MANAGER_PASSWORD = "liaison demo manager"
 
 
 def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, port: int | None) -> None:
@@ -53,6 +56,7 @@ def _prepare_demo(settings: Settings, data_dir: Path) -> Settings:
     from app.store.store import Store
     from sync.client.engine import SyncEngine
     from sync.server.embedded import EmbeddedServer
+    from sync.server.web.auth import set_password
 
     server_dir = data_dir / "demo-server"
     server_dir.mkdir(parents=True, exist_ok=True)
@@ -60,12 +64,15 @@ def _prepare_demo(settings: Settings, data_dir: Path) -> Settings:
     atexit.register(server.stop)
     if not keys.key_file_path(data_dir).exists():
         server.publish_content(content_items(date.today()))
-        code = server.create_user(DEMO_USER, "Demo MSL", territory="north-east")
+        server.create_user(DEMO_MANAGER, "Demo Manager", role="manager")
+        set_password(server.engine, email=DEMO_MANAGER, password=DEMO_MANAGER_PASSWORD)
+        code = server.create_user(DEMO_USER, "Demo MSL", territory="north-east", manager_email=DEMO_MANAGER)
         with Store.init(data_dir, DEMO_PASSPHRASE, user=DEMO_USER, settings=settings) as store:
             engine = SyncEngine(store)
             engine.enroll(server.url, code, "demo laptop")
             engine.run_once()
             populate(store.repository, DemoSize(hcps=300, interactions=900), content=False)
+    print(f"Manager dashboard: {server.url}/manager/ (sign in as {DEMO_MANAGER}, password {DEMO_MANAGER_PASSWORD!r})", file=sys.stderr)
     return settings.with_overrides(server_url=server.url, sync_interval_minutes=1)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from app.domain.taxonomy import insight_themes
 from app.store.models import (
     AdverseEvent,
     ContentItem,
@@ -68,13 +67,19 @@ NOTES = (
     "Unsolicited question on {topic} for {product}; captured as a medical inquiry.",
     "Walked through {topic}; HCP sees a gap in patient selection for {product}.",
 )
-INSIGHT_TEXTS = (
-    "Several HCPs say {topic} is the main reason they hesitate to prescribe {product}.",
-    "Community oncologists lack access to biomarker testing, delaying {product} decisions.",
-    "KOL expects the guideline update to change first-line sequencing for {product}.",
-    "Nurses report confusion about {topic}; education material would help.",
-    "Site staff say trial eligibility criteria exclude many real-world patients.",
+INSIGHTS = (
+    ("Several HCPs say worries about {topic} make them hesitate to prescribe {product}; tolerability is the concern.", "safety_perception"),
+    ("Community sites lack the biomarker testing needed to select patients for {product}.", "patient_selection"),
+    ("KOL expects the guideline update to change first-line sequencing for {product}.", "treatment_sequencing"),
+    ("Nurses report confusion about {topic}; education material on {product} would help.", "education_gap"),
+    ("Site staff say trial eligibility criteria exclude many real-world patients.", "trial_design"),
+    ("Prior authorization for {product} takes weeks and first requests are often denied by payers.", "access_barriers"),
+    ("HCPs ask for real-world data on {product} outcomes in routine practice, beyond the pivotal trial.", "real_world_evidence"),
+    ("HCPs are not convinced the efficacy benefit of {product} is clinically meaningful.", "efficacy_perception"),
+    ("Pharmacists ask how to adjust the {product} dose in renal impairment.", "dosing_administration"),
+    ("A competitor's new formulation is drawing attention away from {product}.", "competitor_landscape"),
 )
+"""(text, theme): demo insights say what their theme says, so what the app learns from them is sound."""
 
 
 @dataclass(frozen=True)
@@ -227,9 +232,10 @@ def _insight(
     hcp_id = rng.choice(hcp_ids)
     area = areas[hcp_id]
     product = rng.choice(PRODUCTS[area])
+    text, theme = rng.choice(INSIGHTS)
     return {
-        "text": rng.choice(INSIGHT_TEXTS).format(topic=rng.choice(TOPICS), product=product),
-        "theme": rng.choice(insight_themes()).id,
+        "text": text.format(topic=rng.choice(TOPICS), product=product),
+        "theme": theme,
         "therapeutic_area": area,
         "product": product,
         "hcp_id": hcp_id,

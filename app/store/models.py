@@ -304,6 +304,9 @@ class InsightBase(SQLModel):
     interaction_id: str | None = Field(default=None, max_length=36)
     medical_event_id: str | None = Field(default=None, max_length=36)
     captured_at: datetime = Field(sa_type=UtcDateTime)
+    duplicate_of: str | None = Field(
+        default=None, max_length=36, description="an insight already captured that reports the same signal: counted once"
+    )
 
     @field_validator("captured_at")
     @classmethod
@@ -385,6 +388,36 @@ class ContentItem(ContentItemBase, Record, table=True):
 
 
 class ContentItemCreate(ContentItemBase):
+    pass
+
+
+# --- Insight taxonomy -------------------------------------------------------
+
+
+class InsightTaxonomyBase(SQLModel):
+    """One version of the insight-theme taxonomy, published by an administrator to every device."""
+
+    version: int = Field(ge=1, index=True)
+    document: dict[str, Any] = Field(sa_type=JSON, description="the taxonomy as published; see app/domain/taxonomy.py")
+
+    @model_validator(mode="after")
+    def _a_valid_taxonomy(self) -> InsightTaxonomyBase:
+        from app.domain.taxonomy import TaxonomyError, parse
+
+        try:
+            parsed = parse(self.document)
+        except TaxonomyError as exc:
+            raise ValueError(str(exc)) from None
+        if parsed.version != self.version:
+            raise ValueError(f"version: {self.version} differs from the document's version {parsed.version}")
+        return self
+
+
+class InsightTaxonomy(InsightTaxonomyBase, Record, table=True):
+    __tablename__ = "insight_taxonomy"
+
+
+class InsightTaxonomyCreate(InsightTaxonomyBase):
     pass
 
 
@@ -517,5 +550,6 @@ RECORD_TYPES: dict[str, tuple[type[Record], type[SQLModel]]] = {
     "medical_event": (MedicalEvent, MedicalEventCreate),
     "content_item": (ContentItem, ContentItemCreate),
     "amendment": (Amendment, AmendmentCreate),
+    "insight_taxonomy": (InsightTaxonomy, InsightTaxonomyCreate),
 }
 """Every synced record type by table name, with the model that validates its input."""

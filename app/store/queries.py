@@ -14,12 +14,14 @@ from datetime import date
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from app.domain.taxonomy import Taxonomy, newest
 from app.store.models import (
     AdverseEvent,
     Conflict,
     ContentItem,
     Hcp,
     Insight,
+    InsightTaxonomy,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
@@ -210,15 +212,55 @@ def insights(session: Session, criteria: InsightFilter = InsightFilter(), limit:
     return list(session.exec(statement.order_by(col(Insight.captured_at).desc()).limit(limit)).all())
 
 
-def insight_themes_by_month(session: Session, criteria: InsightFilter = InsightFilter()) -> dict[str, dict[str, int]]:
-    """{month "YYYY-MM": {theme: count}}: what the chart of themes over time draws."""
-    result: dict[str, dict[str, int]] = {}
+def insight_themes_by_month(
+    session: Session, criteria: InsightFilter = InsightFilter(), months: int = 12, today: date | None = None
+) -> dict[str, dict[str, int]]:
+    """{month "YYYY-MM": {theme: count}} from the first month with insights (at most `months` back) to the
+    latest one or `today`'s, months without insights included: time runs evenly along the chart.
+
+    An insight linked as the same signal as an earlier one is not counted again.
+    """
+    counts: dict[str, dict[str, int]] = {}
     for insight in insights(session, criteria, limit=100_000):
+        if insight.duplicate_of:
+            continue
         month = insight.captured_at.strftime("%Y-%m")
-        theme = insight.theme or "unthemed"
-        result.setdefault(month, {})
-        result[month][theme] = result[month].get(theme, 0) + 1
-    return dict(sorted(result.items()))
+        theme = insight.theme or UNTHEMED
+        counts.setdefault(month, {})
+        counts[month][theme] = counts[month].get(theme, 0) + 1
+    if not counts:
+        return {}
+    last = max(max(counts), today.strftime("%Y-%m") if today else "")
+    span = _months_back(last, months)
+    first = max(min(counts), span[0])
+    return {month: counts.get(month, {}) for month in span if month >= first}
+
+
+UNTHEMED = "unthemed"
+"""The key `insight_themes_by_month` counts insights without a theme under."""
+
+
+def _months_back(last: str, count: int) -> list[str]:
+    year, month = int(last[:4]), int(last[5:7])
+    found = []
+    for _ in range(count):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+def insight_taxonomy(session: Session) -> Taxonomy:
+    """The taxonomy in force on this device: the newest the server published, or the bundled one if that is newer."""
+    row = session.exec(
+        select(InsightTaxonomy).where(col(InsightTaxonomy.deleted).is_(False)).order_by(col(InsightTaxonomy.version).desc()).limit(1)
+    ).first()
+    return newest(row.document if row else None)
+
+
+def insight_fingerprint(session: Session) -> tuple[int, str]:
+    """Changes whenever an insight is added, edited or deleted: when to rebuild what is learnt from them."""
+    count, latest = session.exec(select(func.count(), func.max(Insight.updated_at)).select_from(Insight)).one()
+    return count, str(latest)
 
 
 def trial_sites(session: Session) -> list[TrialSite]:

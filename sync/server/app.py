@@ -14,6 +14,7 @@ from sync.server import errors, migrate
 from sync.server.db import make_engine
 from sync.server.routes import devices, sync
 from sync.server.settings import ServerSettings
+from sync.server.web import routes as web
 
 
 def create_app(settings: ServerSettings | None = None, *, run_migrations: bool = True) -> FastAPI:
@@ -32,6 +33,7 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     errors.install(app)
     app.include_router(devices.router)
     app.include_router(sync.router)
+    app.include_router(web.router)
     return app
 
 

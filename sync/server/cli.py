@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.errors import LiaisonError
-from sync.server import admin, migrate
+from sync.server import admin, manager_cli, migrate
 from sync.server.db import make_engine
 from sync.server.settings import ServerSettings
 
@@ -115,6 +115,9 @@ def list_devices(database_url: DatabaseUrl = None) -> None:
             f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
         )
     Console(width=160).print(table)
+
+
+manager_cli.register(cli)
 
 
 def main() -> None:

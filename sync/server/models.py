@@ -83,5 +83,24 @@ class RecordRow(ServerModel, table=True):
     updated_seq: int = Field(sa_type=BigInteger)
 
 
+class WebCredential(ServerModel, table=True):
+    """A manager's or administrator's password for the web pages, only as an Argon2id hash (see web/passwords.py)."""
+
+    __tablename__ = "web_credentials"
+    user_id: int = Field(primary_key=True, foreign_key="users.id")
+    password_hash: str = Field(max_length=255)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class WebSession(ServerModel, table=True):
+    """A browser signed in to the web pages; the cookie's token is kept only as its SHA-256 digest."""
+
+    __tablename__ = "web_sessions"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime, index=True)
+
+
 METADATA = ServerModel.metadata
 ROLES = ("msl", "manager", "admin")

@@ -3,7 +3,7 @@
 - An MSL writes their own records, HCPs of their territory and nothing else;
   they read their territory's HCP directory, the content library and their own records.
 - A manager reads their team's insights and interactions (read-only) besides their own.
-- Only an admin writes the content library. Nobody reads another territory's records.
+- Only an admin writes the content library and the insight taxonomy. Nobody reads another territory's records.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, RecordRow, User
 
 SHARED_BY_TERRITORY = frozenset({"hcp"})
-LIBRARY = frozenset({"content_item"})
+LIBRARY = frozenset({"content_item", "insight_taxonomy"})
+"""Published by an administrator, read by everyone."""
 TEAM_READABLE = frozenset({"insight", "interaction"})
 
 
@@ -24,7 +25,7 @@ def check_write(user: User, table: str, record_id: str, existing: RecordRow | No
     label = f"{table} {record_id}"
     if table in LIBRARY:
         if user.role != "admin":
-            raise ApiError(403, "forbidden", f"{label}: only an administrator can change the content library")
+            raise ApiError(403, "forbidden", f"{label}: only an administrator can change what is published to everyone")
         return
     if table in SHARED_BY_TERRITORY:
         current = existing.territory if existing else territory

@@ -136,6 +136,11 @@ def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no
 
     go(page, "Insights")
     type_into(page, "Insight", "Community sites lack biomarker testing")
+    page.get_by_role("checkbox", name="Patient selection and biomarkers").click()
+    page.get_by_role("group", name="Similar insights already captured").wait_for(timeout=WAIT)
+    page.get_by_role("button", name="Same signal").first.click()
+    page.get_by_role("button", name="Linked").wait_for(timeout=WAIT)
+    shot(page, "insight-suggestions")
     page.get_by_role("button", name="Save insight").click()
     page.get_by_text("Community sites lack biomarker testing").first.wait_for(timeout=WAIT)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import flet as ft
 
-from app.domain.taxonomy import insight_themes
 from app.errors import LiaisonError, ValidationError
 from app.store import queries
 from app.store.models import Channel, Hcp, Insight, Interaction
@@ -40,6 +39,7 @@ class LogInteractionScreen:
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:
             library = queries.library(session, date.today())
+            taxonomy = queries.insight_taxonomy(session)
         hcp_field = self.form.text("hcp", "HCP", autofocus=not self.form.draft.get("hcp_id"), hint="Type part of a name, Enter picks the first match", on_submit=self.pick_first)
         hcp_field.on_change = self._hcp_typed
         materials = ft.Column(
@@ -76,7 +76,7 @@ class LogInteractionScreen:
                 ft.Row(
                     [
                         self.form.text("insight", "Insight (optional)", width=420),
-                        self.form.dropdown("insight_theme", "Insight theme", [(theme.id, theme.label) for theme in insight_themes()]),
+                        self.form.dropdown("insight_theme", "Insight theme", [(theme.id, taxonomy.option_text(theme)) for theme in taxonomy.themes]),
                     ],
                     wrap=True,
                 ),
