@@ -172,6 +172,9 @@ class Repository:
             return [self._insert(session, model, values, action).id for values in checked]
 
     def update(self, model: type[R], record_id: str, changes: Mapping[str, Any], *, justification: str | None = None) -> R:
+        return self._update(model, record_id, changes, justification, reviewed=model in REVIEWED_ON_WRITE)
+
+    def _update(self, model: type[R], record_id: str, changes: Mapping[str, Any], justification: str | None, reviewed: bool) -> R:
         if model is ComplianceOverride:
             raise ImmutableRecord("a compliance override is kept as written and cannot be edited")
         with self._transaction() as session:
@@ -183,7 +186,7 @@ class Repository:
             if model is AdverseEvent and "aware_at" in changes:
                 merged["deadline_at"] = None  # the clock restarts from the corrected awareness time
             values = self._validate(session, model, merged)
-            if model in REVIEWED_ON_WRITE:
+            if reviewed:
                 self._clear_review(session, model, record_id, values, before, justification)
             return self._apply(session, record, before, values, action="update")
 
@@ -381,7 +384,8 @@ class Repository:
         current = _jsonable({conflict.field: getattr(record, conflict.field)})[conflict.field]
         wanted = conflict.lost_value if chosen_lost else conflict.kept_value
         if current != wanted:
-            self.update(model, conflict.record_id, {conflict.field: typed(model, conflict.field, wanted)})
+            # Both values were reviewed where they were written; choosing between them files nothing new.
+            self._update(model, conflict.record_id, {conflict.field: typed(model, conflict.field, wanted)}, None, reviewed=False)
         with self._transaction() as session:
             stored = session.get(Conflict, conflict_id)
             assert stored is not None

@@ -12,6 +12,7 @@ from app.errors import ComplianceBlocked, ImmutableRecord, JustificationRequired
 from app.store import audit
 from app.store.models import (
     Amendment,
+    Conflict,
     AuditEntry,
     ComplianceOverride,
     Hcp,
@@ -20,9 +21,12 @@ from app.store.models import (
     MedicalEvent,
     MedicalInquiry,
     OutboxEntry,
+    SyncState,
 )
 from app.store.repository import BatchValidationError
 from app.store.store import Store
+from sync.clock import Stamp
+from sync.protocol import Change
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 PROMOTIONAL = "Told her it works much better than pembrolizumab."
@@ -181,6 +185,25 @@ def test_event_outcomes_are_reviewed_and_an_edit_answers_only_for_new_phrases(st
     )
     store.repository.update(MedicalEvent, event.id, {"outcomes": "Board felt it outperforms docetaxel. Next meeting in May."})
     assert len(overrides(store)) == 1
+
+
+def test_choosing_between_two_reviewed_versions_in_a_conflict_files_nothing_new(store: Store) -> None:
+    repository = store.repository
+    repository.save_enrollment(SyncState(server_url="http://127.0.0.1:9", token="t", user_email="msl@example.org", user_name="MSL"))
+    insight = repository.create(Insight, {"text": "Sites lack biomarker testing.", "captured_at": NOW})
+    base = insight.clocks["*"]
+    mine = "KOL calls it the gold standard."
+    repository.update(Insight, insight.id, {"text": mine}, justification="The KOL's own words, recorded as an insight.")
+    later = Stamp(Stamp.decode(base).wall_ms + 60_000, 0, "other-device").encode()
+    theirs = Change(
+        change_id="c1", table="insight", record_id=insight.id, fields={"text": "Sites lack NGS testing."},
+        clocks={"text": later}, base_clocks={"text": base}, device_id="other-device",
+    )
+    repository.apply_remote([theirs], cursor="1")
+    with repository.session() as session:
+        conflict = session.exec(select(Conflict)).one()
+    repository.resolve_conflict(conflict.id, "mine")
+    assert repository.get(Insight, insight.id).text == mine and len(overrides(store)) == 1
 
 
 # --- the override itself ----------------------------------------------------------------
