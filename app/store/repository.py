@@ -299,7 +299,7 @@ class Repository:
             raise ComplianceBlocked(f"{label}: cannot be filed; no justification overrides this", blocking)
         if not (justification or "").strip():
             raise JustificationRequired(
-                f"{label}: {len(findings)} compliance finding(s); revise the text, or submit anyway with a written justification",
+                f"{label}: {len(findings)} compliance finding(s); revise the text, or file it anyway with a written justification",
                 findings,
             )
         data = {
