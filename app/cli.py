@@ -29,8 +29,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from app.compliance_cli import kept_as_draft
+from app.compliance_cli import register as _register_compliance
 from app.config import Settings, load_settings
-from app.errors import LiaisonError
+from app.errors import ComplianceFindings, LiaisonError
 from app.store import audit, keys
 from app.store.models import Channel, Hcp, Initiation, Interaction
 from app.store.queries import HcpFilter, interactions, search_hcps
@@ -50,7 +52,7 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except LiaisonError as exc:
             err.print(f"error: {exc}", markup=False)
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
 
 
 cli = typer.Typer(
@@ -291,7 +293,10 @@ def interaction_add(
     product: Annotated[list[str] | None, typer.Option("--product", help="Repeat for several.")] = None,
     topic: Annotated[list[str] | None, typer.Option("--topic", help="Repeat for several.")] = None,
     reactive: Annotated[bool, typer.Option("--reactive", help="The HCP asked, unsolicited.")] = False,
+    inquiry: Annotated[str | None, typer.Option("--inquiry", help="The medical inquiry this exchange answered.")] = None,
+    off_label: Annotated[bool, typer.Option("--off-label", help="Off-label use was discussed (reactive, with --inquiry).")] = False,
     submit: Annotated[bool, typer.Option("--submit", help="File it now; it can then change only by amendment.")] = False,
+    justification: Annotated[str | None, typer.Option("--justification", help="With --submit: why flagged text is appropriate.")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Log a scientific exchange with an HCP; prints the new id."""
@@ -301,12 +306,15 @@ def interaction_add(
     values = _given(
         hcp_id=hcp, notes=notes, channel=channel.value, occurred_at=occurred, therapeutic_area=therapeutic_area,
         products=product or None, topics=topic or None,
-        initiation=(Initiation.REACTIVE if reactive else Initiation.PROACTIVE).value,
+        initiation=(Initiation.REACTIVE if reactive else Initiation.PROACTIVE).value, inquiry_id=inquiry, off_label=off_label,
     )
     with opened(data_dir) as store:
         record = store.repository.create(Interaction, values)
         if submit:
-            store.repository.submit(Interaction, record.id)
+            try:
+                store.repository.submit(Interaction, record.id, justification=justification)
+            except ComplianceFindings as exc:
+                fail(kept_as_draft(exc, record.id))
     out.print(record.id)
 
 
@@ -389,6 +397,8 @@ def demo(
 from sync.client.cli import register as _register_sync
 
 _register_sync(cli, opened, DataDir)
+
+_register_compliance(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.domain.review import Finding
+
 
 class LiaisonError(Exception):
     """Base for every error shown to a user as a single line."""
@@ -42,3 +48,30 @@ class StoreError(LiaisonError):
 
 class Locked(LiaisonError):
     """The store is locked: the data key is not in memory."""
+
+
+class RulesFileError(LiaisonError):
+    """The compliance rules file cannot be used; the message names the file and the rule or line."""
+
+
+class ComplianceFindings(LiaisonError):
+    """Text or a record that the pre-submit compliance review objects to; `findings` lists why.
+
+    The first line of the message says what to do; one line per finding follows,
+    so the CLI and the UI can show every phrase with its reason.
+    """
+
+    field = "justification"
+
+    def __init__(self, headline: str, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        self.message = headline
+        super().__init__("\n".join([headline, *(f"- {finding.summary()}" for finding in self.findings)]))
+
+
+class JustificationRequired(ComplianceFindings):
+    """Findings an MSL may override, but only with a written justification (audited, reported to the manager)."""
+
+
+class ComplianceBlocked(ComplianceFindings):
+    """Findings no justification overrides, such as a proactive off-label discussion."""

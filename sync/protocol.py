@@ -39,6 +39,7 @@ SYNCED_TABLES = frozenset(
         "content_item",
         "amendment",
         "insight_taxonomy",
+        "compliance_override",
     }
 )
 

@@ -152,7 +152,7 @@ def test_hcp_edit_without_any_field_is_refused(liaison: Liaison) -> None:
 
 
 def test_interaction_add_and_submit_then_list(liaison: Liaison) -> None:
-    hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie").stdout.strip()
+    hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie", "--consent").stdout.strip()
     interaction_id = liaison(
         "interaction", "add", "--hcp", hcp_id, "--notes", "Discussed the mechanism of action",
         "--channel", "virtual", "--topic", "MoA", "--product", "zentrolimab", "--submit",

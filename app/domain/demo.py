@@ -77,7 +77,7 @@ INSIGHTS = (
     ("HCPs ask for real-world data on {product} outcomes in routine practice, beyond the pivotal trial.", "real_world_evidence"),
     ("HCPs are not convinced the efficacy benefit of {product} is clinically meaningful.", "efficacy_perception"),
     ("Pharmacists ask how to adjust the {product} dose in renal impairment.", "dosing_administration"),
-    ("A competitor's new formulation is drawing attention away from {product}.", "competitor_landscape"),
+    ("Another company's new formulation is drawing attention away from {product}.", "competitor_landscape"),
 )
 """(text, theme): demo insights say what their theme says, so what the app learns from them is sound."""
 
@@ -121,14 +121,19 @@ def populate(
     areas = {hcp_id: row["therapeutic_areas"][0] for hcp_id, row in zip(hcp_ids, hcp_rows)}
 
     interaction_ids: list[str] = []
+    with_consent: list[bool] = []
+    consenting = {hcp_id for hcp_id, row in zip(hcp_ids, hcp_rows) if row["contact_consent"]}
     if hcp_ids:
         while len(interaction_ids) < size.interactions:
             count = min(chunk, size.interactions - len(interaction_ids))
             rows = [_interaction(rng, now, hcp_ids, areas, content_ids) for _ in range(count)]
             interaction_ids += repository.create_many(Interaction, rows, action="demo")
+            with_consent += [row["hcp_id"] in consenting for row in rows]
             report("Interactions", len(interaction_ids), size.interactions)
-    for interaction_id in interaction_ids[: len(interaction_ids) // 2]:
-        repository.submit(Interaction, interaction_id)
+    half = len(interaction_ids) // 2
+    for interaction_id, consented in zip(interaction_ids[:half], with_consent[:half]):
+        if consented:  # the compliance review would rightly stop the others: they stay drafts to finish
+            repository.submit(Interaction, interaction_id)
 
     counts = {"content_item": len(content_ids) if content else 0, "hcp": len(hcp_ids), "interaction": len(interaction_ids)}
     if not hcp_ids:

@@ -200,6 +200,9 @@ class InteractionBase(SQLModel):
     notes: str = Field(default="", sa_type=Text)
     follow_ups: list[FollowUp] = Field(default_factory=list, sa_type=JSON)
     inquiry_id: str | None = Field(default=None, max_length=36)
+    off_label: bool = Field(
+        default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry"
+    )
     status: Status = Field(default=Status.DRAFT, sa_type=String(32))
     submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
@@ -447,6 +450,54 @@ class AmendmentCreate(AmendmentBase):
     pass
 
 
+# --- Compliance override -----------------------------------------------------
+
+MIN_JUSTIFICATION = 20
+"""Characters a justification needs: enough for a reason a reviewer can judge, not a shrug."""
+
+
+class ComplianceOverrideBase(SQLModel):
+    """Flagged text filed anyway, with the MSL's written reason: kept, synced and reported to their manager."""
+
+    subject_table: str = Field(max_length=40)
+    subject_id: str = Field(max_length=36, index=True)
+    findings: list[dict[str, Any]] = Field(sa_type=JSON, description="each {field, rule_id, category, phrase, reason}")
+    justification: str = Field(sa_type=Text)
+    overridden_at: datetime = Field(sa_type=UtcDateTime)
+
+    @field_validator("justification")
+    @classmethod
+    def _a_real_reason(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) < MIN_JUSTIFICATION:
+            raise ValueError(f"write at least {MIN_JUSTIFICATION} characters saying why the flagged text is appropriate")
+        return value
+
+    @field_validator("findings")
+    @classmethod
+    def _findings_named(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not value:
+            raise ValueError("an override must name the findings it overrides")
+        for finding in value:
+            missing = sorted({"rule_id", "category", "phrase", "reason"} - set(finding))
+            if missing:
+                raise ValueError(f"each finding needs {missing[0]}")
+        return value
+
+    @field_validator("overridden_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class ComplianceOverride(ComplianceOverrideBase, Record, table=True):
+    __tablename__ = "compliance_override"
+
+
+class ComplianceOverrideCreate(ComplianceOverrideBase):
+    pass
+
+
 # --- Local bookkeeping (never synced as records) ----------------------------
 
 
@@ -551,5 +602,6 @@ RECORD_TYPES: dict[str, tuple[type[Record], type[SQLModel]]] = {
     "content_item": (ContentItem, ContentItemCreate),
     "amendment": (Amendment, AmendmentCreate),
     "insight_taxonomy": (InsightTaxonomy, InsightTaxonomyCreate),
+    "compliance_override": (ComplianceOverride, ComplianceOverrideCreate),
 }
 """Every synced record type by table name, with the model that validates its input."""

@@ -9,6 +9,12 @@ Either all four happen or none does. Nothing else writes the record tables.
 
 Submitted interactions, inquiries and adverse events are never edited in place:
 `amend()` records what changed and why, and the original stays as filed.
+
+The pre-submit compliance review (`app.domain.review`) runs here too, so no
+path files flagged text unnoticed: submitting or amending an interaction, and
+writing an insight or a medical event's outcomes. Findings refuse the write
+unless a written justification comes with it; then a `ComplianceOverride` is
+written in the same transaction. Blocking findings refuse it whatever is said.
 """
 
 from __future__ import annotations
@@ -25,18 +31,21 @@ import uuid6
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, SQLModel, col, select
 
+from app.domain import review as compliance
 from app.domain.safety import ReportingWindow, reporting_deadline
-from app.errors import ImmutableRecord, NotFound, StoreError, ValidationError
+from app.errors import ComplianceBlocked, ImmutableRecord, JustificationRequired, NotFound, StoreError, ValidationError
 from app.store import audit
 from app.store.db import writer
 from app.store.models import (
     RECORD_TYPES,
     AdverseEvent,
     Amendment,
+    ComplianceOverride,
     Conflict,
     ContentItem,
     DeviceState,
     Hcp,
+    Insight,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
@@ -63,7 +72,10 @@ FILED_KINDS: dict[type[Record], frozenset[str]] = {
 PRIORITY_KINDS = frozenset({AdverseEvent, MedicalInquiry})
 """Safety-critical kinds whose changes jump the sync queue."""
 
-NEVER_DELETED = frozenset({AdverseEvent})
+NEVER_DELETED = frozenset({AdverseEvent, ComplianceOverride})
+
+REVIEWED_ON_WRITE = frozenset({Insight, MedicalEvent})
+"""Kinds that are not submitted: the compliance review runs whenever they are written."""
 
 _REFERENCES: dict[type[Record], dict[str, type[Record]]] = {
     Interaction: {"hcp_id": Hcp, "inquiry_id": MedicalInquiry},
@@ -131,9 +143,14 @@ class Repository:
 
     # --- writes --------------------------------------------------------------
 
-    def create(self, model: type[R], data: Mapping[str, Any]) -> R:
+    def create(self, model: type[R], data: Mapping[str, Any], *, justification: str | None = None) -> R:
+        if model is ComplianceOverride:
+            raise ValidationError("compliance_override", "written only by the compliance review, with the record it justifies")
         with self._transaction() as session:
-            return self._create(session, model, data)
+            record = self._create(session, model, data)
+            if model in REVIEWED_ON_WRITE:
+                self._clear_review(session, model, record.id, _fields(record), None, justification)
+            return record
 
     def create_many(self, model: type[R], rows: Iterable[Mapping[str, Any]], *, action: str = "create") -> list[str]:
         """All rows or none: every invalid row is reported with its number before anything is written."""
@@ -144,14 +161,22 @@ class Repository:
             known: dict[type[Record], set[str]] = {}
             for number, row in enumerate(rows, start=1):
                 try:
-                    checked.append(self._validate(session, model, row, known))
+                    values = self._validate(session, model, row, known)
+                    if model in REVIEWED_ON_WRITE:
+                        _refuse_findings(self._findings(session, model, values))
+                    checked.append(values)
                 except ValidationError as error:
                     errors.append((number, error))
             if errors:
                 raise BatchValidationError(errors)
             return [self._insert(session, model, values, action).id for values in checked]
 
-    def update(self, model: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
+    def update(self, model: type[R], record_id: str, changes: Mapping[str, Any], *, justification: str | None = None) -> R:
+        return self._update(model, record_id, changes, justification, reviewed=model in REVIEWED_ON_WRITE)
+
+    def _update(self, model: type[R], record_id: str, changes: Mapping[str, Any], justification: str | None, reviewed: bool) -> R:
+        if model is ComplianceOverride:
+            raise ImmutableRecord("a compliance override is kept as written and cannot be edited")
         with self._transaction() as session:
             record = self._load(session, model, record_id)
             self._refuse_if_filed(record, changes)
@@ -161,6 +186,8 @@ class Repository:
             if model is AdverseEvent and "aware_at" in changes:
                 merged["deadline_at"] = None  # the clock restarts from the corrected awareness time
             values = self._validate(session, model, merged)
+            if reviewed:
+                self._clear_review(session, model, record_id, values, before, justification)
             return self._apply(session, record, before, values, action="update")
 
     def delete(self, model: type[R], record_id: str) -> None:
@@ -181,8 +208,12 @@ class Repository:
             self._audit(session, "delete", record, before, None)
             self._save_clock(session)
 
-    def submit(self, model: type[R], record_id: str) -> R:
-        """File a draft. From here on it changes only by amendment."""
+    def submit(self, model: type[R], record_id: str, *, justification: str | None = None) -> R:
+        """File a draft. From here on it changes only by amendment.
+
+        An interaction passes the compliance review first: with findings it is
+        filed only with a written `justification`, which is kept as an override.
+        """
         if model not in FILED_KINDS:
             raise ValidationError("status", f"{_label(model)} records are not submitted")
         with self._transaction() as session:
@@ -192,10 +223,18 @@ class Repository:
             before = _fields(record)
             self._validate(session, model, before)
             values = {**before, "status": "submitted", "submitted_at": utcnow()}
-            return self._apply(session, record, before, values, action="submit", snapshot=True)
+            filed = self._apply(session, record, before, values, action="submit", snapshot=True)
+            if model is Interaction:
+                self._clear_review(session, model, record_id, before, None, justification)
+            return filed
 
-    def amend(self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str) -> Amendment:
-        """Record a change to a submitted record without touching what was filed."""
+    def amend(
+        self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None
+    ) -> Amendment:
+        """Record a change to a submitted record without touching what was filed.
+
+        An amended interaction answers to the compliance review for what the amendment introduces.
+        """
         with self._transaction() as session:
             record = self._load(session, model, record_id)
             if getattr(record, "status", "draft") == "draft":
@@ -204,14 +243,73 @@ class Repository:
             unknown = sorted(set(changes) - set(_fields(record)))
             if unknown:
                 raise ValidationError(unknown[0], f"{_label(model)} has no such field")
-            self._validate(session, model, {**_fields(record), **changes})
+            before = _fields(record)
+            amended = self._validate(session, model, {**before, **changes})
             data = {
                 "subject_table": model.__tablename__,
                 "subject_id": record_id,
                 "changes": _jsonable(changes),
                 "reason": reason.strip(),
             }
-            return self._create(session, Amendment, data)
+            amendment = self._create(session, Amendment, data)
+            if model is Interaction:
+                self._clear_review(session, model, amendment.id, _jsonable(amended), before, justification, subject=Amendment)
+            return amendment
+
+    # --- compliance review ---------------------------------------------------
+
+    def review(self, model: type[Record], values: Mapping[str, Any]) -> list[compliance.Finding]:
+        """What the compliance review finds in these values, without writing anything: shown before a submit."""
+        with self.session() as session:
+            return self._findings(session, model, values)
+
+    def _findings(self, session: Session, model: type[Record], values: Mapping[str, Any]) -> list[compliance.Finding]:
+        if model is Interaction:
+            hcp = session.get(Hcp, values["hcp_id"]) if values.get("hcp_id") else None
+            inquiry = session.get(MedicalInquiry, values["inquiry_id"]) if values.get("inquiry_id") else None
+            return compliance.interaction_findings(values, hcp, inquiry if inquiry is not None and not inquiry.deleted else None)
+        if model is Insight:
+            return compliance.insight_findings(values)
+        if model is MedicalEvent:
+            return compliance.event_findings(values)
+        return []
+
+    def _clear_review(
+        self,
+        session: Session,
+        model: type[Record],
+        subject_id: str,
+        values: Mapping[str, Any],
+        before: Mapping[str, Any] | None,
+        justification: str | None,
+        subject: type[Record] | None = None,
+    ) -> None:
+        """Refuse the write over findings it introduced, or keep the justification that overrides them.
+
+        Runs inside the write's transaction: a refusal rolls the whole write back.
+        """
+        findings = self._findings(session, model, values)
+        if before is not None:
+            findings = compliance.new_findings(findings, self._findings(session, model, before))
+        if not findings:
+            return
+        label = f"{_label(subject or model)} {subject_id}"
+        blocking = [finding for finding in findings if finding.blocking]
+        if blocking:
+            raise ComplianceBlocked(f"{label}: cannot be filed; no justification overrides this", blocking)
+        if not (justification or "").strip():
+            raise JustificationRequired(
+                f"{label}: {len(findings)} compliance finding(s); revise the text, or file it anyway with a written justification",
+                findings,
+            )
+        data = {
+            "subject_table": (subject or model).__tablename__,
+            "subject_id": subject_id,
+            "findings": [finding.record() for finding in findings],
+            "justification": justification,
+            "overridden_at": utcnow(),
+        }
+        self._create(session, ComplianceOverride, data)
 
     # --- sync ----------------------------------------------------------------
 
@@ -286,7 +384,8 @@ class Repository:
         current = _jsonable({conflict.field: getattr(record, conflict.field)})[conflict.field]
         wanted = conflict.lost_value if chosen_lost else conflict.kept_value
         if current != wanted:
-            self.update(model, conflict.record_id, {conflict.field: typed(model, conflict.field, wanted)})
+            # Both values were reviewed where they were written; choosing between them files nothing new.
+            self._update(model, conflict.record_id, {conflict.field: typed(model, conflict.field, wanted)}, None, reviewed=False)
         with self._transaction() as session:
             stored = session.get(Conflict, conflict_id)
             assert stored is not None
@@ -627,6 +726,7 @@ def _label(model: type[SQLModel]) -> str:
         "trial_site": "trial site",
         "medical_event": "medical event",
         "content_item": "content item",
+        "compliance_override": "compliance override",
     }.get(str(model.__tablename__), str(model.__tablename__))
 
 
@@ -654,6 +754,13 @@ def _synced(record: Record) -> dict[str, Any]:
 def _fields(record: Record) -> dict[str, Any]:
     """A record's user-visible fields as JSON values: what the audit log keeps."""
     return _jsonable({name: getattr(record, name) for name in type(record).model_fields if name not in Record.BOOKKEEPING})
+
+
+def _refuse_findings(findings: Sequence[compliance.Finding]) -> None:
+    """In a batch there is no room for a justification: a flagged row is an invalid row."""
+    if findings:
+        first = findings[0]
+        raise ValidationError(first.field, f'"{first.phrase}" ({first.rule_id}): {first.reason} File it on its own with a justification.')
 
 
 def _refuse_bookkeeping(changes: Mapping[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 - An MSL writes their own records, HCPs of their territory and nothing else;
   they read their territory's HCP directory, the content library and their own records.
-- A manager reads their team's insights and interactions (read-only) besides their own.
+- A manager reads their team's insights, interactions and compliance overrides (read-only) besides their own.
 - Only an admin writes the content library and the insight taxonomy. Nobody reads another territory's records.
 """
 
@@ -17,7 +17,7 @@ from sync.server.models import ChangeLog, RecordRow, User
 SHARED_BY_TERRITORY = frozenset({"hcp"})
 LIBRARY = frozenset({"content_item", "insight_taxonomy"})
 """Published by an administrator, read by everyone."""
-TEAM_READABLE = frozenset({"insight", "interaction"})
+TEAM_READABLE = frozenset({"insight", "interaction", "compliance_override"})
 
 
 def check_write(user: User, table: str, record_id: str, existing: RecordRow | None, territory: str | None) -> None:

@@ -15,7 +15,7 @@ from app.store.store import Store
 
 @pytest.fixture
 def audited(store: Store) -> Store:
-    hcp = store.repository.create(Hcp, {"name": "Dr Marie Curie"})
+    hcp = store.repository.create(Hcp, {"name": "Dr Marie Curie", "contact_consent": True})
     store.repository.update(Hcp, hcp.id, {"specialty": "Oncology"})
     interaction = store.repository.create(
         Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "first"}

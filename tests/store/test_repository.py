@@ -40,7 +40,7 @@ def outbox(store: Store) -> list[OutboxEntry]:
 
 @pytest.fixture
 def hcp(store: Store) -> Hcp:
-    return store.repository.create(Hcp, {"name": "Dr Marie Curie", "specialty": "Oncology"})
+    return store.repository.create(Hcp, {"name": "Dr Marie Curie", "specialty": "Oncology", "contact_consent": True})
 
 
 def log(store: Store, hcp: Hcp, **values: object) -> Interaction:

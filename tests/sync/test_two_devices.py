@@ -33,7 +33,7 @@ def devices(server: EmbeddedServer, tmp_path: Path) -> tuple[Path, Path]:
 
 def test_what_one_device_adds_appears_on_the_other(devices: tuple[Path, Path]) -> None:
     laptop, tablet = devices
-    hcp_id = liaison(laptop, "hcp", "add", "--name", "Dr Marie Curie")
+    hcp_id = liaison(laptop, "hcp", "add", "--name", "Dr Marie Curie", "--consent")
     interaction_id = liaison(laptop, "interaction", "add", "--hcp", hcp_id, "--notes", "MoA discussion", "--submit")
     liaison(laptop, "sync")
     liaison(tablet, "sync")

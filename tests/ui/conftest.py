@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def fill_territory(store: Store, *, content: bool = True) -> str:
     """A small demo territory plus one HCP the tests look for; returns that HCP's id."""
     populate(store.repository, DemoSize(hcps=40, interactions=60), content=content)
-    return store.repository.create(Hcp, {"name": "Dr Rosalind Franklin", "specialty": "Oncology", "therapeutic_areas": ["Oncology"], "kol_tier": 1}).id
+    return store.repository.create(Hcp, {"name": "Dr Rosalind Franklin", "specialty": "Oncology", "therapeutic_areas": ["Oncology"], "kol_tier": 1, "contact_consent": True}).id
 
 
 @pytest.fixture(scope="session")

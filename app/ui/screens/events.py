@@ -6,11 +6,12 @@ from datetime import datetime
 
 import flet as ft
 
-from app.errors import LiaisonError, ValidationError
+from app.errors import ComplianceFindings, LiaisonError, ValidationError
 from app.store import queries
 from app.store.models import EventKind, Hcp, MedicalEvent
 from app.store.queries import HcpFilter
 from app.ui.components.forms import Form, MatchList, empty, section
+from app.ui.components.review import ReviewPanel
 from app.ui.state import UiContext
 
 KINDS = [(kind.value, kind.value.replace("_", " ").capitalize()) for kind in EventKind]
@@ -107,15 +108,25 @@ class EventsScreen:
         """Outcomes are written after the event, as an edit of it."""
         form = Form(self.ctx.draft(f"outcomes:{event.id}"), on_input=self.ctx.touch)
         form.draft.setdefault("outcomes", event.outcomes)
+        review = ReviewPanel(
+            form, action="save", label=f"Justification for the outcomes of {event.title}", button=f"Save outcomes of {event.title} anyway",
+            on_override=lambda why: self.record_outcomes(event.id, form, review, why),
+        )
 
         def save(e: object) -> None:
-            self.record_outcomes(event.id, form)
+            self.record_outcomes(event.id, form, review)
 
-        return [form.text("outcomes", f"Outcomes of {event.title}", multiline=True), form.banner, ft.OutlinedButton(content=f"Save outcomes of {event.title}", on_click=save)]
+        outcomes = form.text("outcomes", f"Outcomes of {event.title}", multiline=True)
+        return [outcomes, review, form.banner, ft.OutlinedButton(content=f"Save outcomes of {event.title}", on_click=save)]
 
-    def record_outcomes(self, event_id: str, form: Form) -> bool:
+    def record_outcomes(self, event_id: str, form: Form, review: ReviewPanel, justification: str | None = None) -> bool:
+        """Outcomes pass the compliance review: flagged wording is saved only with a justification."""
         try:
-            self.ctx.unlocked.repository.update(MedicalEvent, event_id, {"outcomes": form.value("outcomes", "")})
+            self.ctx.unlocked.repository.update(MedicalEvent, event_id, {"outcomes": form.value("outcomes", "")}, justification=justification)
+        except ComplianceFindings as error:
+            form.clear_errors()
+            review.show(error.findings)
+            return False
         except LiaisonError as error:
             form.show_error(error)
             return False

@@ -13,13 +13,14 @@ import flet_charts as fch
 
 from app.domain.insight_advice import Advice, CapturedInsight, InsightAdvisor, SimilarInsight
 from app.domain.taxonomy import Taxonomy
-from app.errors import LiaisonError
+from app.errors import ComplianceFindings, LiaisonError
 from app.store import queries
 from app.store.models import Insight
 from app.store.queries import UNTHEMED, InsightFilter
 from app.store.repository import Repository
 from app.store.store import Store
 from app.ui.components.forms import Form, MatchList, empty, section
+from app.ui.components.review import ReviewPanel
 from app.ui.state import UiContext
 
 PALETTE = [ft.Colors.TEAL, ft.Colors.INDIGO, ft.Colors.AMBER, ft.Colors.DEEP_ORANGE, ft.Colors.PURPLE, ft.Colors.GREEN,
@@ -59,6 +60,7 @@ class InsightsScreen:
         self.opened: set[str] = set()
         self.taxonomy: Taxonomy | None = None
         self._typing = 0
+        self.review = ReviewPanel(self.form, action="save", on_override=lambda why: self.save(justification=why))
 
     def criteria(self) -> InsightFilter:
         return InsightFilter(theme=self.filters.get("theme") or None, therapeutic_area=self.filters.get("area") or None, product=self.filters.get("product") or None)
@@ -82,6 +84,7 @@ class InsightsScreen:
             self.suggestions,
             ft.Row([self.form.dropdown("theme", "Theme", themes, width=360), area, self.form.text("product", "Product", width=200)], wrap=True),
             self.similar,
+            self.review,
             self.form.banner,
             ft.FilledButton(content="Save insight", on_click=lambda e: self.save()),
         )
@@ -246,16 +249,23 @@ class InsightsScreen:
 
         return ft.Dropdown(label=label, width=240, value=self.filters.get(name) or "", options=[ft.DropdownOption(key="", text="Any")] + [ft.DropdownOption(key=key, text=text) for key, text in options], on_select=chosen)
 
-    def save(self) -> str | None:
+    def save(self, justification: str | None = None) -> str | None:
+        """Write the insight; flagged wording is refused (nothing written) until saved anyway with a justification."""
         try:
             insight = self.ctx.unlocked.repository.create(
                 Insight,
                 {"text": self.form.value("text", ""), "theme": self.form.value("theme"), "therapeutic_area": self.form.value("therapeutic_area"),
                  "product": self.form.value("product"), "duplicate_of": self.form.value("duplicate_of"), "captured_at": datetime.now(UTC)},
+                justification=justification,
             )
+        except ComplianceFindings as error:
+            self.form.clear_errors()
+            self.review.show(error.findings)
+            return None
         except LiaisonError as error:
             self.form.show_error(error)
             return None
+        self.review.hide()
         self.form.reset()
         self.show(Advice([], []))
         self.ctx.changed()

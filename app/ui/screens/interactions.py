@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.errors import LiaisonError
+from app.errors import ComplianceFindings, LiaisonError
 from app.store import queries
 from app.store.models import Interaction
 from app.ui.components.forms import Form, empty, section
+from app.ui.components.review import ReviewPanel
 from app.ui.state import UiContext
 
 
@@ -33,9 +34,13 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
     item = repository.get(Interaction, interaction_id)
     form = Form(ctx.draft(f"amend:{interaction_id}"), on_input=ctx.touch)
 
-    def submit(e: object) -> None:
+    def submit(justification: str | None = None) -> None:
         try:
-            repository.submit(Interaction, interaction_id)
+            repository.submit(Interaction, interaction_id, justification=justification)
+        except ComplianceFindings as error:
+            form.clear_errors()
+            review.show(error.findings)
+            return
         except LiaisonError as error:
             form.show_error(error)
             return
@@ -43,9 +48,13 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
         ctx.notify("Interaction submitted")
         ctx.navigate("Interactions", open_id=interaction_id)
 
-    def amend(e: object) -> None:
+    def amend(justification: str | None = None) -> None:
         try:
-            repository.amend(Interaction, interaction_id, {"notes": form.value("notes", "")}, form.value("reason", ""))
+            repository.amend(Interaction, interaction_id, {"notes": form.value("notes", "")}, form.value("reason", ""), justification=justification)
+        except ComplianceFindings as error:
+            form.clear_errors()
+            review.show(error.findings)
+            return
         except LiaisonError as error:
             form.show_error(error)
             return
@@ -60,14 +69,17 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
         ft.Text(item.notes or "No notes."),
     ]
     if item.status == "draft":
-        rows.append(ft.FilledButton(content="Submit", on_click=submit))
+        review = ReviewPanel(form, action="submit", on_override=submit)
+        rows += [review, ft.FilledButton(content="Submit", on_click=lambda e: submit())]
     else:
+        review = ReviewPanel(form, action="amend", button="Record amendment anyway", on_override=amend)
         form.draft.setdefault("notes", item.notes)
         rows += [
             ft.Text("Submitted records are immutable; a change is recorded as an amendment."),
             form.text("notes", "Amended notes", multiline=True),
             form.text("reason", "Reason for the amendment"),
-            ft.OutlinedButton(content="Record amendment", on_click=amend),
+            review,
+            ft.OutlinedButton(content="Record amendment", on_click=lambda e: amend()),
         ]
     rows.append(form.banner)
     return ft.Card(ft.Container(section("Interaction", *rows), padding=16))

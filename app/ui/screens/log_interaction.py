@@ -3,6 +3,9 @@
 Type part of the HCP's name and press Enter to pick the first match, Tab
 through the rest, Enter on "Submit". Everything typed lives in the draft until
 it is saved, so leaving the screen loses nothing.
+
+"Submit" runs the compliance review before anything is written: findings show
+beside the text with a "Justification" field and "Submit anyway".
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from typing import Any
 
 import flet as ft
 
-from app.errors import LiaisonError, ValidationError
+from app.domain.review import Finding
+from app.errors import ComplianceFindings, LiaisonError, ValidationError
 from app.store import queries
 from app.store.models import Channel, Hcp, Insight, Interaction
 from app.store.queries import HcpFilter
 from app.ui.components.forms import Form, MatchList, split_list
+from app.ui.components.review import ReviewPanel
 from app.ui.state import UiContext
 
 CHANNELS = [(channel.value, channel.value.replace("_", " ").capitalize()) for channel in Channel]
@@ -35,6 +40,9 @@ class LogInteractionScreen:
         draft.setdefault("occurred_at", datetime.now().strftime(TIME_FORMAT))
         self.matches = MatchList()
         self.chosen = ft.Text(self._chosen_text())
+        self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
+        self.review = ReviewPanel(self.form, action="submit", on_override=lambda why: self.save(submit=True, justification=why))
+        self._offer_inquiries()
 
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:
@@ -70,6 +78,10 @@ class LogInteractionScreen:
                 self.form.text("topics", "Topics", hint="Separate with commas"),
                 self.form.text("products", "Products discussed", hint="Separate with commas"),
                 self.form.checkbox("reactive", "Unsolicited question from the HCP (reactive)"),
+                ft.Row(
+                    [self.form.checkbox("off_label", "Off-label use was discussed (only in reply to an attested inquiry)"), self.inquiry],
+                    wrap=True,
+                ),
                 ft.Text("Materials shared") if library else ft.Container(),
                 materials,
                 self.form.text("notes", "Notes", multiline=True),
@@ -81,6 +93,7 @@ class LogInteractionScreen:
                     wrap=True,
                 ),
                 ft.Row([self.form.text("follow_up", "Follow-up (optional)", width=420), self.form.text("follow_up_due", "Follow-up due", hint="YYYY-MM-DD", width=200)], wrap=True),
+                self.review,
                 self.form.banner,
                 ft.Row(
                     [
@@ -125,39 +138,76 @@ class LogInteractionScreen:
         self.form.controls["hcp"].value = hcp.name  # type: ignore[attr-defined]
         self.matches.controls = []
         self.chosen.value = self._chosen_text()
+        self._offer_inquiries()
+
+    def _offer_inquiries(self) -> None:
+        """The chosen HCP's medical inquiries, so an answer to one (the only way off-label may be discussed) links to it."""
+        hcp_id = self.form.draft.get("hcp_id")
+        with self.ctx.unlocked.repository.session() as session:
+            found = queries.inquiries_for(session, hcp_id) if hcp_id else []
+        self.inquiry.options = [ft.DropdownOption(key="", text="None")] + [
+            ft.DropdownOption(key=item.id, text=f"{item.received_at.astimezone():%d %b %Y}: {item.question[:60]}") for item in found
+        ]
+        if self.form.draft.get("inquiry_id") not in {item.id for item in found}:
+            self.form.draft.pop("inquiry_id", None)
+            self.inquiry.value = None
 
     def _toggle_material(self, item_id: str, on: bool) -> None:
         chosen = [value for value in self.form.draft.get("materials", []) if value != item_id]
         self.form.set("materials", chosen + ([item_id] if on else []))
 
-    def save(self, *, submit: bool) -> str | None:
-        """Validate and write through the repository; returns the new interaction's id."""
+    def save(self, *, submit: bool, justification: str | None = None) -> str | None:
+        """Review, then validate and write through the repository; returns the new interaction's id.
+
+        The review runs first, on what is about to be written (the interaction when it is
+        submitted, and the insight), so a refusal writes nothing and "Submit anyway" cannot
+        leave a second copy behind.
+        """
+        self.review.action = "submit" if submit else "save"
+        self.review.button.content = "Submit anyway" if submit else "Save anyway"
+        self.review.on_override = lambda why: self.save(submit=submit, justification=why)
         try:
             values = self._values()
             repository = self.ctx.unlocked.repository
+            insight = self._insight(values)
+            findings = (repository.review(Interaction, values) if submit else []) + (repository.review(Insight, insight) if insight else [])
+            if findings and (justification is None or any(finding.blocking for finding in findings)):
+                self._show_findings(findings)
+                return None
             interaction = repository.create(Interaction, values)
-            insight = self.form.value("insight")
             if insight:
-                repository.create(
-                    Insight,
-                    {
-                        "text": insight, "theme": self.form.value("insight_theme"), "hcp_id": values["hcp_id"],
-                        "interaction_id": interaction.id, "therapeutic_area": values.get("therapeutic_area"),
-                        "product": (values.get("products") or [None])[0], "captured_at": datetime.now(UTC),
-                    },
-                )
+                repository.create(Insight, {**insight, "interaction_id": interaction.id}, justification=justification)
             if submit:
-                repository.submit(Interaction, interaction.id)
+                repository.submit(Interaction, interaction.id, justification=justification)
+        except ComplianceFindings as error:
+            self._show_findings(error.findings)
+            return None
         except LiaisonError as error:
             self.form.show_error(error)
             return None
         hcp_id = values["hcp_id"]
         self.form.reset()
+        self.review.hide()
         self.form.draft.update(channel=Channel.IN_PERSON.value, occurred_at=datetime.now().strftime(TIME_FORMAT))
         self.ctx.changed()
-        self.ctx.notify("Interaction submitted" if submit else "Draft saved")
+        done = "Interaction submitted" if submit else "Draft saved"
+        self.ctx.notify(f"{done}; your justification was recorded" if findings else done)
         self.ctx.navigate("HCPs", hcp_id=hcp_id)
         return interaction.id
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        self.form.clear_errors()
+        self.review.show(findings)
+
+    def _insight(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        text = self.form.value("insight")
+        if not text:
+            return None
+        return {
+            "text": text, "theme": self.form.value("insight_theme"), "hcp_id": values["hcp_id"],
+            "therapeutic_area": values.get("therapeutic_area"), "product": (values.get("products") or [None])[0],
+            "captured_at": datetime.now(UTC),
+        }
 
     def _values(self) -> dict[str, Any]:
         draft = self.form.draft
@@ -177,6 +227,8 @@ class LogInteractionScreen:
             "materials": list(draft.get("materials", [])),
             "notes": self.form.value("notes", ""),
             "follow_ups": follow_ups,
+            "off_label": bool(draft.get("off_label")),
+            "inquiry_id": draft.get("inquiry_id") or None,
         }
 
     def _chosen_text(self) -> str:
