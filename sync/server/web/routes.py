@@ -11,10 +11,12 @@ import csv
 import io
 import json
 from datetime import date
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import ValidationError
@@ -24,7 +26,7 @@ from sync.server.reports.periods import ReportParams
 from sync.server.web import auth
 from sync.server.web.auth import COOKIE_PATH, SESSION_COOKIE, SESSION_LIFETIME, SIGN_IN_COOKIE, Refused
 from sync.server.web.html import esc, link, page, respond, secure
-from sync.server.web.sections import SECTIONS, by_slug
+from sync.server.web.sections import SECTIONS, Section, by_slug
 
 router = APIRouter(prefix="/manager", include_in_schema=False)
 HOME = "/manager/"
@@ -126,7 +128,7 @@ def export_csv(slug: str, request: Request, session: SessionDep) -> Response:
     return response
 
 
-def _export(slug: str, request: Request, session: SessionDep) -> tuple[object, object]:
+def _export(slug: str, request: Request, session: Session) -> tuple[Section, Any]:
     try:
         who = auth.viewer(request, session)
     except Refused as refused:
