@@ -1,4 +1,8 @@
-"""Adverse-event deadlines as a person reads them: "due in 5 h 12 min", overdue in red."""
+"""Adverse-event deadlines as a person reads them: "Urgent · due in 3 h 12 min", louder as the deadline nears.
+
+Each escalation level has its own colour and word, so the level is never told by
+colour alone; overdue is red and bold.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,31 @@ from datetime import UTC, datetime
 
 import flet as ft
 
+from app.domain.safety import Urgency, time_left, urgency
 
-def remaining(deadline: datetime, now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
-    seconds = int((deadline - now).total_seconds())
-    overdue = seconds < 0
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes = rest // 60
-    span = f"{days} d {hours} h" if days else f"{hours} h {minutes} min"
-    return f"overdue by {span}" if overdue else f"due in {span}"
+remaining = time_left
+"""The countdown text, kept under the name the screens have always used."""
+
+COLOURS = {
+    Urgency.ON_TRACK: ft.Colors.GREEN_700,
+    Urgency.DUE_SOON: ft.Colors.AMBER_800,
+    Urgency.URGENT: ft.Colors.DEEP_ORANGE_700,
+    Urgency.OVERDUE: ft.Colors.ERROR,
+}
 
 
-def badge(deadline: datetime | None, now: datetime | None = None) -> ft.Text:
+def badge(deadline: datetime | None, now: datetime | None = None, *, aware_at: datetime | None = None, reported: bool = False) -> ft.Text:
+    """The countdown of one event; with `aware_at` it carries the escalation level, with `reported` the clock has stopped."""
+    if reported:
+        return ft.Text("Reported: reached the server", color=ft.Colors.ON_SURFACE_VARIANT, semantics_label="Reported: reached the server")
     if deadline is None:
         return ft.Text("no deadline")
+    now = now or datetime.now(UTC)
     text = remaining(deadline, now)
-    overdue = text.startswith("overdue")
-    return ft.Text(text, color=ft.Colors.ERROR if overdue else None, weight=ft.FontWeight.BOLD if overdue else None)
+    level = urgency(aware_at, deadline, now) if aware_at is not None else (Urgency.OVERDUE if deadline <= now else None)
+    if level is None:
+        return ft.Text(text)
+    shown = text if level is Urgency.OVERDUE else f"{level.label.capitalize()} · {text}"
+    return ft.Text(
+        shown, color=COLOURS[level], weight=ft.FontWeight.BOLD if level >= Urgency.URGENT else None, semantics_label=f"{level.label}: {text}"
+    )
