@@ -50,7 +50,7 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except LiaisonError as exc:
             err.print(f"error: {exc}", markup=False)
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
 
 
 cli = typer.Typer(
@@ -389,6 +389,10 @@ def demo(
 from sync.client.cli import register as _register_sync
 
 _register_sync(cli, opened, DataDir)
+
+from app.ae_cli import register as _register_ae
+
+_register_ae(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

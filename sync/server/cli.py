@@ -25,7 +25,7 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except LiaisonError as exc:
             err.print(f"error: {exc}", markup=False)
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
 
 
 KEEP_ALIVE_SECONDS = 75
