@@ -12,7 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from sync.protocol import COMPRESS_OVER_BYTES, PROTOCOL_VERSION
 from sync.server import errors, migrate
 from sync.server.db import make_engine
-from sync.server.routes import anchors, devices, sync
+from sync.server.routes import anchors, devices, reports, sync
 from sync.server.settings import ServerSettings
 
 
@@ -33,6 +33,7 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     app.include_router(devices.router)
     app.include_router(sync.router)
     app.include_router(anchors.router)
+    app.include_router(reports.router)
     return app
 
 

@@ -1,0 +1,1 @@
+"""Reports the server computes for managers and administrators, one module per report."""
