@@ -13,6 +13,7 @@ Every error is `ErrorBody` JSON with a machine code and one plain sentence.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -173,7 +174,7 @@ class AnchorRequest(_Strict):
     @field_validator("links")
     @classmethod
     def _ascending(cls, value: list[AuditLink]) -> list[AuditLink]:
-        for before, after in zip(value, value[1:]):
+        for before, after in pairwise(value):
             if after.seq <= before.seq:
                 raise ValueError(f"links must be in ascending order (entry {after.seq} follows {before.seq})")
         return value

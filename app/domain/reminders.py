@@ -13,7 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain.safety import DEFAULT_POLICY, EscalationPolicy, Urgency, time_left, urgency
+from app.domain.safety import (
+    DEFAULT_POLICY,
+    EscalationPolicy,
+    Urgency,
+    time_left,
+    urgency,
+)
 
 
 @dataclass(frozen=True)

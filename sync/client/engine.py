@@ -19,7 +19,13 @@ from app.store.store import Store
 from sync.client import anchoring
 from sync.client.api import SyncApi
 from sync.client.errors import DeviceRevoked, NotEnrolled
-from sync.protocol import DEFAULT_PULL_LIMIT, AnchorBreak, Change, EnrollRequest, PushRequest
+from sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    AnchorBreak,
+    Change,
+    EnrollRequest,
+    PushRequest,
+)
 
 PUSH_BATCH = 500
 Progress = Callable[[str, float], None]

@@ -143,7 +143,7 @@ def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no
     type_into(page, "Patient initials", "JD")
     type_into(page, "Product", "zentrolimab")
     type_into(page, "Event description", "Grade 3 rash after second dose, told by Maria Lopez")
-    page.get_by_text(re.compile("“Maria Lopez” looks like a person's name")).wait_for(timeout=WAIT)
+    page.get_by_text(re.compile("“Maria Lopez” looks like a person.s name")).wait_for(timeout=WAIT)
     shot(page, "safety-identifier-warning")
     page.get_by_role("button", name="Report adverse event").click()
     page.get_by_text(re.compile("zentrolimab: Grade 3 rash")).wait_for(timeout=WAIT)

@@ -1,7 +1,8 @@
 """Adverse-event deadlines as a person reads them: "Urgent · due in 3 h 12 min", louder as the deadline nears.
 
-Each escalation level has its own colour and its own word, so the level is never
-told by colour alone; overdue is red and bold. A `DeadlineBadge` can be ticked
+Each escalation level has its own colour and its own word in the text (which is
+what a screen reader reads), so the level is never told by colour alone;
+overdue is red and bold. A `DeadlineBadge` can be ticked
 in place, so an open screen keeps counting down without being rebuilt (and
 without taking the focus from a field being typed in).
 """
@@ -41,7 +42,6 @@ class DeadlineBadge(ft.Text):
         if self.reported or self.deadline is None:
             self.value = REPORTED if self.reported else "no deadline"
             self.color = ft.Colors.ON_SURFACE_VARIANT if self.reported else None
-            self.semantics_label = self.value
             return None
         text = remaining(self.deadline, now)
         if self.aware_at is None:
@@ -49,10 +49,9 @@ class DeadlineBadge(ft.Text):
         else:
             level = urgency(self.aware_at, self.deadline, now)
         if level is None:
-            self.value = self.semantics_label = text
+            self.value = text
             return None
         self.value = text if level is Urgency.OVERDUE else f"{level.label.capitalize()} · {text}"
-        self.semantics_label = f"{level.label}: {text}"
         self.color = COLOURS[level]
         self.weight = ft.FontWeight.BOLD if level >= Urgency.URGENT else None
         return level

@@ -51,7 +51,7 @@ def banner(reminders: list[Reminder], open_safety: Callable[[], None]) -> ft.Sna
     """What the MSL sees on any screen when a deadline gets louder: the loudest first, in its colour, with a way to act."""
     loudest = reminders[0].level
     return ft.SnackBar(
-        ft.Text(summary(reminders), color=ft.Colors.ON_ERROR if loudest is Urgency.OVERDUE else None, semantics_label=f"Reminder: {summary(reminders)}"),
+        ft.Text(summary(reminders), color=ft.Colors.ON_ERROR if loudest is Urgency.OVERDUE else None),
         bgcolor=COLOURS[loudest] if loudest is Urgency.OVERDUE else None,
         action=ft.SnackBarAction(label="Open Safety", on_click=lambda e: open_safety()),
         duration=ft.Duration(seconds=12),

@@ -55,7 +55,7 @@ class SafetyScreen:
             ),
             self.form.text("product", "Product"),
             self.form.text("description", "Event description", multiline=True),
-            self.identifiers,
+            ft.Semantics(content=self.identifiers, container=True),  # its own node: read (and found) as it appears
             ft.Row([self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200), self.form.text("aware_at", "Became aware at", hint="YYYY-MM-DD HH:MM", width=220)], wrap=True),
             self.deadline,
             self.form.banner,
@@ -88,7 +88,6 @@ class SafetyScreen:
             for finding in findings
         ]
         self.identifiers.visible = bool(findings)
-        self.identifiers.semantics_label = "Identifier warnings" if findings else None
 
     def _show_deadline(self) -> None:
         try:
