@@ -96,7 +96,7 @@ class SafetyScreen:
             self.deadline.value = "Enter when you became aware to see the reporting deadline."
             return
         due = reporting_deadline(aware, self.ctx.settings.ae_window, self.ctx.settings.local_tz)
-        self.deadline.value = f"Report to pharmacovigilance by {due.astimezone():%a %d %b %H:%M} ({remaining(due)})"
+        self.deadline.value = f"Report to pharmacovigilance by {due.astimezone(self.ctx.settings.local_tz):%a %d %b %H:%M} ({remaining(due)})"
 
     def save(self) -> str | None:
         draft = self.form.draft
