@@ -184,12 +184,22 @@ def passphrase_change(data_dir: DataDir = None) -> None:
 
 @cli.command("verify-audit")
 def verify_audit(data_dir: DataDir = None) -> None:
-    """Recompute the audit hash chain and name the first broken entry."""
-    with opened(data_dir) as store, store.repository.session() as session:
-        report = audit.verify(session)
-    if not report.intact:
-        fail(f"audit chain broken at entry {report.first_broken}: {report.reason}")
-    out.print(f"audit chain intact: {report.entries} entries")
+    """Recompute the audit hash chain, then compare it with its anchor on the server (or the copy kept here)."""
+    from sync.client.anchoring import verify as verify_anchor
+
+    with opened(data_dir) as store:
+        with store.repository.session() as session:
+            report = audit.verify(session)
+        if not report.intact:
+            fail(f"audit chain broken at entry {report.first_broken}: {report.reason}")
+        check = verify_anchor(store)
+    if not check.intact:
+        fail(f"audit chain does not match its anchor on {check.source} at entry {check.first_broken}: {check.reason}")
+    if check.source is None:
+        out.print(f"audit chain intact: {report.entries} entries; not compared with an anchor: {check.note}", markup=False)
+        return
+    against = f"matches {check.source} up to entry {check.anchored_seq}" if check.anchored_seq else f"nothing anchored on {check.source} yet"
+    out.print(f"audit chain intact: {report.entries} entries; {against}" + (f" ({check.note})" if check.note else ""), markup=False)
 
 
 # --- HCPs --------------------------------------------------------------------
@@ -399,6 +409,9 @@ from sync.client.cli import register as _register_sync
 _register_sync(cli, opened, DataDir)
 
 _register_compliance(cli, opened, DataDir)
+from app.ae_cli import register as _register_ae
+
+_register_ae(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

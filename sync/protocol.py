@@ -13,6 +13,7 @@ Every error is `ErrorBody` JSON with a machine code and one plain sentence.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -144,3 +145,60 @@ class ErrorResponse(_Strict):
 
 DEVICE_REVOKED = "device_revoked"
 """Error code on 401/403 that tells the client to wipe its local store."""
+
+
+# --- audit anchoring -------------------------------------------------------------------
+#
+# At the end of every round the device sends the links of its hash-chained audit
+# log that the server does not hold yet, starting with the last one it does (so
+# the server re-checks its anchor each time), and its chain's current head. The
+# server keeps them per device and records a break, never a refusal, when they
+# do not continue what it anchored. Only positions and hashes travel: never what
+# an entry says. Servers without these routes answer 404, which the device takes
+# as "not anchored here" and carries on.
+
+HASH_PATTERN = r"^[0-9a-f]{64}$"
+MAX_ANCHOR_LINKS = 5000
+
+
+class AuditLink(_Strict):
+    """One link of a device's audit chain: its place, its hash, and the hash it names as its predecessor."""
+
+    seq: int = Field(ge=1)
+    prev_hash: str = Field(pattern=HASH_PATTERN)
+    hash: str = Field(pattern=HASH_PATTERN)
+
+
+class AnchorRequest(_Strict):
+    head_seq: int = Field(ge=0, description="the last entry of the device's chain as it stands now")
+    links: list[AuditLink] = Field(max_length=MAX_ANCHOR_LINKS, description="in ascending order, without gaps")
+
+    @field_validator("links")
+    @classmethod
+    def _ascending(cls, value: list[AuditLink]) -> list[AuditLink]:
+        for before, after in pairwise(value):
+            if after.seq <= before.seq:
+                raise ValueError(f"links must be in ascending order (entry {after.seq} follows {before.seq})")
+        return value
+
+
+class AnchorBreak(_Strict):
+    seq: int
+    reason: str
+    detected_at: str
+
+
+class AnchorState(_Strict):
+    """What the server holds of the device's chain: the anchored head and every break it recorded."""
+
+    head_seq: int
+    head_hash: str | None
+    anchored_at: str | None
+    breaks: list[AnchorBreak]
+    recorded: int = 0
+    """How many of `breaks` the request just answered found; the device then helps find the first rewritten entry."""
+
+
+class AnchorLinksPage(_Strict):
+    links: list[AuditLink]
+    more: bool

@@ -1,15 +1,25 @@
-"""The adverse-event reporting clock: when pharmacovigilance must have the report.
+"""The adverse-event reporting clock: when pharmacovigilance must have the report, and how loudly to say so.
 
 The window comes from the deployment profile: a number of hours from awareness
 (commonly 24), or a number of business days, where Saturdays and Sundays do not
-count. Business days are counted in the MSL's own time zone, because "one
-business day" means the local calendar where the MSL heard of the event.
+count. Hours are elapsed hours, so a night when the clocks change still gives
+the full window. Business days are counted in the MSL's own time zone, because
+"one business day" means the local calendar where the MSL heard of the event;
+with no zone configured that is the device's own (daylight saving included).
+
+As the deadline nears, an event's urgency rises through fixed levels whose
+thresholds are fractions of its window, so a 24-hour and a 3-business-day
+window both escalate at the same point of their course.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import IntEnum
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+"""How far ahead of the device clock an awareness time may be (clocks drift a little)."""
 
 
 @dataclass(frozen=True)
@@ -30,20 +40,102 @@ class ReportingWindow:
 
 
 def reporting_deadline(aware_at: datetime, window: ReportingWindow, local_tz: tzinfo | None = None) -> datetime:
-    """The moment the report is due, for an event the MSL became aware of at `aware_at`."""
+    """The moment the report is due, for an event the MSL became aware of at `aware_at`.
+
+    `local_tz` is the zone whose calendar counts business days; None means the device's own.
+    """
     if aware_at.tzinfo is None:
         raise ValueError("aware_at: must include a time zone")
     if window.hours is not None:
-        return aware_at + timedelta(hours=window.hours)
-    local = aware_at.astimezone(local_tz) if local_tz else aware_at
-    if local.weekday() >= 5:
+        return (aware_at.astimezone(UTC) + timedelta(hours=window.hours)).astimezone(aware_at.tzinfo)
+    wall = _wall_time(aware_at, local_tz)
+    if wall.weekday() >= 5:
         # Heard on a weekend: the clock starts at the opening of the next business day.
-        while local.weekday() >= 5:
-            local += timedelta(days=1)
-        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        while wall.weekday() >= 5:
+            wall += timedelta(days=1)
+        wall = wall.replace(hour=0, minute=0, second=0, microsecond=0)
     remaining = window.business_days or 0
     while remaining:
-        local += timedelta(days=1)
-        if local.weekday() < 5:
+        wall += timedelta(days=1)
+        if wall.weekday() < 5:
             remaining -= 1
-    return local.astimezone(aware_at.tzinfo)
+    return _from_wall_time(wall, local_tz).astimezone(aware_at.tzinfo)
+
+
+def _wall_time(moment: datetime, zone: tzinfo | None) -> datetime:
+    """What the clock on the wall read at `moment` in `zone` (None: the device's zone), without a zone."""
+    return (moment.astimezone(zone) if zone is not None else moment.astimezone()).replace(tzinfo=None)
+
+
+def _from_wall_time(wall: datetime, zone: tzinfo | None) -> datetime:
+    """The instant the wall clock of `zone` reads `wall`; a time skipped by a clock change moves past the gap."""
+    placed = wall.replace(tzinfo=zone) if zone is not None else wall.astimezone()
+    return placed.astimezone(UTC)
+
+
+def check_awareness(aware_at: datetime, now: datetime | None = None) -> datetime:
+    """Refuse an awareness time the clock cannot start from: without a zone, or in the future."""
+    if aware_at.tzinfo is None:
+        raise ValueError("aware_at: must include a time zone, e.g. 2026-11-27T15:00+01:00")
+    now = now or datetime.now(UTC)
+    if aware_at - now > FUTURE_TOLERANCE:
+        raise ValueError("aware_at: is in the future; give the moment you became aware")
+    return aware_at
+
+
+# --- escalation ----------------------------------------------------------------------
+
+
+class Urgency(IntEnum):
+    """How loudly an unreported event asks for attention; higher is louder."""
+
+    ON_TRACK = 0
+    DUE_SOON = 1
+    URGENT = 2
+    OVERDUE = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower().replace("_", " ")
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """Thresholds as the fraction of the window still left: due soon at half, urgent at a quarter."""
+
+    due_soon: float = 0.5
+    urgent: float = 0.25
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.urgent <= self.due_soon <= 1:
+            raise ValueError("escalation: need 0 <= urgent <= due_soon <= 1")
+
+
+DEFAULT_POLICY = EscalationPolicy()
+
+
+def urgency(aware_at: datetime, deadline: datetime, now: datetime, policy: EscalationPolicy = DEFAULT_POLICY) -> Urgency:
+    """The level of an event not yet reported: from the time left against the whole window."""
+    aware_at, deadline, now = (moment.astimezone(UTC) for moment in (aware_at, deadline, now))
+    left = deadline - now
+    if left < timedelta(0):
+        return Urgency.OVERDUE
+    window = deadline - aware_at
+    if window <= timedelta(0) or left <= window * policy.urgent:
+        return Urgency.URGENT
+    if left <= window * policy.due_soon:
+        return Urgency.DUE_SOON
+    return Urgency.ON_TRACK
+
+
+def time_left(deadline: datetime, now: datetime | None = None) -> str:
+    """"due in 5 h 12 min", "due in 2 d 3 h" or "overdue by 40 min", as a person reads a countdown."""
+    now = now or datetime.now(UTC)
+    seconds = int((deadline.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
+    overdue = seconds < 0
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    span = f"{days} d {hours} h" if days else f"{hours} h {minutes} min"
+    return f"overdue by {span}" if overdue else f"due in {span}"

@@ -563,6 +563,21 @@ class SyncState(SQLModel, table=True):
     last_success_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
+class AuditAnchor(SQLModel, table=True):
+    """The last point of this device's audit chain the server confirmed holding; a single row.
+
+    `liaison verify-audit` compares against the server when it can, and against
+    this copy when it cannot (see `app.store.anchor`).
+    """
+
+    __tablename__ = "audit_anchor"
+    id: int = Field(default=1, primary_key=True)
+    seq: int = Field(sa_type=Integer)
+    hash: str = Field(max_length=64)
+    anchored_at: datetime = Field(sa_type=UtcDateTime)
+    server_url: str = Field(max_length=500)
+
+
 class Conflict(SQLModel, table=True):
     """A concurrent write that lost the field-level merge, kept for the MSL to review.
 

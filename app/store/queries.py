@@ -144,6 +144,29 @@ def open_adverse_events(session: Session) -> list[AdverseEvent]:
     )
 
 
+def unsent_adverse_event_ids(session: Session) -> set[str]:
+    """Adverse events with a change still in the outbox: the server does not have them as they stand here."""
+    rows = session.exec(select(OutboxEntry.record_id).where(OutboxEntry.table_name == "adverse_event").distinct()).all()
+    return set(rows)
+
+
+def unreported_adverse_events(session: Session) -> list[AdverseEvent]:
+    """Adverse events whose report has not yet reached the server, soonest deadline first.
+
+    A report counts as made once the event is submitted and nothing of it waits
+    in the outbox: the server then holds it as filed, and the clock stops.
+    """
+    unsent = select(OutboxEntry.record_id).where(OutboxEntry.table_name == "adverse_event")
+    return list(
+        session.exec(
+            select(AdverseEvent)
+            .where(col(AdverseEvent.deleted).is_(False))
+            .where((col(AdverseEvent.status) == "draft") | col(AdverseEvent.id).in_(unsent))
+            .order_by(col(AdverseEvent.deadline_at))
+        ).all()
+    )
+
+
 def pending_changes(session: Session) -> int:
     return session.exec(select(func.count()).select_from(OutboxEntry)).one()
 

@@ -6,6 +6,7 @@ browser from Flet's bundled web client (`no_cdn=True`: it loads with no internet
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import flet as ft
 from app.config import Settings
 from app.errors import LiaisonError
 from app.store.store import Store
+from app.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from app.ui.components.status import SyncBadge
 from app.ui.screens import registry
 from app.ui.screens.lock import LockScreen
@@ -63,6 +65,7 @@ class LiaisonApp:
         self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)
         self.content = ft.Container(expand=True)
         self.current = "Home"
+        self.watch: DeadlineWatch | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -101,6 +104,15 @@ class LiaisonApp:
                 except LiaisonError as error:
                     self.notify(f"Not enrolled: {error}. You can enrol later from Sync.")
         self.navigate("Home")
+        self.watch = DeadlineWatch(self.ctx, lambda found: self.page.show_dialog(banner(found, lambda: self.navigate("Safety"))))
+        self.page.run_task(self._watch_deadlines, self.watch)
+
+    async def _watch_deadlines(self, watch: DeadlineWatch) -> None:
+        """Once a minute while this unlock lasts: move the countdowns, and say so when a deadline gets louder."""
+        while self.watch is watch and self.ctx.store is not None:
+            watch.tick()
+            self.page.update()
+            await asyncio.sleep(TICK_SECONDS)
 
     def _sync_for(self, store: Store) -> Any | None:
         """The given factory decides (None: offline only); with no factory, the standard background service."""
@@ -111,6 +123,7 @@ class LiaisonApp:
         return SyncService(store, interval_minutes=self.ctx.settings.sync_interval_minutes)
 
     def lock_now(self) -> None:
+        self.watch = None
         self.ctx.end()
         self.show_lock()
 
@@ -151,6 +164,7 @@ class LiaisonApp:
     def _rebuild_content(self, **kwargs: Any) -> None:
         """Only the screen's body: the navigation (and any menu open on it) stays as it is."""
         self.ctx.live_status = None
+        self.ctx.live_deadlines = []
         try:
             self.content.content = registry.build(self.current, self.ctx, **kwargs)
         except LiaisonError as error:

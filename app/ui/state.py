@@ -66,6 +66,8 @@ class UiContext:
     prefs: Prefs = field(default_factory=Prefs)
     live_status: Any | None = None
     """A control on the current screen with `show(status, enrolled)`, kept current as sync reports."""
+    live_deadlines: list[Any] = field(default_factory=list)
+    """Countdown badges on the current screen (`tick(now)`), kept moving by the deadline watch."""
     idle: IdleLock | None = None
     _unsubscribe: Callable[[], None] | None = None
     configured_auto_lock: int = 0

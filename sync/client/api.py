@@ -13,6 +13,7 @@ import pydantic
 from sync.client.errors import (
     ChangesRefused,
     DeviceRevoked,
+    NotOffered,
     Offline,
     SyncError,
     TokenRefused,
@@ -20,6 +21,9 @@ from sync.client.errors import (
 from sync.protocol import (
     COMPRESS_OVER_BYTES,
     DEVICE_REVOKED,
+    AnchorLinksPage,
+    AnchorRequest,
+    AnchorState,
     EnrollRequest,
     EnrollResponse,
     ErrorResponse,
@@ -97,6 +101,20 @@ class SyncApi:
     def retire(self) -> None:
         self._call("POST", "/v1/retire")
 
+    def anchor(self, request: AnchorRequest) -> AnchorState:
+        """Send audit links to be anchored; raises NotOffered on a server that keeps no anchors."""
+        body = request.model_dump_json().encode()
+        headers = {"Content-Type": "application/json"}
+        if len(body) > COMPRESS_OVER_BYTES:
+            body, headers["Content-Encoding"] = gzip.compress(body, compresslevel=6), "gzip"
+        return AnchorState.model_validate(self._call("POST", "/v1/audit/anchor", content=body, headers=headers))
+
+    def anchor_state(self) -> AnchorState:
+        return AnchorState.model_validate(self._call("GET", "/v1/audit/anchor"))
+
+    def anchored_links(self, after: int, limit: int) -> AnchorLinksPage:
+        return AnchorLinksPage.model_validate(self._call("GET", "/v1/audit/links", params={"after": after, "limit": limit}))
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = self._send(method, path, **kwargs)
         if response.status_code == 204:
@@ -127,6 +145,8 @@ def _refusal(response: httpx.Response) -> SyncError:
         code, message = error.code, error.message
     except (pydantic.ValidationError, ValueError):
         code, message = "http_error", f"HTTP {response.status_code}"
+    if response.status_code == 404 and code == "http_error":
+        return NotOffered(f"the server does not offer {response.request.url.path}")
     if code == DEVICE_REVOKED:
         return DeviceRevoked("this device was revoked by your administrator; its local data has been wiped")
     if response.status_code == 401:

@@ -46,6 +46,9 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
             task = bar.add_task("sync", total=1.0)
             report = SyncEngine(store).run_once(lambda stage, fraction: bar.update(task, description=stage, completed=fraction))
         typer.echo(f"pushed {report.pushed}, received {report.pulled}, conflicts {report.conflicts}")
+        if report.audit_breaks:
+            first = report.audit_breaks[0]
+            err.print(f"warning: the server found this device's audit log does not match its anchor (entry {first.seq}: {first.reason}); run 'liaison verify-audit'", markup=False)
 
     @cli.command()
     def retire(data_dir: data_dir_option = None) -> None:

@@ -1,4 +1,4 @@
-"""One sync round: push the outbox (safety records first), then pull until caught up.
+"""One sync round: push the outbox (safety records first), pull until caught up, then anchor the audit chain.
 
 Every step is resumable. Outbox rows leave only once the server acknowledged
 them (it dedupes by change id, so a resend after a lost answer is harmless);
@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from sqlmodel import col, select
 
 from app.store.models import OutboxEntry, SyncState
 from app.store.store import Store
+from sync.client import anchoring
 from sync.client.api import SyncApi
 from sync.client.errors import DeviceRevoked, NotEnrolled
-from sync.protocol import DEFAULT_PULL_LIMIT, Change, EnrollRequest, PushRequest
+from sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    AnchorBreak,
+    Change,
+    EnrollRequest,
+    PushRequest,
+)
 
 PUSH_BATCH = 500
 Progress = Callable[[str, float], None]
@@ -31,6 +38,10 @@ class RoundReport:
     pulled: int = 0
     applied: int = 0
     conflicts: int = 0
+    anchored: int | None = None
+    """The last audit entry the server now anchors; None when the server keeps no anchors."""
+    audit_breaks: list[AnchorBreak] = field(default_factory=list)
+    """Every break the server has recorded between this device's audit chain and its anchor."""
 
 
 class SyncEngine:
@@ -69,6 +80,9 @@ class SyncEngine:
             with SyncApi(state.server_url, state.token, transport=self._transport) as api:
                 self._push(api, report, notify)
                 self._pull(api, state.cursor, report, notify)
+                anchored = anchoring.send(self.store, api, state.server_url)
+                if anchored is not None:
+                    report.anchored, report.audit_breaks = anchored.head_seq, anchored.breaks
         except DeviceRevoked:
             self.store.wipe()
             raise

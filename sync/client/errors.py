@@ -27,3 +27,7 @@ class ChangesRefused(SyncError):
 
 class NotEnrolled(SyncError):
     """This device has no server yet."""
+
+
+class NotOffered(SyncError):
+    """The server has no such route (an older server): the device carries on without it."""

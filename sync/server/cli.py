@@ -25,7 +25,7 @@ class _Group(typer.core.TyperGroup):
             return super().invoke(ctx)
         except LiaisonError as exc:
             err.print(f"error: {exc}", markup=False)
-            raise click.exceptions.Exit(1) from None
+            raise typer.Exit(1) from None
 
 
 KEEP_ALIVE_SECONDS = 75
@@ -115,6 +115,33 @@ def list_devices(database_url: DatabaseUrl = None) -> None:
             f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
         )
     Console(width=160).print(table)
+
+
+@cli.command("verify-audit")
+def verify_audit(
+    device: Annotated[str, typer.Option("--device", help="The device id, as list-devices shows it.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Check a device's anchored audit chain: every link in place, and no break recorded at any sync."""
+    from sqlmodel import Session
+
+    from sync.server import anchors
+    from sync.server.models import Device
+
+    with Session(_engine(database_url)) as session:
+        if session.get(Device, device) is None:
+            raise admin.AdminError(f"device: no device {device}")
+        verdict = anchors.verify(session, device)
+    if not verdict.intact:
+        for seq, reason in verdict.problems:
+            typer.echo(f"entry {seq}: {reason}")
+        seq, reason = verdict.problems[0]
+        raise LiaisonError(f"device {device}: audit chain broken at entry {seq}: {reason}")
+    if verdict.head is None:
+        typer.echo(f"device {device}: nothing anchored yet")
+        return
+    head = verdict.head
+    typer.echo(f"device {device}: audit anchor intact: {verdict.links} entries anchored, head entry {head.seq} ({head.hash[:12]}…), last anchored {head.anchored_at:%Y-%m-%d %H:%M} UTC")
 
 
 manager_cli.register(cli)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -100,6 +100,30 @@ class WebSession(ServerModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     created_at: datetime = Field(sa_type=UtcDateTime)
     expires_at: datetime = Field(sa_type=UtcDateTime, index=True)
+
+
+class AuditAnchorLink(ServerModel, table=True):
+    """One anchored link of a device's audit chain (position and hashes only): see `sync.server.anchors`."""
+
+    __tablename__ = "audit_anchor_links"
+    device_id: str = Field(primary_key=True, max_length=64, foreign_key="devices.id")
+    seq: int = Field(sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    anchored_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class AuditBreak(ServerModel, table=True):
+    """A point where what a device sent did not continue the chain the server had anchored for it."""
+
+    __tablename__ = "audit_breaks"
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: str = Field(max_length=64, foreign_key="devices.id", index=True)
+    seq: int = Field(sa_type=BigInteger)
+    reason: str = Field(sa_type=Text)
+    anchored_hash: str | None = Field(default=None, max_length=64)
+    received_hash: str | None = Field(default=None, max_length=64)
+    detected_at: datetime = Field(sa_type=UtcDateTime)
 
 
 METADATA = ServerModel.metadata

@@ -52,6 +52,13 @@ def team_ids(session: Session, user: User) -> list[int]:
     return list(session.exec(select(User.id).where(User.manager_id == user.id)).all())  # type: ignore[arg-type]
 
 
+def report_owners(session: Session, viewer: User) -> list[int]:
+    """Whose records a manager's report covers: their team; an administrator's, the whole field force."""
+    if viewer.role == "admin":
+        return [user_id for user_id in session.exec(select(User.id).where(User.role != "admin")).all() if user_id is not None]
+    return team_ids(session, viewer)
+
+
 def visible(session: Session, user: User) -> ColumnElement[bool]:
     """The change-log rows this user may pull."""
     return or_(*visible_branches(session, user))

@@ -103,6 +103,9 @@ def test_a_wrong_passphrase_is_refused_beside_the_field(page) -> None:  # type: 
 
 def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no-untyped-def]
     unlock(page)
+    reminder = re.compile(r"Adverse event report \(.+\) is overdue")  # the demo's 30-hour-old draft
+    page.get_by_role("group", name=reminder).or_(page.get_by_text(reminder)).first.wait_for(timeout=WAIT)  # the banner names its group
+    shot(page, "reminder")
     page.get_by_text(re.compile(r"Online · 0 pending")).wait_for(timeout=60_000)
     shot(page, "home")
 
@@ -148,7 +151,9 @@ def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no
     type_into(page, "Reporter", "Dr Rosalind Franklin, oncologist")
     type_into(page, "Patient initials", "JD")
     type_into(page, "Product", "zentrolimab")
-    type_into(page, "Event description", "Grade 3 rash after second dose")
+    type_into(page, "Event description", "Grade 3 rash after second dose, told by Maria Lopez")
+    page.get_by_text(re.compile("“Maria Lopez” looks like a person.s name")).wait_for(timeout=WAIT)
+    shot(page, "safety-identifier-warning")
     page.get_by_role("button", name="Report adverse event").click()
     page.get_by_text(re.compile("zentrolimab: Grade 3 rash")).wait_for(timeout=WAIT)
     page.get_by_text(re.compile("due in")).first.wait_for(timeout=WAIT)

@@ -1,4 +1,4 @@
-"""Home: today at a glance — follow-ups due, adverse-event deadlines, drafts, sync."""
+"""Home: today at a glance — adverse events still to report (soonest deadline first), follow-ups due, drafts, sync."""
 
 from __future__ import annotations
 
@@ -17,25 +17,27 @@ def build(ctx: UiContext) -> ft.Control:
     store = ctx.unlocked
     with store.repository.session() as session:
         due = queries.follow_ups_due(session, date.today() + timedelta(days=7))[:8]
-        events = [event for event in queries.open_adverse_events(session)][:8]
+        events = queries.unreported_adverse_events(session)[:8]
         draft_list = queries.drafts(session, limit=8)
         names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
     summary = SyncSummary(*ctx.sync_status())
     ctx.live_status = summary
+    countdowns = [badge(event.deadline_at, aware_at=event.aware_at) for event in events]
+    ctx.live_deadlines = list(countdowns)
     return ft.ListView(
         [
             ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             _card(
-                "Adverse events",
+                "Adverse events to report",
                 [
                     ft.ListTile(
                         title=ft.Text(f"{event.product}: {event.description[:60]}"),
-                        subtitle=badge(event.deadline_at),
+                        subtitle=countdown,
                         on_click=lambda e: ctx.navigate("Safety"),
                     )
-                    for event in events
+                    for event, countdown in zip(events, countdowns)
                 ]
-                or [empty("No open adverse events.")],
+                or [empty("No adverse event waiting to be reported.")],
             ),
             _card(
                 "Follow-ups due",

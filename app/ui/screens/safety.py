@@ -1,7 +1,9 @@
 """Safety: adverse-event intake with the four minimum elements and the reporting clock in view.
 
 The deadline appears from the moment the MSL enters when they became aware,
-and the saved event goes to the front of the sync queue.
+and the saved event goes to the front of the sync queue. As the description is
+typed, likely direct identifiers in it (a name, a phone number, a date of birth)
+are pointed out beside it: a warning, never a block.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from datetime import datetime
 
 import flet as ft
 
-from app.domain.safety import reporting_deadline
+from app.domain.identifiers import find_identifiers
+from app.domain.safety import check_awareness, reporting_deadline
 from app.errors import LiaisonError, ValidationError
 from app.store import queries
 from app.store.models import AdverseEvent, Seriousness, Sex
@@ -30,11 +33,14 @@ class SafetyScreen:
         self.form.draft.setdefault("aware_at", datetime.now().strftime(TIME_FORMAT))
         self.form.draft.setdefault("seriousness", Seriousness.UNKNOWN.value)
         self.deadline = ft.Text("", weight=ft.FontWeight.BOLD)
+        self.identifiers = ft.Column([], spacing=2, visible=False)
         self._show_deadline()
+        self._show_identifiers()
 
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:
             events = queries.adverse_events(session, limit=50)
+            unsent = queries.unsent_adverse_event_ids(session)
         intake = section(
             "Report an adverse event",
             ft.Text("The four minimum elements: an identifiable reporter, an identifiable patient, a product and an event."),
@@ -49,23 +55,39 @@ class SafetyScreen:
             ),
             self.form.text("product", "Product"),
             self.form.text("description", "Event description", multiline=True),
+            ft.Semantics(content=self.identifiers, container=True),  # its own node: read (and found) as it appears
             ft.Row([self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200), self.form.text("aware_at", "Became aware at", hint="YYYY-MM-DD HH:MM", width=220)], wrap=True),
             self.deadline,
             self.form.banner,
             ft.FilledButton(content="Report adverse event", icon=ft.Icons.PRIORITY_HIGH, on_click=lambda e: self.save()),
         )
+        countdowns = [badge(event.deadline_at, aware_at=event.aware_at, reported=event.status != "draft" and event.id not in unsent) for event in events]
+        self.ctx.live_deadlines = list(countdowns)
         rows = [
             ft.ListTile(
                 title=ft.Text(f"{event.product}: {event.description[:80]}"),
-                subtitle=ft.Row([ft.Text(f"{event.status} · aware {event.aware_at.astimezone():%d %b %H:%M} ·"), badge(event.deadline_at)], wrap=True),
+                subtitle=ft.Row([ft.Text(f"{event.status} · aware {event.aware_at.astimezone():%d %b %H:%M} ·"), countdown], wrap=True),
             )
-            for event in events
+            for event, countdown in zip(events, countdowns)
         ]
         return ft.ListView([ft.Card(ft.Container(intake, padding=16)), section("Adverse events", *(rows or [empty("None reported.")]))], spacing=12, padding=16, expand=True)
 
     def _input(self) -> None:
         self.ctx.touch()
         self._show_deadline()
+        self._show_identifiers()
+
+    def _show_identifiers(self) -> None:
+        """Point out likely direct identifiers in the description, each in plain words, beside the field."""
+        findings = find_identifiers(str(self.form.value("description", "")))
+        self.identifiers.controls = [
+            ft.Row(
+                [ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.AMBER_900, size=18), ft.Text(finding.warning, color=ft.Colors.AMBER_900, expand=True)],
+                spacing=6,
+            )
+            for finding in findings
+        ]
+        self.identifiers.visible = bool(findings)
 
     def _show_deadline(self) -> None:
         try:
@@ -74,7 +96,7 @@ class SafetyScreen:
             self.deadline.value = "Enter when you became aware to see the reporting deadline."
             return
         due = reporting_deadline(aware, self.ctx.settings.ae_window, self.ctx.settings.local_tz)
-        self.deadline.value = f"Report to pharmacovigilance by {due.astimezone():%a %d %b %H:%M} ({remaining(due)})"
+        self.deadline.value = f"Report to pharmacovigilance by {due.astimezone(self.ctx.settings.local_tz):%a %d %b %H:%M} ({remaining(due)})"
 
     def save(self) -> str | None:
         draft = self.form.draft
@@ -85,7 +107,7 @@ class SafetyScreen:
             event = self.ctx.unlocked.repository.create(
                 AdverseEvent,
                 {
-                    "reporter": self.form.value("reporter", ""), "aware_at": _when(self.form.value("aware_at", "")),
+                    "reporter": self.form.value("reporter", ""), "aware_at": _awareness(self.form.value("aware_at", "")),
                     "patient_initials": self.form.value("patient_initials"), "patient_age": int(age) if age else None,
                     "patient_sex": self.form.value("patient_sex", Sex.UNKNOWN.value), "product": self.form.value("product", ""),
                     "description": self.form.value("description", ""), "seriousness": draft.get("seriousness", "unknown"),
@@ -109,3 +131,11 @@ def _when(text: str) -> datetime:
         return datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
     except ValueError:
         raise ValidationError("aware_at", "use the form YYYY-MM-DD HH:MM") from None
+
+
+def _awareness(text: str) -> datetime:
+    """The awareness time typed in the form, refused beside the field when it lies in the future."""
+    try:
+        return check_awareness(_when(text))
+    except ValueError as error:
+        raise ValidationError("aware_at", str(error).removeprefix("aware_at: ")) from None

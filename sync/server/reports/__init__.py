@@ -1,1 +1,1 @@
-"""The numbers behind the manager's dashboard, one module per report, free of HTML."""
+"""The numbers behind the manager's reports (dashboard sections and JSON/CSV routes), one module per report, free of HTML."""

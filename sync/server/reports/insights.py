@@ -122,13 +122,6 @@ class InsightReport:
         ]
 
 
-def owners_in_view(session: Session, viewer: User) -> list[int]:
-    """Whose insights a viewer's report covers: a manager's team (`scope.team_ids`); an administrator's whole field force."""
-    if viewer.role == "admin":
-        return [user_id for user_id in session.exec(select(User.id).where(User.role != "admin")).all() if user_id is not None]
-    return scope.team_ids(session, viewer)
-
-
 def team_insights(session: Session, owners: Sequence[int]) -> list[TeamInsight]:
     if not owners:
         return []
@@ -177,7 +170,7 @@ def build(insights: Iterable[TeamInsight], taxonomy: Taxonomy, params: ReportPar
 
 
 def insight_report(session: Session, viewer: User, taxonomy: Taxonomy, params: ReportParams) -> InsightReport:
-    owners = owners_in_view(session, viewer)
+    owners = scope.report_owners(session, viewer)
     msls = session.exec(select(User.id).where(col(User.id).in_(owners), User.role == "msl")).all() if owners else []
     return build(team_insights(session, owners), taxonomy, params, msls=len(msls))
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from sync.server.models import User
 from sync.server.reports.periods import ReportParams
+from sync.server.web.compliance_sections import OverridesSection, SafetySection
 from sync.server.web.insights_section import InsightsSection
 
 
@@ -36,7 +37,7 @@ class Section(Protocol):
         """The same numbers as CSV: a header and rows."""
 
 
-SECTIONS: tuple[Section, ...] = (InsightsSection(),)
+SECTIONS: tuple[Section, ...] = (InsightsSection(), SafetySection(), OverridesSection())
 
 
 def by_slug(slug: str) -> Section | None:

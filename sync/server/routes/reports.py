@@ -1,0 +1,34 @@
+"""Reports for managers and administrators (read with a manager's or an administrator's device token)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from sync.server.deps import CallerDep, SessionDep
+from sync.server.errors import ApiError
+from sync.server.reports import safety
+
+router = APIRouter(prefix="/reports")
+
+
+@router.get("/ae-timeliness", response_model=safety.TimelinessReport)
+def ae_timeliness(
+    caller: CallerDep,
+    session: SessionDep,
+    output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
+    by: Literal["event", "msl"] = "event",
+) -> safety.TimelinessReport | Response:
+    """Time from awareness to receipt per adverse event and per MSL, for the caller's team.
+
+    `?format=csv` gives one row per event (or per MSL with `&by=msl`).
+    """
+    if caller.user.role not in safety.READERS:
+        raise ApiError(403, "forbidden", "only a manager or an administrator may read the adverse-event timeliness report")
+    report = safety.ae_timeliness(session, caller.user)
+    session.commit()
+    if output == "csv":
+        body = safety.as_csv(report.events, safety.EventTimeliness) if by == "event" else safety.as_csv(report.msls, safety.MslTimeliness)
+        return Response(content=body, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="ae-timeliness-{by}.csv"'})
+    return report
