@@ -49,10 +49,6 @@ def entry_hash(entry: AuditEntry | Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
 
 
-def chain_head(session: Session) -> AuditEntry | None:
-    return session.exec(select(AuditEntry).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
-
-
 def append(
     session: Session,
     *,
@@ -74,8 +70,8 @@ def append(
     """
     head = session.info.get(_HEAD_KEY)
     if head is None:
-        last = chain_head(session)
-        head = (last.seq or 0, last.hash) if last else (0, GENESIS)
+        last = session.exec(select(AuditEntry.seq, AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
+        head = (last[0] or 0, last[1]) if last else (0, GENESIS)  # position and hash only: no payload decoded
     row: dict[str, Any] = {
         "seq": head[0] + 1, "at": at, "actor": actor, "device_id": device_id, "action": action,
         "table_name": table_name, "record_id": record_id, "before": before, "after": after, "prev_hash": head[1],
