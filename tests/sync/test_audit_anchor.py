@@ -42,7 +42,7 @@ def laptop(server: EmbeddedServer, tmp_path: Path) -> tuple[Path, str]:
     data_dir = tmp_path / "laptop"
     liaison(data_dir, "init")
     liaison(data_dir, "enroll", "--server", server.url, "--code", code)
-    hcp_id = liaison(data_dir, "hcp", "add", "--name", "Dr Marie Curie")
+    hcp_id = liaison(data_dir, "hcp", "add", "--name", "Dr Marie Curie", "--consent")
     liaison(data_dir, "hcp", "edit", hcp_id, "--specialty", "Oncology")
     liaison(data_dir, "interaction", "add", "--hcp", hcp_id, "--notes", "MoA discussion", "--submit")
     liaison(data_dir, "sync")
