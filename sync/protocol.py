@@ -38,6 +38,7 @@ SYNCED_TABLES = frozenset(
         "medical_event",
         "content_item",
         "amendment",
+        "hcp_erasure",
     }
 )
 

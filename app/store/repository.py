@@ -8,7 +8,10 @@ In a single transaction each write
 Either all four happen or none does. Nothing else writes the record tables.
 
 Submitted interactions, inquiries and adverse events are never edited in place:
-`amend()` records what changed and why, and the original stays as filed.
+`amend()` records what changed and why, and the original stays as filed. The
+one exception is `erase_hcp()`: erasing an HCP on request is a legal
+obligation, so it scrubs their personal data from filed records too, and its
+receipt and audit entries record that it did (see docs/PRIVACY.md).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any, TypeVar
 
@@ -28,6 +31,7 @@ from sqlmodel import Session, SQLModel, col, select
 from app.domain.safety import ReportingWindow, reporting_deadline
 from app.errors import ImmutableRecord, NotFound, StoreError, ValidationError
 from app.store import audit
+from app.store import erasure as erasing
 from app.store.db import writer
 from app.store.models import (
     RECORD_TYPES,
@@ -37,6 +41,7 @@ from app.store.models import (
     ContentItem,
     DeviceState,
     Hcp,
+    HcpErasure,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
@@ -47,6 +52,7 @@ from app.store.models import (
 from app.store.remote import amendment_id, conflict_id, field_names, typed
 from app.store.types import utcnow
 from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
+from sync.erasure import Erasure, receipt_id
 from sync.merge import Conflict as MergeConflict
 from sync.merge import RecordState, merge
 from sync.protocol import Change
@@ -87,6 +93,7 @@ class ApplyReport:
     applied: int = 0
     conflicts: int = 0
     amendments: int = 0
+    erasures: int = 0
 
 
 class BatchValidationError(ValidationError):
@@ -213,6 +220,60 @@ class Repository:
             }
             return self._create(session, Amendment, data)
 
+    def erase_hcp(self, hcp_id: str, reason: str, requested_at: datetime | None = None) -> HcpErasure:
+        """Erase an HCP's personal data on their request, everywhere this store holds it, in one transaction.
+
+        The HCP becomes a tombstone under a pseudonym; records that name them
+        are scrubbed as `sync.erasure` decides (adverse events kept with the
+        reporter pseudonymized, inquiries without the signature, free text
+        about the person cleared); queued changes, conflicts and audit payloads
+        about them are scrubbed too. The receipt (an `HcpErasure`) syncs, and
+        every other device and the server apply the same scrub when it arrives.
+        """
+        with self._transaction() as session:
+            erasing.protect(session)
+            hcp = session.get(Hcp, hcp_id)
+            if hcp is None:
+                raise NotFound(f"HCP {hcp_id} not found")
+            if session.get(HcpErasure, receipt_id(hcp_id)) is not None:
+                raise ValidationError("hcp_id", f"HCP {hcp_id} was already erased")
+            erasure = Erasure.of(hcp_id, _fields(hcp))
+            if erasure.redact(reason) != reason:
+                raise ValidationError("reason", "must not contain the HCP's name or contact details: the reason is kept after the erasure")
+            values = self._validate(
+                session, HcpErasure,
+                {"hcp_id": hcp_id, "pseudonym": erasure.pseudonym, "requested_at": requested_at or utcnow(), "reason": reason, "erased_by": self.actor.user},
+            )
+            found = erasing.affected(session, erasure)
+            erasing.refuse_if_unreported(found)
+            self._erase(session, erasure, found)
+            receipt = self._insert(session, HcpErasure, values, "erase", record_id=receipt_id(hcp_id))
+        erasing.checkpoint(self._engine)
+        return receipt
+
+    def erasure_impact(self, hcp_id: str) -> dict[str, int]:
+        """How many records of each kind an erasure of this HCP would touch (the HCP included), for the confirmation."""
+        with self.session() as session:
+            hcp = session.get(Hcp, hcp_id)
+            if hcp is None:
+                raise NotFound(f"HCP {hcp_id} not found")
+            found = erasing.affected(session, Erasure.of(hcp_id, _fields(hcp)))
+        counts: dict[str, int] = {}
+        for table, _ in found:
+            counts[table] = counts.get(table, 0) + 1
+        return counts
+
+    def _erase(self, session: Session, erasure: Erasure, found: dict[tuple[str, str], Record]) -> None:
+        """Scrub, then audit: one "erase" entry per record with what it kept, one "redact" entry listing the redacted links."""
+        applied = erasing.apply(session, erasure, found)
+        for record in applied.records.values():
+            self._audit(session, "erase", record, None, _fields(record))
+        if applied.redacted:
+            self._audit_raw(
+                session, audit.REDACT, "audit_log", receipt_id(erasure.hcp_id), None,
+                {"hcp_erasure": receipt_id(erasure.hcp_id), "pseudonym": erasure.pseudonym, "entries": applied.redacted},
+            )
+
     # --- sync ----------------------------------------------------------------
 
     def apply_remote(self, changes: Sequence[Change], cursor: str) -> ApplyReport:
@@ -233,7 +294,12 @@ class Repository:
             for change in changes:
                 if change.device_id == self.actor.device_id:
                     continue
+                key = (change.table, change.record_id)
+                received = change.table == HcpErasure.__tablename__ and known.get(key) is None and key not in fresh
                 self._apply_change(session, change, report, known, fresh)
+                if received:
+                    self._erase_received(session, change.record_id, known, fresh)
+                    report.erasures += 1
             fresh.insert(session)
             state = session.get(SyncState, 1)
             if state is None:
@@ -241,6 +307,8 @@ class Repository:
             state.cursor = cursor
             session.add(state)
             self._save_clock(session)
+        if report.erasures:
+            erasing.checkpoint(self._engine)
         return report
 
     def acknowledge(self, change_ids: Sequence[str]) -> None:
@@ -335,6 +403,24 @@ class Repository:
         if result.amendments:
             self._amend_from_merge(session, change.table, change.record_id, result.amendments)
             report.amendments += 1
+
+    def _erase_received(
+        self, session: Session, record_id: str, known: dict[tuple[str, str], Record | None], fresh: FreshRows
+    ) -> None:
+        """A receipt from another device: apply the same erasure here, without echoing anything back.
+
+        Records first met earlier in the page become ORM objects first, so the
+        erasure finds them and later changes in the page meet them as known.
+        """
+        known.update(fresh.take_all(session))
+        session.flush()
+        receipt = session.get(HcpErasure, record_id)
+        if receipt is None:
+            return
+        erasing.protect(session)
+        hcp = session.get(Hcp, receipt.hcp_id)
+        erasure = Erasure.of(receipt.hcp_id, _fields(hcp) if hcp is not None else None)
+        self._erase(session, erasure, erasing.affected(session, erasure))
 
     def _preload(self, session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], Record | None]:
         """A page's existing records, one query per table instead of one per change."""
@@ -605,6 +691,9 @@ class FreshRows:
         record = model(**row)
         session.add(record)
         return record
+
+    def take_all(self, session: Session) -> dict[tuple[str, str], Record]:
+        return {key: self.take(session, key) for key in list(self._rows)}
 
     def insert(self, session: Session) -> None:
         by_model: dict[type[Record], list[dict[str, Any]]] = {}
