@@ -390,6 +390,10 @@ from sync.client.cli import register as _register_sync
 
 _register_sync(cli, opened, DataDir)
 
+from app.erasure_cli import register as _register_erasure
+
+_register_erasure(hcp_cli, opened, DataDir)
+
 
 # --- helpers -----------------------------------------------------------------
 

@@ -232,36 +232,44 @@ class Repository:
         """
         with self._transaction() as session:
             erasing.protect(session)
-            hcp = session.get(Hcp, hcp_id)
-            if hcp is None:
-                raise NotFound(f"HCP {hcp_id} not found")
-            if session.get(HcpErasure, receipt_id(hcp_id)) is not None:
-                raise ValidationError("hcp_id", f"HCP {hcp_id} was already erased")
-            erasure = Erasure.of(hcp_id, _fields(hcp))
-            if erasure.redact(reason) != reason:
-                raise ValidationError("reason", "must not contain the HCP's name or contact details: the reason is kept after the erasure")
+            erasure, found = self._plan_erasure(session, hcp_id, reason)
             values = self._validate(
                 session, HcpErasure,
                 {"hcp_id": hcp_id, "pseudonym": erasure.pseudonym, "requested_at": requested_at or utcnow(), "reason": reason, "erased_by": self.actor.user},
             )
-            found = erasing.affected(session, erasure)
-            erasing.refuse_if_unreported(found)
             self._erase(session, erasure, found)
             receipt = self._insert(session, HcpErasure, values, "erase", record_id=receipt_id(hcp_id))
         erasing.checkpoint(self._engine)
         return receipt
 
-    def erasure_impact(self, hcp_id: str) -> dict[str, int]:
-        """How many records of each kind an erasure of this HCP would touch (the HCP included), for the confirmation."""
+    def erasure_impact(self, hcp_id: str, reason: str | None = None) -> dict[str, int]:
+        """How many records of each kind erasing this HCP would touch (the HCP included), for the confirmation.
+
+        Refuses as `erase_hcp` would (and checks `reason` when given), so a
+        confirmation is never asked for an erasure that cannot happen.
+        """
         with self.session() as session:
-            hcp = session.get(Hcp, hcp_id)
-            if hcp is None:
-                raise NotFound(f"HCP {hcp_id} not found")
-            found = erasing.affected(session, Erasure.of(hcp_id, _fields(hcp)))
+            _, found = self._plan_erasure(session, hcp_id, reason)
         counts: dict[str, int] = {}
         for table, _ in found:
             counts[table] = counts.get(table, 0) + 1
         return counts
+
+    def _plan_erasure(self, session: Session, hcp_id: str, reason: str | None) -> tuple[Erasure, dict[tuple[str, str], Record]]:
+        hcp = session.get(Hcp, hcp_id)
+        if hcp is None:
+            raise NotFound(f"HCP {hcp_id} not found")
+        if session.get(HcpErasure, receipt_id(hcp_id)) is not None:
+            raise ValidationError("hcp_id", f"HCP {hcp_id} was already erased")
+        erasure = Erasure.of(hcp_id, _fields(hcp))
+        if reason is not None:
+            if not reason.strip():
+                raise ValidationError("reason", "must say why (e.g. 'request by e-mail of 3 March, GDPR art. 17')")
+            if erasure.redact(reason) != reason:
+                raise ValidationError("reason", "must not contain the HCP's name or contact details: the reason is kept after the erasure")
+        found = erasing.affected(session, erasure)
+        erasing.refuse_if_unreported(found)
+        return erasure, found
 
     def _erase(self, session: Session, erasure: Erasure, found: dict[tuple[str, str], Record]) -> None:
         """Scrub, then audit: one "erase" entry per record with what it kept, one "redact" entry listing the redacted links."""
