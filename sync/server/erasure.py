@@ -103,6 +103,8 @@ class Incoming:
 
     @classmethod
     def load(cls, session: Session, changes: Sequence[Change], records: dict[Key, RecordRow]) -> Incoming:
+        if session.exec(select(RecordRow.record_id).where(RecordRow.table_name == RECEIPT_TABLE).limit(1)).first() is None:
+            return cls({}, {})  # no HCP was ever erased: nothing to look up
         subjects = _subjects(session, changes, records)
         candidates: set[str] = set()
         for change in changes:
