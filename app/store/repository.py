@@ -52,7 +52,7 @@ from app.store.models import (
 from app.store.remote import amendment_id, conflict_id, field_names, typed
 from app.store.types import utcnow
 from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
-from sync.erasure import Erasure, receipt_id
+from sync.erasure import Erasure, is_pseudonym, receipt_id
 from sync.merge import Conflict as MergeConflict
 from sync.merge import RecordState, merge
 from sync.protocol import Change
@@ -167,7 +167,7 @@ class Repository:
             merged = {**before, **changes}
             if model is AdverseEvent and "aware_at" in changes:
                 merged["deadline_at"] = None  # the clock restarts from the corrected awareness time
-            values = self._validate(session, model, merged)
+            values = self._validate(session, model, merged, current=record)
             return self._apply(session, record, before, values, action="update")
 
     def delete(self, model: type[R], record_id: str) -> None:
@@ -197,7 +197,7 @@ class Repository:
             if record.status != "draft":
                 raise ImmutableRecord(f"{_label(model)} {record_id} is already submitted")
             before = _fields(record)
-            self._validate(session, model, before)
+            self._validate(session, model, before, current=record)
             values = {**before, "status": "submitted", "submitted_at": utcnow()}
             return self._apply(session, record, before, values, action="submit", snapshot=True)
 
@@ -211,7 +211,7 @@ class Repository:
             unknown = sorted(set(changes) - set(_fields(record)))
             if unknown:
                 raise ValidationError(unknown[0], f"{_label(model)} has no such field")
-            self._validate(session, model, {**_fields(record), **changes})
+            self._validate(session, model, {**_fields(record), **changes}, current=record)
             data = {
                 "subject_table": model.__tablename__,
                 "subject_id": record_id,
@@ -555,8 +555,14 @@ class Repository:
         model: type[R],
         data: Mapping[str, Any],
         known: dict[type[Record], set[str]] | None = None,
+        current: Record | None = None,
     ) -> dict[str, Any]:
-        """Check input against the kind's Create model and its references; return storable values."""
+        """Check input against the kind's Create model and its references; return storable values.
+
+        `current` is the stored record an edit starts from: its reference to an
+        erased HCP (the pseudonym) stays valid, so filed records of an erased HCP
+        still move through their workflow and can be amended.
+        """
         create_model = RECORD_TYPES[model.__tablename__][1]
         unknown = sorted(set(data) - set(create_model.model_fields) - Record.BOOKKEEPING)
         if unknown:
@@ -568,7 +574,7 @@ class Repository:
         values = checked.model_dump()
         if "follow_ups" in values:
             values["follow_ups"] = checked.model_dump(mode="json")["follow_ups"]
-        self._check_references(session, model, values, known)
+        self._check_references(session, model, values, known, current)
         if model is AdverseEvent and values.get("deadline_at") is None:
             values["deadline_at"] = reporting_deadline(values["aware_at"], self.ae_window, self.local_tz)
         return values
@@ -579,6 +585,7 @@ class Repository:
         model: type[Record],
         values: Mapping[str, Any],
         known: dict[type[Record], set[str]] | None,
+        current: Record | None = None,
     ) -> None:
         cache = known if known is not None else {}
         checks: list[tuple[str, type[Record], str]] = [
@@ -589,6 +596,8 @@ class Repository:
         if model is MedicalEvent:
             checks += [("attendee_ids", Hcp, item) for item in values.get("attendee_ids") or []]
         for name, target, target_id in checks:
+            if current is not None and is_pseudonym(target_id) and getattr(current, name, None) == target_id:
+                continue
             seen = cache.setdefault(target, set())
             if target_id in seen:
                 continue

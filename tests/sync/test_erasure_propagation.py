@@ -6,18 +6,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.store import audit, keys
 from app.store.models import AdverseEvent, Hcp, HcpErasure, Interaction, MedicalInquiry
 from app.store.store import Store
 from sync.client.engine import SyncEngine
-from sync.clock import Stamp
 from sync.erasure import pseudonym, receipt_id
 from sync.server.embedded import EmbeddedServer
-from sync.server.models import ChangeLog, RecordRow
+from sync.server.models import RecordRow
 from tests.conftest import PASSPHRASE
 from tests.traces import page_traces, row_traces, server_traces
 
@@ -130,72 +128,3 @@ def test_an_edit_made_offline_before_hearing_of_the_erasure_arrives_scrubbed(ser
     on_laptop = laptop.store.repository.get(Hcp, ids["hcp"], include_deleted=True)
     on_tablet = tablet.store.repository.get(Hcp, ids["hcp"], include_deleted=True)
     assert on_laptop.phone is None and on_tablet.phone is None and on_tablet.deleted
-
-
-# --- who may erase -----------------------------------------------------------------
-
-
-class Raw:
-    """A device speaking the wire protocol directly, to try what the app would never send."""
-
-    def __init__(self, server: EmbeddedServer, email: str, territory: str) -> None:
-        code = server.create_user(email, email.split("@")[0], territory=territory)
-        self.id = f"raw-{email.split('@')[0]}"
-        answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": self.id, "device_name": "raw"})
-        self.client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {answer.json()['token']}"})
-        self.wall = 1_000
-
-    def push(self, table: str, record_id: str, fields: dict) -> httpx.Response:
-        self.wall += 1
-        change = {"change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
-                  "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id}
-        return self.client.post("/v1/push", json={"changes": [change]})
-
-
-def receipt(hcp_id: str) -> dict:
-    return {"hcp_id": hcp_id, "pseudonym": pseudonym(hcp_id), "requested_at": NOW.isoformat(), "reason": "request", "erased_by": "x"}
-
-
-def log_size(server: EmbeddedServer) -> int:
-    with Session(server.engine) as session:
-        return len(session.exec(select(ChangeLog.seq)).all())
-
-
-def test_an_msl_cannot_erase_an_hcp_of_another_territory(server: EmbeddedServer) -> None:
-    north, south = Raw(server, "ada@example.org", "north"), Raw(server, "bob@example.org", "south")
-    assert north.push("hcp", "hcp-1", {"name": NAME, "territory": "north"}).status_code == 200
-    before = log_size(server)
-    answer = south.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1"))
-    assert answer.status_code == 403 and "territory 'north'" in answer.json()["error"]["message"]
-    assert log_size(server) == before
-    with Session(server.engine) as session:
-        assert session.get(RecordRow, ("hcp", "hcp-1")).fields["name"] == NAME  # type: ignore[union-attr]
-
-
-def test_an_hcp_the_server_never_received_cannot_be_erased(server: EmbeddedServer) -> None:
-    north = Raw(server, "ada@example.org", "north")
-    answer = north.push("hcp_erasure", receipt_id("nobody"), receipt("nobody"))
-    assert answer.status_code == 404 and answer.json()["error"]["field"] == "hcp_id"
-    assert log_size(server) == 0
-
-
-@pytest.mark.parametrize(
-    ("record_id", "fields", "field"),
-    [
-        ("not-the-receipt-id", receipt("hcp-1"), "record_id"),
-        (receipt_id("hcp-1"), {**receipt("hcp-1"), "pseudonym": "Someone else"}, "pseudonym"),
-    ],
-)
-def test_a_receipt_must_be_the_one_every_node_would_write(server: EmbeddedServer, record_id: str, fields: dict, field: str) -> None:
-    north = Raw(server, "ada@example.org", "north")
-    north.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
-    answer = north.push("hcp_erasure", record_id, fields)
-    assert answer.status_code == 422 and answer.json()["error"]["field"] == field
-
-
-def test_every_device_receives_the_receipt_even_outside_the_territory(server: EmbeddedServer) -> None:
-    north, south = Raw(server, "ada@example.org", "north"), Raw(server, "bob@example.org", "south")
-    north.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
-    north.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1"))
-    pulled = south.client.get("/v1/pull").json()["changes"]
-    assert [item["change"]["table"] for item in pulled] == ["hcp_erasure"]

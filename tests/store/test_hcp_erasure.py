@@ -172,6 +172,22 @@ def test_the_receipt_says_who_erased_whom_when_and_why_without_naming_them(store
     )
 
 
+def test_kept_records_still_move_through_their_workflow_and_take_amendments(store: Store, curie: dict[str, str]) -> None:
+    store.repository.erase_hcp(curie["hcp"], REASON)
+    answered = store.repository.update(MedicalInquiry, curie["inquiry"], {"status": "answered"})
+    assert answered.status == "answered" and answered.hcp_id == pseudonym(curie["hcp"])
+    amendment = store.repository.amend(AdverseEvent, curie["linked"], {"seriousness": "serious"}, "hospitalised on day 3")
+    assert amendment.changes == {"seriousness": "serious"}
+
+
+def test_no_new_record_can_name_an_erased_hcp(store: Store, curie: dict[str, str]) -> None:
+    store.repository.erase_hcp(curie["hcp"], REASON)
+    for hcp_id in (curie["hcp"], pseudonym(curie["hcp"])):
+        with pytest.raises(ValidationError) as caught:
+            store.repository.create(Interaction, {"hcp_id": hcp_id, "occurred_at": NOW, "channel": "phone"})
+        assert caught.value.field == "hcp_id"
+
+
 # --- the audit log --------------------------------------------------------------------
 
 
@@ -250,7 +266,8 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
         base_clocks={"phone": Stamp(1, 0, other).encode()}, device_id=other,
     )
     repository.apply_remote([phone_change], "cursor-1")
-    [conflict] = repository.session().exec(select(Conflict)).all()
+    with repository.session() as session:
+        [conflict] = session.exec(select(Conflict)).all()
     assert PHONE in (conflict.kept_value, conflict.lost_value)
     queued = count(store, OutboxEntry)
 
@@ -265,7 +282,8 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
     report = repository.apply_remote([receipt], "cursor-2")
     assert report.erasures == 1 and count(store, OutboxEntry) == queued, "nothing echoed back"
     assert row_traces(store.engine, [*TRACES, "+44 20 7946 1111"]) == []
-    [conflict] = repository.session().exec(select(Conflict)).all()
+    with repository.session() as session:
+        [conflict] = session.exec(select(Conflict)).all()
     assert (conflict.kept_value, conflict.lost_value, conflict.resolution) == (None, None, "erased")
     assert repository.get(AdverseEvent, curie["linked"]).reporter == pseudonym(curie["hcp"])
     with repository.session() as session:
