@@ -84,7 +84,7 @@ def affected(session: Session, erasure: Erasure) -> dict[Key, Record]:
             found[(table, record.id)] = record
     subjects = [record_id for table, record_id in found if table != "hcp"]
     for amendment in _by_column(session, Amendment, Amendment.subject_id, subjects):
-        if (amendment.subject_table, amendment.subject_id) in found:
+        if isinstance(amendment, Amendment) and (amendment.subject_table, amendment.subject_id) in found:
             found[("amendment", amendment.id)] = amendment
     return found
 
