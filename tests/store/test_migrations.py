@@ -117,3 +117,15 @@ def test_a_broken_v1_audit_chain_is_refused_and_the_store_left_as_it_was(tmp_pat
             assert connection.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'hcp_erasure'")).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_an_upgraded_store_can_erase_an_hcp_and_its_re_hashed_chain_still_verifies(upgraded: Store) -> None:
+    from app.errors import ValidationError
+
+    with upgraded.repository.session() as session:
+        pasteur, curie = sorted(session.exec(select(Hcp)).all(), key=lambda hcp: hcp.name)
+    with pytest.raises(ValidationError, match="still a draft"):
+        upgraded.repository.erase_hcp(curie.id, "request by letter")
+    upgraded.repository.erase_hcp(pasteur.id, "request by letter")
+    with upgraded.repository.session() as session:
+        assert audit.verify(session).intact
