@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.store.models import AuditEntry
@@ -39,9 +39,13 @@ _HEAD_KEY = "liaison.audit_head"
 _PENDING_KEY = "liaison.audit_pending"
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+"""Built once: `json.dumps` with options builds a new encoder on every call."""
+
+
 def canonical(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, ISO datetimes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return _CANONICAL.encode(value).encode()
 
 
 def payload_digest(salt: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
@@ -107,7 +111,7 @@ def flush(session: Session) -> None:
     """Write the links appended in this transaction, in one statement."""
     rows = session.info.pop(_PENDING_KEY, [])
     if rows:
-        session.execute(insert(AuditEntry), rows)
+        session.execute(AuditEntry.__table__.insert(), rows)  # type: ignore[attr-defined]
 
 
 Scrub = Callable[[str, dict[str, Any]], dict[str, Any]]

@@ -81,7 +81,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
             }
         )
         if new_receipt and hcp is not None:
-            erased.append(erasure.erase(session, hcp))
+            erased.append(erasure.erase(session, hcp, records.values()))
             incoming.add(erased[-1].erasure)
     if not log_rows:
         return

@@ -42,13 +42,16 @@ class Erased:
         return row.fields.get("subject_table") if row is not None and key[0] == "amendment" else None
 
 
-def erase(session: Session, hcp: RecordRow) -> Erased:
-    """Scrub the merged records the erasure of this HCP concerns; `scrub_log` does their history after the log is written."""
+def erase(session: Session, hcp: RecordRow, batch: Iterable[RecordRow] = ()) -> Erased:
+    """Scrub the merged records the erasure of this HCP concerns; `scrub_log` does their history after the log is written.
+
+    `batch` is the push's own rows, which may not be in the database yet: they
+    are scrubbed in memory like the rest (rows are changed, never added here).
+    """
     erased = Erased(Erasure.of(hcp.record_id, hcp.fields), {})
-    erased.rows = _affected(session, erased.erasure, hcp)
+    erased.rows = _affected(session, erased.erasure, hcp, list(batch))
     for key, row in erased.rows.items():
         row.fields = erased.erasure.scrub(row.table_name, row.fields, subject=erased.subject(key))
-        session.add(row)
     return erased
 
 
@@ -70,12 +73,13 @@ def scrub_log(session: Session, erased: Erased) -> None:
     session.flush()
 
 
-def _affected(session: Session, erasure: Erasure, hcp: RecordRow) -> dict[Key, RecordRow]:
+def _affected(session: Session, erasure: Erasure, hcp: RecordRow, batch: list[RecordRow]) -> dict[Key, RecordRow]:
     found: dict[Key, RecordRow] = {("hcp", hcp.record_id): hcp}
     text = cast(RecordRow.fields, Text)
     candidates = list(
         session.exec(select(RecordRow).where(col(RecordRow.table_name).in_(list(REFERENCES)), text.contains(hcp.record_id, autoescape=True)))
     )
+    candidates += [row for row in batch if row.table_name in REFERENCES]
     if erasure.literals:
         same_territory = RecordRow.territory == hcp.territory if hcp.territory is not None else col(RecordRow.territory).is_(None)
         candidates += session.exec(select(RecordRow).where(RecordRow.table_name == "adverse_event", same_territory))
@@ -90,6 +94,9 @@ def _affected(session: Session, erasure: Erasure, hcp: RecordRow) -> dict[Key, R
         for row in amendments:
             if (row.fields.get("subject_table"), row.fields.get("subject_id")) in found:
                 found[("amendment", row.record_id)] = row
+    for row in batch:
+        if row.table_name == "amendment" and (row.fields.get("subject_table"), row.fields.get("subject_id")) in found:
+            found[("amendment", row.record_id)] = row
     return found
 
 

@@ -28,10 +28,15 @@ class Raw:
         self.wall = 1_000
 
     def push(self, table: str, record_id: str, fields: dict) -> httpx.Response:
-        self.wall += 1
-        change = {"change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
-                  "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id}
-        return self.client.post("/v1/push", json={"changes": [change]})
+        return self.push_batch((table, record_id, fields))
+
+    def push_batch(self, *changes: tuple[str, str, dict]) -> httpx.Response:
+        batch = []
+        for table, record_id, fields in changes:
+            self.wall += 1
+            batch.append({"change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
+                          "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id})
+        return self.client.post("/v1/push", json={"changes": batch})
 
 
 def receipt(hcp_id: str) -> dict:
@@ -97,3 +102,18 @@ def test_a_change_arriving_after_the_erasure_is_scrubbed_before_it_is_merged_or_
     assert interaction is not None and interaction.fields == {"hcp_id": pseudonym("hcp-1"), "notes": ""}
     assert hcp is not None and (hcp.fields["email"], hcp.fields["deleted"], hcp.fields["name"]) == (None, True, pseudonym("hcp-1"))
     assert not any("Curie" in str(fields) or "example.org" in str(fields) for fields in logged)
+
+
+def test_records_created_in_the_same_push_as_the_erasure_are_scrubbed_too(server: EmbeddedServer) -> None:
+    north = Raw(server, "ada@example.org", "north")
+    answer = north.push_batch(
+        ("hcp", "hcp-1", {"name": NAME, "territory": "north", "phone": "+44 20 7946 0958"}),
+        ("adverse_event", "ae-1", {"reporter": f"{NAME}, oncologist", "reporter_hcp_id": "hcp-1", "description": "rash", "status": "submitted"}),
+        ("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1")),
+    )
+    assert answer.status_code == 200, answer.text
+    with Session(server.engine) as session:
+        event = session.get(RecordRow, ("adverse_event", "ae-1"))
+        logged = session.exec(select(ChangeLog.fields)).all()
+    assert event is not None and (event.fields["reporter"], event.fields["reporter_hcp_id"]) == (pseudonym("hcp-1"), pseudonym("hcp-1"))
+    assert not any("Curie" in str(fields) or "7946" in str(fields) for fields in logged)
