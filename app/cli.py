@@ -412,6 +412,9 @@ _register_compliance(cli, opened, DataDir)
 from app.ae_cli import register as _register_ae
 
 _register_ae(cli, opened, DataDir)
+from app.erasure_cli import register as _register_erasure
+
+_register_erasure(hcp_cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

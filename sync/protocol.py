@@ -41,6 +41,7 @@ SYNCED_TABLES = frozenset(
         "amendment",
         "insight_taxonomy",
         "compliance_override",
+        "hcp_erasure",
     }
 )
 

@@ -498,6 +498,40 @@ class ComplianceOverrideCreate(ComplianceOverrideBase):
     pass
 
 
+# --- HCP erasure --------------------------------------------------------------
+
+
+class HcpErasureBase(SQLModel):
+    """The receipt of an HCP's erasure on request: kept, synced to every device, and free of their personal data."""
+
+    hcp_id: str = Field(max_length=36, index=True)
+    pseudonym: str = Field(min_length=1, max_length=40, description="what the HCP's records call them from now on")
+    requested_at: datetime = Field(sa_type=UtcDateTime, description="when the HCP asked to be erased")
+    reason: str = Field(min_length=1, sa_type=Text, description="the request and its basis, without the HCP's name or contacts")
+    erased_by: str = Field(min_length=1, max_length=200)
+
+    @field_validator("requested_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must say why (e.g. 'request by e-mail of 3 March, GDPR art. 17')")
+        return value
+
+
+class HcpErasure(HcpErasureBase, Record, table=True):
+    __tablename__ = "hcp_erasure"
+
+
+class HcpErasureCreate(HcpErasureBase):
+    pass
+
+
 # --- Local bookkeeping (never synced as records) ----------------------------
 
 
@@ -523,7 +557,13 @@ class OutboxEntry(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """One link of the hash chain: who did what, when, with the record before and after."""
+    """One link of the hash chain: who did what, when, with the record before and after.
+
+    The chain commits to `payload_digest`, a salted digest of `before` and
+    `after`, not to the payload itself: an erasure can then replace a payload
+    (dropping the salt, so the digest no longer reveals what it covered) and
+    every hash still holds. See `app.store.audit`.
+    """
 
     __tablename__ = "audit_log"
     seq: int | None = Field(default=None, primary_key=True, sa_type=Integer)
@@ -535,6 +575,8 @@ class AuditEntry(SQLModel, table=True):
     record_id: str = Field(max_length=36)
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    salt: str | None = Field(default=None, max_length=32, description="random; none once the payload was redacted")
+    payload_digest: str = Field(max_length=64)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 
@@ -618,5 +660,6 @@ RECORD_TYPES: dict[str, tuple[type[Record], type[SQLModel]]] = {
     "amendment": (Amendment, AmendmentCreate),
     "insight_taxonomy": (InsightTaxonomy, InsightTaxonomyCreate),
     "compliance_override": (ComplianceOverride, ComplianceOverrideCreate),
+    "hcp_erasure": (HcpErasure, HcpErasureCreate),
 }
 """Every synced record type by table name, with the model that validates its input."""

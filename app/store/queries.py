@@ -28,6 +28,7 @@ from app.store.models import (
     OutboxEntry,
     TrialSite,
 )
+from sync.erasure import is_pseudonym
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -311,7 +312,9 @@ def hcp_names(session: Session, ids: Sequence[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = session.exec(select(Hcp.id, Hcp.name).where(col(Hcp.id).in_(list(ids)))).all()
-    return dict(rows)  # type: ignore[arg-type]
+    names: dict[str, str] = dict(rows)  # type: ignore[arg-type]
+    names.update({value: value for value in ids if is_pseudonym(value)})  # records of an erased HCP name their pseudonym
+    return names
 
 
 def therapeutic_areas(session: Session) -> list[str]:

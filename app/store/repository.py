@@ -8,7 +8,10 @@ In a single transaction each write
 Either all four happen or none does. Nothing else writes the record tables.
 
 Submitted interactions, inquiries and adverse events are never edited in place:
-`amend()` records what changed and why, and the original stays as filed.
+`amend()` records what changed and why, and the original stays as filed. The
+one exception is `erase_hcp()`: erasing an HCP on request is a legal
+obligation, so it scrubs their personal data from filed records too, and its
+receipt and audit entries record that it did (see docs/PRIVACY.md).
 
 The pre-submit compliance review (`app.domain.review`) runs here too, so no
 path files flagged text unnoticed: submitting or amending an interaction, and
@@ -22,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import cache
 from typing import Any, TypeVar
 
@@ -35,6 +38,7 @@ from app.domain import review as compliance
 from app.domain.safety import ReportingWindow, reporting_deadline
 from app.errors import ComplianceBlocked, ImmutableRecord, JustificationRequired, NotFound, StoreError, ValidationError
 from app.store import audit
+from app.store import erasure as erasing
 from app.store.db import writer
 from app.store.models import (
     RECORD_TYPES,
@@ -45,6 +49,7 @@ from app.store.models import (
     ContentItem,
     DeviceState,
     Hcp,
+    HcpErasure,
     Insight,
     Interaction,
     MedicalEvent,
@@ -56,6 +61,7 @@ from app.store.models import (
 from app.store.remote import amendment_id, conflict_id, typed, typed_values
 from app.store.types import utcnow
 from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
+from sync.erasure import Erasure, is_pseudonym, receipt_id
 from sync.merge import Conflict as MergeConflict
 from sync.merge import RecordState, merge
 from sync.protocol import Change
@@ -99,6 +105,7 @@ class ApplyReport:
     applied: int = 0
     conflicts: int = 0
     amendments: int = 0
+    erasures: int = 0
 
 
 class BatchValidationError(ValidationError):
@@ -185,7 +192,7 @@ class Repository:
             merged = {**before, **changes}
             if model is AdverseEvent and "aware_at" in changes:
                 merged["deadline_at"] = None  # the clock restarts from the corrected awareness time
-            values = self._validate(session, model, merged)
+            values = self._validate(session, model, merged, current=record)
             if reviewed:
                 self._clear_review(session, model, record_id, values, before, justification)
             return self._apply(session, record, before, values, action="update")
@@ -221,7 +228,7 @@ class Repository:
             if record.status != "draft":
                 raise ImmutableRecord(f"{_label(model)} {record_id} is already submitted")
             before = _fields(record)
-            self._validate(session, model, before)
+            self._validate(session, model, before, current=record)
             values = {**before, "status": "submitted", "submitted_at": utcnow()}
             filed = self._apply(session, record, before, values, action="submit", snapshot=True)
             if model is Interaction:
@@ -244,7 +251,7 @@ class Repository:
             if unknown:
                 raise ValidationError(unknown[0], f"{_label(model)} has no such field")
             before = _fields(record)
-            amended = self._validate(session, model, {**before, **changes})
+            amended = self._validate(session, model, {**before, **changes}, current=record)
             data = {
                 "subject_table": model.__tablename__,
                 "subject_id": record_id,
@@ -311,6 +318,68 @@ class Repository:
         }
         self._create(session, ComplianceOverride, data)
 
+    def erase_hcp(self, hcp_id: str, reason: str, requested_at: datetime | None = None) -> HcpErasure:
+        """Erase an HCP's personal data on their request, everywhere this store holds it, in one transaction.
+
+        The HCP becomes a tombstone under a pseudonym; records that name them
+        are scrubbed as `sync.erasure` decides (adverse events kept with the
+        reporter pseudonymized, inquiries without the signature, free text
+        about the person cleared); queued changes, conflicts and audit payloads
+        about them are scrubbed too. The receipt (an `HcpErasure`) syncs, and
+        every other device and the server apply the same scrub when it arrives.
+        """
+        with self._transaction() as session:
+            erasing.protect(session)
+            erasure, found = self._plan_erasure(session, hcp_id, reason)
+            values = self._validate(
+                session, HcpErasure,
+                {"hcp_id": hcp_id, "pseudonym": erasure.pseudonym, "requested_at": requested_at or utcnow(), "reason": reason, "erased_by": self.actor.user},
+            )
+            self._erase(session, erasure, found)
+            receipt = self._insert(session, HcpErasure, values, "erase", record_id=receipt_id(hcp_id))
+        erasing.checkpoint(self._engine)
+        return receipt
+
+    def erasure_impact(self, hcp_id: str, reason: str | None = None) -> dict[str, int]:
+        """How many records of each kind erasing this HCP would touch (the HCP included), for the confirmation.
+
+        Refuses as `erase_hcp` would (and checks `reason` when given), so a
+        confirmation is never asked for an erasure that cannot happen.
+        """
+        with self.session() as session:
+            _, found = self._plan_erasure(session, hcp_id, reason)
+        counts: dict[str, int] = {}
+        for table, _ in found:
+            counts[table] = counts.get(table, 0) + 1
+        return counts
+
+    def _plan_erasure(self, session: Session, hcp_id: str, reason: str | None) -> tuple[Erasure, dict[tuple[str, str], Record]]:
+        hcp = session.get(Hcp, hcp_id)
+        if hcp is None:
+            raise NotFound(f"HCP {hcp_id} not found")
+        if session.get(HcpErasure, receipt_id(hcp_id)) is not None:
+            raise ValidationError("hcp_id", f"HCP {hcp_id} was already erased")
+        erasure = Erasure.of(hcp_id, _fields(hcp))
+        if reason is not None:
+            if not reason.strip():
+                raise ValidationError("reason", "must say why (e.g. 'request by e-mail of 3 March, GDPR art. 17')")
+            if erasure.redact(reason) != reason:
+                raise ValidationError("reason", "must not contain the HCP's name or contact details: the reason is kept after the erasure")
+        found = erasing.affected(session, erasure)
+        erasing.refuse_if_unreported(found)
+        return erasure, found
+
+    def _erase(self, session: Session, erasure: Erasure, found: dict[tuple[str, str], Record]) -> None:
+        """Scrub, then audit: one "erase" entry per record with what it kept, one "redact" entry listing the redacted links."""
+        applied = erasing.apply(session, erasure, found)
+        for record in applied.records.values():
+            self._audit(session, "erase", record, None, _fields(record))
+        if applied.redacted:
+            self._audit_raw(
+                session, audit.REDACT, "audit_log", receipt_id(erasure.hcp_id), None,
+                {"hcp_erasure": receipt_id(erasure.hcp_id), "pseudonym": erasure.pseudonym, "entries": applied.redacted},
+            )
+
     # --- sync ----------------------------------------------------------------
 
     def apply_remote(self, changes: Sequence[Change], cursor: str) -> ApplyReport:
@@ -331,7 +400,12 @@ class Repository:
             for change in changes:
                 if change.device_id == self.actor.device_id:
                     continue
+                key = (change.table, change.record_id)
+                received = change.table == HcpErasure.__tablename__ and known.get(key) is None and key not in fresh
                 self._apply_change(session, change, report, known, fresh)
+                if received:
+                    self._erase_received(session, change.record_id, known, fresh)
+                    report.erasures += 1
             fresh.insert(session)
             state = session.get(SyncState, 1)
             if state is None:
@@ -339,6 +413,8 @@ class Repository:
             state.cursor = cursor
             session.add(state)
             self._save_clock(session)
+        if report.erasures:
+            erasing.checkpoint(self._engine)
         return report
 
     def acknowledge(self, change_ids: Sequence[str]) -> None:
@@ -433,6 +509,24 @@ class Repository:
         if result.amendments:
             self._amend_from_merge(session, change.table, change.record_id, result.amendments)
             report.amendments += 1
+
+    def _erase_received(
+        self, session: Session, record_id: str, known: dict[tuple[str, str], Record | None], fresh: FreshRows
+    ) -> None:
+        """A receipt from another device: apply the same erasure here, without echoing anything back.
+
+        Records first met earlier in the page become ORM objects first, so the
+        erasure finds them and later changes in the page meet them as known.
+        """
+        known.update(fresh.take_all(session))
+        session.flush()
+        receipt = session.get(HcpErasure, record_id)
+        if receipt is None:
+            return
+        erasing.protect(session)
+        hcp = session.get(Hcp, receipt.hcp_id)
+        erasure = Erasure.of(receipt.hcp_id, _fields(hcp) if hcp is not None else None)
+        self._erase(session, erasure, erasing.affected(session, erasure))
 
     def _preload(self, session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], Record | None]:
         """A page's existing records, one query per table instead of one per change."""
@@ -559,8 +653,14 @@ class Repository:
         model: type[R],
         data: Mapping[str, Any],
         known: dict[type[Record], set[str]] | None = None,
+        current: Record | None = None,
     ) -> dict[str, Any]:
-        """Check input against the kind's Create model and its references; return storable values."""
+        """Check input against the kind's Create model and its references; return storable values.
+
+        `current` is the stored record an edit starts from: its reference to an
+        erased HCP (the pseudonym) stays valid, so filed records of an erased HCP
+        still move through their workflow and can be amended.
+        """
         create_model = RECORD_TYPES[model.__tablename__][1]
         unknown = sorted(set(data) - set(create_model.model_fields) - Record.BOOKKEEPING)
         if unknown:
@@ -572,7 +672,7 @@ class Repository:
         values = checked.model_dump()
         if "follow_ups" in values:
             values["follow_ups"] = checked.model_dump(mode="json")["follow_ups"]
-        self._check_references(session, model, values, known)
+        self._check_references(session, model, values, known, current)
         if model is AdverseEvent and values.get("deadline_at") is None:
             values["deadline_at"] = reporting_deadline(values["aware_at"], self.ae_window, self.local_tz)
         return values
@@ -583,6 +683,7 @@ class Repository:
         model: type[Record],
         values: Mapping[str, Any],
         known: dict[type[Record], set[str]] | None,
+        current: Record | None = None,
     ) -> None:
         cache = known if known is not None else {}
         checks: list[tuple[str, type[Record], str]] = [
@@ -593,6 +694,8 @@ class Repository:
         if model is MedicalEvent:
             checks += [("attendee_ids", Hcp, item) for item in values.get("attendee_ids") or []]
         for name, target, target_id in checks:
+            if current is not None and is_pseudonym(target_id) and getattr(current, name, None) == target_id:
+                continue
             seen = cache.setdefault(target, set())
             if target_id in seen:
                 continue
@@ -703,6 +806,9 @@ class FreshRows:
         record = model(**row)
         session.add(record)
         return record
+
+    def take_all(self, session: Session) -> dict[tuple[str, str], Record]:
+        return {key: self.take(session, key) for key in list(self._rows)}
 
     def insert(self, session: Session) -> None:
         by_model: dict[type[Record], list[dict[str, Any]]] = {}

@@ -60,7 +60,10 @@ class LiaisonApp:
         self.page = page
         self.demo_passphrase = demo_passphrase
         self.sync_factory = sync_factory
-        self.ctx = UiContext.load(settings, data_dir, navigate=self.navigate, notify=self.notify, lock=self.lock_now, page=page)
+        self.ctx = UiContext.load(
+            settings, data_dir, navigate=self.navigate, notify=self.notify, lock=self.lock_now, page=page,
+            show_dialog=page.show_dialog, close_dialog=page.pop_dialog,
+        )
         self.badge = SyncBadge()
         self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)
         self.content = ft.Container(expand=True)

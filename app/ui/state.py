@@ -61,6 +61,9 @@ class UiContext:
     notify: Callable[[str], None] = lambda message: None
     lock: Callable[[], None] = lambda: None
     """Lock now and show the lock screen (set by the shell)."""
+    show_dialog: Callable[[Any], None] = lambda dialog: None
+    close_dialog: Callable[[], Any] = lambda: None
+    """Open a dialog over the screen, and close the top one (set by the shell to the page's)."""
     page: Any = None
     """The Flet page, where there is one (tests build screens without)."""
     prefs: Prefs = field(default_factory=Prefs)

@@ -12,9 +12,10 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from app.store.models import RECORD_TYPES
+from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import Change
-from sync.server import scope
+from sync.server import erasure, scope
 from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, RecordRow, User
 
@@ -40,10 +41,14 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
     Existing records are read in one query per table; the log rows, and the
     records met for the first time, are each written in one statement: a
     1,000-change push costs a handful of round trips.
+    A change about an erased HCP is scrubbed before it is merged or logged, and
+    an erasure receipt scrubs what the server already holds (`erasure`).
     """
     ids = [change.change_id for change in changes]
     seen = set(session.exec(select(ChangeLog.change_id).where(col(ChangeLog.change_id).in_(ids))).all()) if ids else set()
     records = _preload(session, changes)
+    incoming = erasure.Incoming.load(session, changes, records)
+    erased: list[erasure.Erased] = []
     now = datetime.now(UTC)
     log_rows: list[dict[str, Any]] = []
     touched: list[RecordRow] = []
@@ -55,9 +60,12 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         key = (change.table, change.record_id)
         existing = records.get(key)
         requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
+        hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
         scope.check_write(user, change.table, change.record_id, existing, requested_territory)
+        fields = incoming.fields(change, existing)
+        new_receipt = change.table == RECEIPT_TABLE and existing is None
         current = RecordState(existing.fields, existing.clocks) if existing else None
-        result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
+        result = merge(change.table, current, fields, change.clocks, change.base_clocks)
         territory = scope.record_territory(user, change.table, requested_territory, existing)
         owner = existing.owner_user_id if existing else user.id
         if existing is None:
@@ -70,10 +78,13 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         log_rows.append(
             {
                 "change_id": change.change_id, "table_name": change.table, "record_id": change.record_id,
-                "fields": _json(change.fields), "clocks": change.clocks, "base_clocks": change.base_clocks,
+                "fields": _json(fields), "clocks": change.clocks, "base_clocks": change.base_clocks,
                 "device_id": change.device_id, "owner_user_id": owner, "territory": territory, "received_at": now,
             }
         )
+        if new_receipt and hcp is not None:
+            erased.append(erasure.erase(session, hcp, records.values()))
+            incoming.add(erased[-1].erasure)
     if not log_rows:
         return
     seqs = session.execute(insert(ChangeLog).returning(ChangeLog.seq, sort_by_parameter_order=True), log_rows).scalars().all()  # type: ignore[arg-type]
@@ -81,6 +92,8 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         record.updated_seq = seq
     if fresh:
         session.execute(RecordRow.__table__.insert(), [_columns(record) for record in fresh])  # type: ignore[attr-defined]
+    for done in erased:
+        erasure.scrub_log(session, done)
 
 
 def _columns(record: RecordRow) -> dict[str, Any]:
@@ -89,6 +102,21 @@ def _columns(record: RecordRow) -> dict[str, Any]:
         "table_name": record.table_name, "record_id": record.record_id, "fields": record.fields, "clocks": record.clocks,
         "owner_user_id": record.owner_user_id, "territory": record.territory, "updated_seq": record.updated_seq,
     }
+
+
+def _erased_hcp(
+    session: Session, user: User, records: dict[tuple[str, str], RecordRow], change: Change, existing: RecordRow | None
+) -> RecordRow | None:
+    """The HCP a receipt erases, once the caller may erase them and the receipt is the one every node would write."""
+    hcp_id = change.fields.get("hcp_id") or (existing.fields.get("hcp_id") if existing is not None else None)
+    hcp = (records.get(("hcp", hcp_id)) or session.get(RecordRow, ("hcp", hcp_id))) if isinstance(hcp_id, str) and hcp_id else None
+    scope.check_erasure(user, change.record_id, hcp_id, hcp)
+    assert isinstance(hcp_id, str)
+    if change.record_id != receipt_id(hcp_id):
+        raise ApiError(422, "invalid", f"change {change.change_id}: an erasure of HCP {hcp_id} must have record id {receipt_id(hcp_id)}", "record_id")
+    if change.fields.get("pseudonym", pseudonym(hcp_id)) != pseudonym(hcp_id):
+        raise ApiError(422, "invalid", f"change {change.change_id}: the pseudonym of HCP {hcp_id} is {pseudonym(hcp_id)!r}", "pseudonym")
+    return hcp
 
 
 def _preload(session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], RecordRow]:

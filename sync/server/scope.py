@@ -4,6 +4,8 @@
   they read their territory's HCP directory, the content library and their own records.
 - A manager reads their team's insights, interactions and compliance overrides (read-only) besides their own.
 - Only an admin writes the content library and the insight taxonomy. Nobody reads another territory's records.
+- An MSL may erase an HCP of their territory (an `hcp_erasure` receipt); every
+  device receives every receipt, since any of them may hold records naming the HCP.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ SHARED_BY_TERRITORY = frozenset({"hcp"})
 LIBRARY = frozenset({"content_item", "insight_taxonomy"})
 """Published by an administrator, read by everyone."""
 TEAM_READABLE = frozenset({"insight", "interaction", "compliance_override"})
+ERASURES = frozenset({"hcp_erasure"})
 
 
 def check_write(user: User, table: str, record_id: str, existing: RecordRow | None, territory: str | None) -> None:
     """Refuse a change the user may not make, naming the record."""
     label = f"{table} {record_id}"
+    if table in ERASURES:
+        return  # checked against the HCP by check_erasure
     if table in LIBRARY:
         if user.role != "admin":
             raise ApiError(403, "forbidden", f"{label}: only an administrator can change what is published to everyone")
@@ -36,6 +41,17 @@ def check_write(user: User, table: str, record_id: str, existing: RecordRow | No
         return
     if existing is not None and existing.owner_user_id != user.id:
         raise ApiError(403, "forbidden", f"{label}: belongs to another user")
+
+
+def check_erasure(user: User, record_id: str, hcp_id: str | None, hcp: RecordRow | None) -> None:
+    """Only an MSL of the HCP's territory erases them; an HCP the server never received cannot be erased."""
+    label = f"hcp_erasure {record_id}"
+    if not hcp_id:
+        raise ApiError(422, "invalid", f"{label}: hcp_id is required", "hcp_id")
+    if hcp is None:
+        raise ApiError(404, "not_found", f"{label}: no HCP {hcp_id} on the server", "hcp_id")
+    if hcp.territory != user.territory:
+        raise ApiError(403, "forbidden", f"{label}: HCP {hcp_id} belongs to territory {hcp.territory!r}, not yours", "hcp_id")
 
 
 def record_territory(user: User, table: str, fields_territory: str | None, existing: RecordRow | None) -> str | None:
@@ -66,7 +82,7 @@ def visible(session: Session, user: User) -> ColumnElement[bool]:
 
 def visible_branches(session: Session, user: User) -> list[ColumnElement[bool]]:
     """The same rule as `visible`, as separate conditions that each match one index of the change log."""
-    branches = [col(ChangeLog.table_name).in_(LIBRARY), col(ChangeLog.owner_user_id) == user.id]
+    branches = [col(ChangeLog.table_name).in_(LIBRARY | ERASURES), col(ChangeLog.owner_user_id) == user.id]
     if user.territory is not None:
         branches.append(and_(col(ChangeLog.territory) == user.territory, col(ChangeLog.table_name).in_(SHARED_BY_TERRITORY)))
     team = team_ids(session, user)

@@ -58,3 +58,45 @@ def test_tampering_through_the_key_is_caught_at_the_first_broken_entry(
     assert not report.intact
     assert report.first_broken == broken
     assert reason in (report.reason or "")
+
+
+def test_the_chain_commits_to_a_salted_digest_of_each_payload(audited: Store) -> None:
+    with audited.repository.session() as session:
+        first = session.exec(select(AuditEntry).where(AuditEntry.seq == 1)).one()
+    assert first.salt is not None and len(first.salt) == 32
+    assert first.payload_digest == audit.payload_digest(first.salt, first.before, first.after)
+    assert first.payload_digest != audit.payload_digest("0" * 32, first.before, first.after), "the salt is part of it"
+
+
+def test_an_entry_redacted_outside_an_erasure_is_caught(audited: Store) -> None:
+    with audited.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET after = NULL, salt = NULL WHERE seq = 2"))
+    with audited.repository.session() as session:
+        report = audit.verify(session)
+    assert (report.first_broken, report.reason) == (2, "entry 2 was redacted but no erasure in the log accounts for it")
+
+
+def test_an_erasure_redacts_payloads_and_the_chain_still_verifies(audited: Store) -> None:
+    [hcp_id] = {entry.record_id for entry in _entries(audited) if entry.table_name == "hcp"}
+    audited.repository.erase_hcp(hcp_id, "request by e-mail")
+    entries = _entries(audited)
+    assert [entry.salt is None for entry in entries[:4]] == [True, True, True, True]
+    assert entries[1].before is not None and entries[1].before["name"].startswith("Erased HCP ")
+    with audited.repository.session() as session:
+        assert audit.verify(session).intact
+
+
+def test_tampering_with_the_list_of_redacted_entries_is_caught(audited: Store) -> None:
+    [hcp_id] = {entry.record_id for entry in _entries(audited) if entry.table_name == "hcp"}
+    audited.repository.erase_hcp(hcp_id, "request by e-mail")
+    [redaction] = [entry for entry in _entries(audited) if entry.action == audit.REDACT]
+    with audited.engine.begin() as connection:
+        connection.execute(text(f"UPDATE audit_log SET after = json_set(after, '$.entries', json('[1, 2, 3]')) WHERE seq = {redaction.seq}"))
+    with audited.repository.session() as session:
+        report = audit.verify(session)
+    assert report.first_broken == redaction.seq and "altered" in (report.reason or "")
+
+
+def _entries(store: Store) -> list[AuditEntry]:
+    with store.repository.session() as session:
+        return list(session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all())

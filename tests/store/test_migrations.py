@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import select
 
+from app.errors import StoreError
 from app.store import audit, migrate, queries
 from app.store.migrations.env_metadata import local_metadata
 from app.store.models import AdverseEvent, Hcp, Insight, Interaction
@@ -80,3 +81,51 @@ def test_the_migrated_schema_matches_the_models(upgraded: Store) -> None:
         context = MigrationContext.configure(connection, opts={"include_name": ignore_fts})
         differences = compare_metadata(context, local_metadata())
     assert differences == []
+
+
+def test_the_v1_audit_chain_is_verified_then_re_hashed_and_the_upgrade_recorded(upgraded: Store) -> None:
+    from app.store.models import AuditEntry
+
+    with upgraded.repository.session() as session:
+        entries = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        assert audit.verify(session).intact
+    *history, upgrade = entries
+    assert history and all(entry.salt and entry.payload_digest == audit.payload_digest(entry.salt, entry.before, entry.after) for entry in history)
+    assert (upgrade.action, upgrade.table_name, upgrade.actor) == ("upgrade", "audit_log", "v1.msl@example.org")
+    assert upgrade.after is not None and upgrade.after["format"] == 2 and upgrade.after["entries"] == len(history)
+    assert len(upgrade.after["format_1_head"]) == 64
+
+
+def test_a_broken_v1_audit_chain_is_refused_and_the_store_left_as_it_was(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from app.store import keys
+    from app.store.db import db_path, open_engine
+
+    copy = tmp_path / "v1"
+    shutil.copytree(V1_STORE, copy)
+    engine = open_engine(db_path(copy), keys.unlock(copy, V1_PASSPHRASE))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="chain broken at entry 3: entry 3 was altered .*not upgraded"):
+        Store.open(copy, V1_PASSPHRASE)
+    engine = open_engine(db_path(copy), keys.unlock(copy, V1_PASSPHRASE))
+    try:
+        assert migrate.current_revision(engine) == "0001"
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'hcp_erasure'")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+def test_an_upgraded_store_can_erase_an_hcp_and_its_re_hashed_chain_still_verifies(upgraded: Store) -> None:
+    from app.errors import ValidationError
+
+    with upgraded.repository.session() as session:
+        pasteur, curie = sorted(session.exec(select(Hcp)).all(), key=lambda hcp: hcp.name)
+    with pytest.raises(ValidationError, match="still a draft"):
+        upgraded.repository.erase_hcp(curie.id, "request by letter")
+    upgraded.repository.erase_hcp(pasteur.id, "request by letter")
+    with upgraded.repository.session() as session:
+        assert audit.verify(session).intact

@@ -151,12 +151,16 @@ class Session:
     ctx: UiContext
     visits: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    dialogs: list[Any] = field(default_factory=list)
+    """Dialogs open over the screen, the top one last."""
 
     @classmethod
     def over(cls, store: Store | None, data_dir: Any, settings: Settings | None = None) -> Session:
         session = cls(UiContext(settings=settings or Settings(), data_dir=data_dir, store=store))
         session.ctx.navigate = lambda name, **kwargs: session.visits.append((name, kwargs))
         session.ctx.notify = session.notices.append
+        session.ctx.show_dialog = session.dialogs.append
+        session.ctx.close_dialog = lambda: session.dialogs.pop() if session.dialogs else None
         return session
 
     @property

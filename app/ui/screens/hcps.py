@@ -8,6 +8,7 @@ from app.store import queries
 from app.store.models import Hcp
 from app.store.queries import HcpFilter
 from app.ui.components.forms import empty, section
+from app.ui.screens.hcp_erasure import ErasureDialog
 from app.ui.state import UiContext
 
 PAGE = 50
@@ -96,7 +97,9 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
             ft.Row(
                 [
                     ft.FilledButton(content=f"Log interaction with {hcp.name}", icon=ft.Icons.ADD, on_click=lambda e: ctx.navigate("Log interaction", hcp_id=hcp.id)),
-                ]
+                    ft.OutlinedButton(content="Erase personal data", icon=ft.Icons.PERSON_REMOVE, on_click=lambda e: ErasureDialog(ctx, hcp).open()),
+                ],
+                wrap=True,
             ),
             section(
                 "Interaction history",

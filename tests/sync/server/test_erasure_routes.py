@@ -1,0 +1,119 @@
+"""The server's side of an erasure: who may erase, what a receipt must be, and who receives it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from sync.clock import Stamp
+from sync.erasure import pseudonym, receipt_id
+from sync.server.embedded import EmbeddedServer
+from sync.server.models import ChangeLog, RecordRow
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+NAME = "Dr Marie Curie"
+
+
+class Raw:
+    """A device speaking the wire protocol directly, to try what the app would never send."""
+
+    def __init__(self, server: EmbeddedServer, email: str, territory: str) -> None:
+        code = server.create_user(email, email.split("@")[0], territory=territory)
+        self.id = f"raw-{email.split('@')[0]}"
+        answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": self.id, "device_name": "raw"})
+        self.client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {answer.json()['token']}"})
+        self.wall = 1_000
+
+    def push(self, table: str, record_id: str, fields: dict) -> httpx.Response:
+        return self.push_batch((table, record_id, fields))
+
+    def push_batch(self, *changes: tuple[str, str, dict]) -> httpx.Response:
+        batch = []
+        for table, record_id, fields in changes:
+            self.wall += 1
+            batch.append({"change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
+                          "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id})
+        return self.client.post("/v1/push", json={"changes": batch})
+
+
+def receipt(hcp_id: str) -> dict:
+    return {"hcp_id": hcp_id, "pseudonym": pseudonym(hcp_id), "requested_at": NOW.isoformat(), "reason": "request", "erased_by": "x"}
+
+
+def log_size(server: EmbeddedServer) -> int:
+    with Session(server.engine) as session:
+        return len(session.exec(select(ChangeLog.seq)).all())
+
+
+def test_an_msl_cannot_erase_an_hcp_of_another_territory(server: EmbeddedServer) -> None:
+    north, south = Raw(server, "ada@example.org", "north"), Raw(server, "bob@example.org", "south")
+    assert north.push("hcp", "hcp-1", {"name": NAME, "territory": "north"}).status_code == 200
+    before = log_size(server)
+    answer = south.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1"))
+    assert answer.status_code == 403 and "territory 'north'" in answer.json()["error"]["message"]
+    assert log_size(server) == before
+    with Session(server.engine) as session:
+        assert session.get(RecordRow, ("hcp", "hcp-1")).fields["name"] == NAME  # type: ignore[union-attr]
+
+
+def test_an_hcp_the_server_never_received_cannot_be_erased(server: EmbeddedServer) -> None:
+    north = Raw(server, "ada@example.org", "north")
+    answer = north.push("hcp_erasure", receipt_id("nobody"), receipt("nobody"))
+    assert answer.status_code == 404 and answer.json()["error"]["field"] == "hcp_id"
+    assert log_size(server) == 0
+
+
+@pytest.mark.parametrize(
+    ("record_id", "fields", "field"),
+    [
+        ("not-the-receipt-id", receipt("hcp-1"), "record_id"),
+        (receipt_id("hcp-1"), {**receipt("hcp-1"), "pseudonym": "Someone else"}, "pseudonym"),
+    ],
+)
+def test_a_receipt_must_be_the_one_every_node_would_write(server: EmbeddedServer, record_id: str, fields: dict, field: str) -> None:
+    north = Raw(server, "ada@example.org", "north")
+    north.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
+    answer = north.push("hcp_erasure", record_id, fields)
+    assert answer.status_code == 422 and answer.json()["error"]["field"] == field
+
+
+def test_every_device_receives_the_receipt_even_outside_the_territory(server: EmbeddedServer) -> None:
+    north, south = Raw(server, "ada@example.org", "north"), Raw(server, "bob@example.org", "south")
+    north.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
+    north.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1"))
+    pulled = south.client.get("/v1/pull").json()["changes"]
+    assert [item["change"]["table"] for item in pulled] == ["hcp_erasure"]
+
+
+def test_a_change_arriving_after_the_erasure_is_scrubbed_before_it_is_merged_or_logged(server: EmbeddedServer) -> None:
+    north = Raw(server, "ada@example.org", "north")
+    north.push("hcp", "hcp-1", {"name": NAME, "territory": "north", "email": "marie@example.org"})
+    north.push("interaction", "int-1", {"hcp_id": "hcp-1", "notes": "first visit"})
+    north.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1"))
+    north.push("interaction", "int-1", {"notes": f"{NAME} called back"})
+    north.push("hcp", "hcp-1", {"email": "new@example.org", "deleted": False})
+    with Session(server.engine) as session:
+        interaction = session.get(RecordRow, ("interaction", "int-1"))
+        hcp = session.get(RecordRow, ("hcp", "hcp-1"))
+        logged = session.exec(select(ChangeLog.fields).where(ChangeLog.record_id.in_(["int-1", "hcp-1"]))).all()  # type: ignore[attr-defined]
+    assert interaction is not None and interaction.fields == {"hcp_id": pseudonym("hcp-1"), "notes": ""}
+    assert hcp is not None and (hcp.fields["email"], hcp.fields["deleted"], hcp.fields["name"]) == (None, True, pseudonym("hcp-1"))
+    assert not any("Curie" in str(fields) or "example.org" in str(fields) for fields in logged)
+
+
+def test_records_created_in_the_same_push_as_the_erasure_are_scrubbed_too(server: EmbeddedServer) -> None:
+    north = Raw(server, "ada@example.org", "north")
+    answer = north.push_batch(
+        ("hcp", "hcp-1", {"name": NAME, "territory": "north", "phone": "+44 20 7946 0958"}),
+        ("adverse_event", "ae-1", {"reporter": f"{NAME}, oncologist", "reporter_hcp_id": "hcp-1", "description": "rash", "status": "submitted"}),
+        ("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1")),
+    )
+    assert answer.status_code == 200, answer.text
+    with Session(server.engine) as session:
+        event = session.get(RecordRow, ("adverse_event", "ae-1"))
+        logged = session.exec(select(ChangeLog.fields)).all()
+    assert event is not None and (event.fields["reporter"], event.fields["reporter_hcp_id"]) == (pseudonym("hcp-1"), pseudonym("hcp-1"))
+    assert not any("Curie" in str(fields) or "7946" in str(fields) for fields in logged)
