@@ -22,7 +22,7 @@ def liaison(data_dir: Path) -> Liaison:
 
 @pytest.fixture
 def curie(liaison: Liaison) -> str:
-    hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie", "--email", "marie@example.org").stdout.strip()
+    hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie", "--email", "marie@example.org", "--consent").stdout.strip()
     liaison("interaction", "add", "--hcp", hcp_id, "--notes", "MoA discussion", "--submit")
     return hcp_id
 

@@ -56,7 +56,7 @@ def entries(data_dir: Path) -> int:
 
 
 def rewrite_history(data_dir: Path, seq: int, how: str) -> None:
-    """Change entry `seq` (and its record) or delete it, then recompute every hash after it with the key."""
+    """Change entry `seq` (and its record) or delete it, then recompute every digest and hash after it with the key."""
     with Store.open(data_dir, PASSPHRASE) as store:
         with store.engine.begin() as connection:
             if how == "rewrite":
@@ -72,6 +72,8 @@ def rewrite_history(data_dir: Path, seq: int, how: str) -> None:
         with Session(store.engine) as session:
             previous = session.exec(select(AuditEntry.hash).where(AuditEntry.seq == seq - 1)).first() or audit.GENESIS
             for entry in session.exec(select(AuditEntry).where(col(AuditEntry.seq) >= seq).order_by(col(AuditEntry.seq))).all():
+                if entry.salt is not None:  # the key holder can re-digest a rewritten payload too
+                    entry.payload_digest = audit.payload_digest(entry.salt, entry.before, entry.after)
                 entry.prev_hash = previous
                 entry.hash = previous = audit.entry_hash(entry)
                 session.add(entry)

@@ -86,7 +86,7 @@ def test_a_manager_signs_in_and_reads_the_teams_insight_themes(page, server: Emb
     shot(page, "manager-dashboard")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="CSV").click()
+        page.locator("section#insights").get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.startswith("insights-")
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Sign in").wait_for(timeout=WAIT)
