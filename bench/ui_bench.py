@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             page.get_by_text("Today").wait_for(timeout=WAIT_MS)
             to_home = time.perf_counter() - unlock
 
-            page.get_by_role("button", name="HCPs").first.click()
+            page.get_by_role("button", name=re.compile(r"^HCPs\b")).first.click()  # the rail destination, not a button that mentions HCPs
             search = page.get_by_role("textbox", name="Search HCPs", exact=True)
             search.wait_for(timeout=WAIT_MS)
             search.click()
@@ -156,7 +157,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
                 page.get_by_text(PROFILE_NAME).first.click()
                 page.get_by_text("Visit 0: discussed the subgroup data").wait_for(timeout=WAIT_MS)
                 profile.append(time.perf_counter() - start)
-                page.get_by_role("button", name="HCPs").first.click()
+                page.get_by_role("button", name=re.compile(r"^HCPs\b")).first.click()  # the rail destination, not a button that mentions HCPs
                 page.get_by_role("textbox", name="Search HCPs", exact=True).click()
                 page.keyboard.press("Control+a")
                 page.keyboard.press("Backspace")
