@@ -173,6 +173,7 @@ class HcpBase(SQLModel):
 
 class Hcp(HcpBase, Record, table=True):
     __tablename__ = "hcp"
+    __table_args__ = (Index("ix_hcp_deleted_name", "deleted", "name"),)
 
 
 class HcpCreate(HcpBase):

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.domain.taxonomy import Taxonomy, newest
 from app.store.models import (
@@ -50,11 +51,22 @@ class HcpFilter:
 
 
 def search_hcps(session: Session, criteria: HcpFilter = HcpFilter(), limit: int = 50, offset: int = 0) -> list[Hcp]:
+    return list(session.exec(hcp_search_statement(criteria, limit, offset)).all())
+
+
+def hcp_search_statement(criteria: HcpFilter, limit: int = 50, offset: int = 0) -> SelectOfScalar[Hcp]:
+    """The first `limit` live HCPs in name order that match every typed word and filter.
+
+    The unary `+` keeps SQLite from driving the query by the matching rowids
+    (then fetching and sorting every match of a one-letter prefix); instead it
+    walks `ix_hcp_deleted_name` in order, tests each row against the matches,
+    and stops at the `limit`-th.
+    """
     statement = select(Hcp).where(col(Hcp.deleted).is_(False))
     match = fts_query(criteria.search)
     if match is not None:
         statement = statement.where(
-            text("hcp.rowid IN (SELECT rowid FROM hcp_search WHERE hcp_search MATCH :match)").bindparams(match=match)
+            text("+hcp.rowid IN (SELECT rowid FROM hcp_search WHERE hcp_search MATCH :match)").bindparams(match=match)
         )
     if criteria.kol_tier is not None:
         statement = statement.where(Hcp.kol_tier == criteria.kol_tier)
@@ -66,8 +78,7 @@ def search_hcps(session: Session, criteria: HcpFilter = HcpFilter(), limit: int 
                 ta=criteria.therapeutic_area
             )
         )
-    statement = statement.order_by(col(Hcp.name)).limit(limit).offset(offset)
-    return list(session.exec(statement).all())
+    return statement.order_by(col(Hcp.name)).limit(limit).offset(offset)
 
 
 def count_hcps(session: Session) -> int:

@@ -61,6 +61,26 @@ def test_edits_and_deletes_reach_the_search_index(directory: Store) -> None:
     assert names(directory, HcpFilter(search="mari")) == []
 
 
+def test_a_broad_prefix_pages_through_matches_in_name_order(store: Store) -> None:
+    store.repository.create_many(Hcp, [{"name": f"Dr Ada Reed {number:03d}"} for number in range(120)])
+    with store.repository.session() as session:
+        first = [hcp.name for hcp in queries.search_hcps(session, HcpFilter(search="d"), limit=50)]
+        second = [hcp.name for hcp in queries.search_hcps(session, HcpFilter(search="d"), limit=50, offset=50)]
+    assert first == [f"Dr Ada Reed {number:03d}" for number in range(50)]
+    assert second == [f"Dr Ada Reed {number:03d}" for number in range(50, 100)]
+
+
+@pytest.mark.parametrize("typed", ["", "d", "mar cu"])
+def test_search_reads_hcps_in_name_order_from_the_index_instead_of_sorting_every_match(directory: Store, typed: str) -> None:
+    """A first keystroke matches most of a territory: the query must stop at the 50th, not sort them all."""
+    statement = queries.hcp_search_statement(HcpFilter(search=typed))
+    sql = str(statement.compile(dialect=directory.engine.dialect, compile_kwargs={"literal_binds": True}))
+    with directory.engine.connect() as connection:
+        plan = " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_hcp_deleted_name" in plan
+    assert "TEMP B-TREE" not in plan
+
+
 def test_an_hcp_profile_gathers_interactions_and_events(directory: Store) -> None:
     [curie] = [hcp for hcp in _all(directory) if hcp.name == "Dr Marie Curie"]
     at = datetime(2026, 11, 1, tzinfo=UTC)
