@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -24,6 +25,7 @@ from sync.protocol import (
     AnchorBreak,
     Change,
     EnrollRequest,
+    PullResponse,
     PushRequest,
 )
 
@@ -122,16 +124,32 @@ class SyncEngine:
             notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
 
     def _pull(self, api: SyncApi, cursor: str, report: RoundReport, notify: Progress) -> None:
-        while True:
-            page = api.pull(cursor, self._pull_limit)
-            applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
-            cursor = page.cursor
-            report.pulled += len(page.changes)
-            report.applied += applied.applied
-            report.conflicts += applied.conflicts
-            notify("pull", 0.5 if page.more else 0.95)
-            if not page.more:
-                return
+        """Apply pages in order, each with its cursor in one transaction, while the next one downloads.
+
+        The next page is asked for (with the cursor the current page ends at) as
+        soon as the current one has arrived, so the server reading it and the
+        network carrying it overlap with this device applying the current one.
+        Nothing is stored ahead: a page is only ever applied after the one
+        before it committed, and a failure drops the page still in flight, so
+        the next round asks for it again from the stored cursor.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-pull") as downloads:
+            upcoming: Future[PullResponse] = downloads.submit(api.pull, cursor, self._pull_limit)
+            try:
+                while True:
+                    page = upcoming.result()
+                    if page.more:
+                        upcoming = downloads.submit(api.pull, page.cursor, self._pull_limit)
+                    applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
+                    report.pulled += len(page.changes)
+                    report.applied += applied.applied
+                    report.conflicts += applied.conflicts
+                    notify("pull", 0.5 if page.more else 0.95)
+                    if not page.more:
+                        return
+            except BaseException:
+                upcoming.cancel()
+                raise
 
     def pending(self) -> int:
         from app.store.queries import pending_changes
