@@ -21,7 +21,6 @@ from sync.client import anchoring
 from sync.client.api import SyncApi
 from sync.client.errors import DeviceRevoked, NotEnrolled
 from sync.protocol import (
-    DEFAULT_PULL_LIMIT,
     AnchorBreak,
     Change,
     EnrollRequest,
@@ -30,6 +29,9 @@ from sync.protocol import (
 )
 
 PUSH_BATCH = 500
+PULL_PAGE = 2500
+"""Changes asked for per pull page (the server allows up to `MAX_PULL_LIMIT`): each page is one
+transaction with a durable commit, and a new device's first pull is a hundred such pages or more."""
 Progress = Callable[[str, float], None]
 """(stage, fraction 0..1)"""
 
@@ -47,7 +49,7 @@ class RoundReport:
 
 
 class SyncEngine:
-    def __init__(self, store: Store, *, transport: httpx.BaseTransport | None = None, pull_limit: int = DEFAULT_PULL_LIMIT) -> None:
+    def __init__(self, store: Store, *, transport: httpx.BaseTransport | None = None, pull_limit: int = PULL_PAGE) -> None:
         self.store = store
         self._transport = transport
         self._pull_limit = pull_limit
