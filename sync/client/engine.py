@@ -26,6 +26,7 @@ from sync.protocol import (
     EnrollRequest,
     PullResponse,
     PushRequest,
+    PushResponse,
 )
 
 PUSH_BATCH = 500
@@ -104,26 +105,50 @@ class SyncEngine:
         self.store.wipe()
 
     def _push(self, api: SyncApi, report: RoundReport, notify: Progress) -> None:
+        """Send the outbox in order, one batch in flight at a time, readying the next while the server applies it.
+
+        A batch leaves only after the server accepted the one before (it applies
+        batches in the order they come, and a refused batch stops the round), so
+        the order of changes is the outbox's. What overlaps the server's work is
+        this device's own: reading and encoding the next batch, and dropping the
+        acknowledged one from the outbox. A crash in between leaves acknowledged
+        changes in the outbox; they are sent again and the server skips them.
+        """
         total = self.pending()
-        while True:
-            with self.store.repository.session() as session:
-                entries = session.exec(
-                    select(OutboxEntry).order_by(col(OutboxEntry.priority), col(OutboxEntry.seq)).limit(PUSH_BATCH)
-                ).all()
-            if not entries:
-                return
-            changes = [
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-push") as uploads:
+            batch = self._outbox_batch(frozenset())
+            in_flight: Future[PushResponse] | None = uploads.submit(api.push, batch) if batch else None
+            while in_flight is not None:
+                sent = batch
+                assert sent is not None
+                batch = self._outbox_batch(frozenset(change.change_id for change in sent.changes))
+                answer = in_flight.result()
+                in_flight = uploads.submit(api.push, batch) if batch else None
+                self.store.repository.acknowledge(answer.accepted)
+                self.store.repository.observe(answer.server_clock)
+                report.pushed += len(answer.accepted)
+                notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
+
+    def _outbox_batch(self, sending: frozenset[str]) -> PushRequest | None:
+        """The first outbox entries by priority then age, leaving out those already being sent; None when none are left."""
+        with self.store.repository.session() as session:
+            entries = session.exec(
+                select(OutboxEntry)
+                .where(col(OutboxEntry.change_id).not_in(sending))
+                .order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
+                .limit(PUSH_BATCH)
+            ).all()
+        if not entries:
+            return None
+        return PushRequest(
+            changes=[
                 Change(
                     change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
                     clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=self.store.device_id,
                 )
                 for entry in entries
             ]
-            answer = api.push(PushRequest(changes=changes))
-            self.store.repository.acknowledge(answer.accepted)
-            self.store.repository.observe(answer.server_clock)
-            report.pushed += len(answer.accepted)
-            notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
+        )
 
     def _pull(self, api: SyncApi, cursor: str, report: RoundReport, notify: Progress) -> None:
         """Apply pages in order, each with its cursor in one transaction, while the next one downloads.
