@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -20,14 +21,18 @@ from sync.client import anchoring
 from sync.client.api import SyncApi
 from sync.client.errors import DeviceRevoked, NotEnrolled
 from sync.protocol import (
-    DEFAULT_PULL_LIMIT,
     AnchorBreak,
     Change,
     EnrollRequest,
+    PullResponse,
     PushRequest,
+    PushResponse,
 )
 
 PUSH_BATCH = 500
+PULL_PAGE = 2500
+"""Changes asked for per pull page (the server allows up to `MAX_PULL_LIMIT`): each page is one
+transaction with a durable commit, and a new device's first pull is a hundred such pages or more."""
 Progress = Callable[[str, float], None]
 """(stage, fraction 0..1)"""
 
@@ -45,7 +50,7 @@ class RoundReport:
 
 
 class SyncEngine:
-    def __init__(self, store: Store, *, transport: httpx.BaseTransport | None = None, pull_limit: int = DEFAULT_PULL_LIMIT) -> None:
+    def __init__(self, store: Store, *, transport: httpx.BaseTransport | None = None, pull_limit: int = PULL_PAGE) -> None:
         self.store = store
         self._transport = transport
         self._pull_limit = pull_limit
@@ -100,38 +105,78 @@ class SyncEngine:
         self.store.wipe()
 
     def _push(self, api: SyncApi, report: RoundReport, notify: Progress) -> None:
+        """Send the outbox in order, one batch in flight at a time, readying the next while the server applies it.
+
+        A batch leaves only after the server accepted the one before (it applies
+        batches in the order they come, and a refused batch stops the round), so
+        the order of changes is the outbox's. What overlaps the server's work is
+        this device's own: reading and encoding the next batch, and dropping the
+        acknowledged one from the outbox. A crash in between leaves acknowledged
+        changes in the outbox; they are sent again and the server skips them.
+        """
         total = self.pending()
-        while True:
-            with self.store.repository.session() as session:
-                entries = session.exec(
-                    select(OutboxEntry).order_by(col(OutboxEntry.priority), col(OutboxEntry.seq)).limit(PUSH_BATCH)
-                ).all()
-            if not entries:
-                return
-            changes = [
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-push") as uploads:
+            batch = self._outbox_batch(frozenset())
+            in_flight: Future[PushResponse] | None = uploads.submit(api.push, batch) if batch else None
+            while in_flight is not None:
+                sent = batch
+                assert sent is not None
+                batch = self._outbox_batch(frozenset(change.change_id for change in sent.changes))
+                answer = in_flight.result()
+                in_flight = uploads.submit(api.push, batch) if batch else None
+                self.store.repository.acknowledge(answer.accepted)
+                self.store.repository.observe(answer.server_clock)
+                report.pushed += len(answer.accepted)
+                notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
+
+    def _outbox_batch(self, sending: frozenset[str]) -> PushRequest | None:
+        """The first outbox entries by priority then age, leaving out those already being sent; None when none are left."""
+        with self.store.repository.session() as session:
+            entries = session.exec(
+                select(OutboxEntry)
+                .where(col(OutboxEntry.change_id).not_in(sending))
+                .order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
+                .limit(PUSH_BATCH)
+            ).all()
+        if not entries:
+            return None
+        return PushRequest(
+            changes=[
                 Change(
                     change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
                     clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=self.store.device_id,
                 )
                 for entry in entries
             ]
-            answer = api.push(PushRequest(changes=changes))
-            self.store.repository.acknowledge(answer.accepted)
-            self.store.repository.observe(answer.server_clock)
-            report.pushed += len(answer.accepted)
-            notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
+        )
 
     def _pull(self, api: SyncApi, cursor: str, report: RoundReport, notify: Progress) -> None:
-        while True:
-            page = api.pull(cursor, self._pull_limit)
-            applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
-            cursor = page.cursor
-            report.pulled += len(page.changes)
-            report.applied += applied.applied
-            report.conflicts += applied.conflicts
-            notify("pull", 0.5 if page.more else 0.95)
-            if not page.more:
-                return
+        """Apply pages in order, each with its cursor in one transaction, while the next one downloads.
+
+        The next page is asked for (with the cursor the current page ends at) as
+        soon as the current one has arrived, so the server reading it and the
+        network carrying it overlap with this device applying the current one.
+        Nothing is stored ahead: a page is only ever applied after the one
+        before it committed, and a failure drops the page still in flight, so
+        the next round asks for it again from the stored cursor.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-pull") as downloads:
+            upcoming: Future[PullResponse] = downloads.submit(api.pull, cursor, self._pull_limit)
+            try:
+                while True:
+                    page = upcoming.result()
+                    if page.more:
+                        upcoming = downloads.submit(api.pull, page.cursor, self._pull_limit)
+                    applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
+                    report.pulled += len(page.changes)
+                    report.applied += applied.applied
+                    report.conflicts += applied.conflicts
+                    notify("pull", 0.5 if page.more else 0.95)
+                    if not page.more:
+                        return
+            except BaseException:
+                upcoming.cancel()
+                raise
 
     def pending(self) -> int:
         from app.store.queries import pending_changes

@@ -9,15 +9,16 @@ from typing import Any
 
 import pydantic
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.store.models import RECORD_TYPES
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import Change
 from sync.server import erasure, scope
+from sync.server.db import among, next_seqs
 from sync.server.errors import ApiError
-from sync.server.models import ChangeLog, RecordRow, User
+from sync.server.models import ChangeLog, FreshRecord, RecordRow, StoredRecord, User
 
 
 @cache
@@ -45,14 +46,14 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
     an erasure receipt scrubs what the server already holds (`erasure`).
     """
     ids = [change.change_id for change in changes]
-    seen = set(session.exec(select(ChangeLog.change_id).where(col(ChangeLog.change_id).in_(ids))).all()) if ids else set()
-    records = _preload(session, changes)
+    seen = set(session.exec(select(ChangeLog.change_id).where(among(session, ChangeLog.change_id, ids))).all()) if ids else set()
+    records: dict[tuple[str, str], StoredRecord] = dict(_preload(session, changes))
     incoming = erasure.Incoming.load(session, changes, records)
     erased: list[erasure.Erased] = []
     now = datetime.now(UTC)
     log_rows: list[dict[str, Any]] = []
-    touched: list[RecordRow] = []
-    fresh: list[RecordRow] = []
+    touched: list[StoredRecord] = []
+    fresh: list[FreshRecord] = []
     for change in changes:
         if change.change_id in seen:
             continue
@@ -62,23 +63,24 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
         hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
         scope.check_write(user, change.table, change.record_id, existing, requested_territory)
-        fields = incoming.fields(change, existing)
+        fields = _json(incoming.fields(change, existing))
         new_receipt = change.table == RECEIPT_TABLE and existing is None
         current = RecordState(existing.fields, existing.clocks) if existing else None
         result = merge(change.table, current, fields, change.clocks, change.base_clocks)
         territory = scope.record_territory(user, change.table, requested_territory, existing)
         owner = existing.owner_user_id if existing else user.id
         if existing is None:
-            existing = RecordRow(table_name=change.table, record_id=change.record_id, fields={}, clocks={}, owner_user_id=owner, territory=territory, updated_seq=0)
+            existing = FreshRecord(change.table, change.record_id, result.state.fields, result.state.clocks, owner, territory)
             records[key] = existing
             fresh.append(existing)
-        existing.fields = _json(result.state.fields)
-        existing.clocks = result.state.clocks
+        else:
+            existing.fields = result.state.fields  # JSON values already: stored ones merged with the change's
+            existing.clocks = result.state.clocks
         touched.append(existing)
         log_rows.append(
             {
                 "change_id": change.change_id, "table_name": change.table, "record_id": change.record_id,
-                "fields": _json(fields), "clocks": change.clocks, "base_clocks": change.base_clocks,
+                "fields": fields, "clocks": change.clocks, "base_clocks": change.base_clocks,
                 "device_id": change.device_id, "owner_user_id": owner, "territory": territory, "received_at": now,
             }
         )
@@ -87,8 +89,8 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
             incoming.add(erased[-1].erasure)
     if not log_rows:
         return
-    seqs = session.execute(insert(ChangeLog).returning(ChangeLog.seq, sort_by_parameter_order=True), log_rows).scalars().all()  # type: ignore[arg-type]
-    for record, seq in zip(touched, seqs):
+    seqs = _append_log(session, log_rows)
+    for record, seq in zip(touched, seqs, strict=True):
         record.updated_seq = seq
     if fresh:
         session.execute(RecordRow.__table__.insert(), [_columns(record) for record in fresh])  # type: ignore[attr-defined]
@@ -96,7 +98,18 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         erasure.scrub_log(session, done)
 
 
-def _columns(record: RecordRow) -> dict[str, Any]:
+def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Write the batch's change-log rows in order; their sequence numbers, in the same order."""
+    drawn = next_seqs(session, len(rows))
+    if drawn is None:
+        return list(session.execute(insert(ChangeLog).returning(ChangeLog.seq, sort_by_parameter_order=True), rows).scalars().all())  # type: ignore[arg-type]
+    for row, seq in zip(rows, drawn, strict=True):
+        row["seq"] = seq
+    session.execute(ChangeLog.__table__.insert(), rows)  # type: ignore[attr-defined]
+    return drawn
+
+
+def _columns(record: FreshRecord) -> dict[str, Any]:
     """A record first met in this batch, as one row of a single insert (the ORM would add them one by one)."""
     return {
         "table_name": record.table_name, "record_id": record.record_id, "fields": record.fields, "clocks": record.clocks,
@@ -105,8 +118,8 @@ def _columns(record: RecordRow) -> dict[str, Any]:
 
 
 def _erased_hcp(
-    session: Session, user: User, records: dict[tuple[str, str], RecordRow], change: Change, existing: RecordRow | None
-) -> RecordRow | None:
+    session: Session, user: User, records: dict[tuple[str, str], StoredRecord], change: Change, existing: StoredRecord | None
+) -> StoredRecord | None:
     """The HCP a receipt erases, once the caller may erase them and the receipt is the one every node would write."""
     hcp_id = change.fields.get("hcp_id") or (existing.fields.get("hcp_id") if existing is not None else None)
     hcp = (records.get(("hcp", hcp_id)) or session.get(RecordRow, ("hcp", hcp_id))) if isinstance(hcp_id, str) and hcp_id else None
@@ -125,7 +138,7 @@ def _preload(session: Session, changes: Sequence[Change]) -> dict[tuple[str, str
         by_table.setdefault(change.table, set()).add(change.record_id)
     found: dict[tuple[str, str], RecordRow] = {}
     for table, ids in by_table.items():
-        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, col(RecordRow.record_id).in_(list(ids)))):
+        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, among(session, RecordRow.record_id, sorted(ids)))):
             found[(table, row.record_id)] = row
     return found
 

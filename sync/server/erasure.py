@@ -24,7 +24,8 @@ from sqlmodel import Session, col, select
 
 from sync.erasure import RECEIPT_TABLE, REFERENCES, Erasure, is_pseudonym, receipt_id, referenced_ids
 from sync.protocol import Change
-from sync.server.models import ChangeLog, RecordRow
+from sync.server.db import among
+from sync.server.models import ChangeLog, RecordRow, StoredRecord
 
 Key = tuple[str, str]
 _CHUNK = 500
@@ -35,14 +36,14 @@ class Erased:
     """One erasure applied in this push: what it scrubbed, so the log entries of those records follow."""
 
     erasure: Erasure
-    rows: dict[Key, RecordRow] = field(default_factory=dict)
+    rows: dict[Key, StoredRecord] = field(default_factory=dict)
 
     def subject(self, key: Key) -> str | None:
         row = self.rows.get(key)
         return row.fields.get("subject_table") if row is not None and key[0] == "amendment" else None
 
 
-def erase(session: Session, hcp: RecordRow, batch: Iterable[RecordRow] = ()) -> Erased:
+def erase(session: Session, hcp: StoredRecord, batch: Iterable[StoredRecord] = ()) -> Erased:
     """Scrub the merged records the erasure of this HCP concerns; `scrub_log` does their history after the log is written.
 
     `batch` is the push's own rows, which may not be in the database yet: they
@@ -73,10 +74,10 @@ def scrub_log(session: Session, erased: Erased) -> None:
     session.flush()
 
 
-def _affected(session: Session, erasure: Erasure, hcp: RecordRow, batch: list[RecordRow]) -> dict[Key, RecordRow]:
-    found: dict[Key, RecordRow] = {("hcp", hcp.record_id): hcp}
+def _affected(session: Session, erasure: Erasure, hcp: StoredRecord, batch: list[StoredRecord]) -> dict[Key, StoredRecord]:
+    found: dict[Key, StoredRecord] = {("hcp", hcp.record_id): hcp}
     text = cast(RecordRow.fields, Text)
-    candidates = list(
+    candidates: list[StoredRecord] = list(
         session.exec(select(RecordRow).where(col(RecordRow.table_name).in_(list(REFERENCES)), text.contains(hcp.record_id, autoescape=True)))
     )
     candidates += [row for row in batch if row.table_name in REFERENCES]
@@ -103,13 +104,13 @@ def _affected(session: Session, erasure: Erasure, hcp: RecordRow, batch: list[Re
 class Incoming:
     """Erasures a push's changes may concern, looked up once per batch, so late changes are scrubbed on the way in."""
 
-    def __init__(self, by_id: dict[str, Erasure], subjects: dict[Key, RecordRow]) -> None:
+    def __init__(self, by_id: dict[str, Erasure], subjects: dict[Key, StoredRecord]) -> None:
         self._by_id = by_id
         self._by_pseudonym = {erasure.pseudonym: erasure for erasure in by_id.values()}
         self._subjects = subjects
 
     @classmethod
-    def load(cls, session: Session, changes: Sequence[Change], records: dict[Key, RecordRow]) -> Incoming:
+    def load(cls, session: Session, changes: Sequence[Change], records: dict[Key, StoredRecord]) -> Incoming:
         if session.exec(select(RecordRow.record_id).where(RecordRow.table_name == RECEIPT_TABLE).limit(1)).first() is None:
             return cls({}, {})  # no HCP was ever erased: nothing to look up
         subjects = _subjects(session, changes, records)
@@ -129,7 +130,7 @@ class Incoming:
         keys = [receipt_id(value) for value in ids]
         for start in range(0, len(keys), _CHUNK):
             receipts += session.exec(
-                select(RecordRow).where(RecordRow.table_name == RECEIPT_TABLE, col(RecordRow.record_id).in_(keys[start : start + _CHUNK]))
+                select(RecordRow).where(RecordRow.table_name == RECEIPT_TABLE, among(session, RecordRow.record_id, keys[start : start + _CHUNK]))
             )
         if pseudonyms:
             receipts += session.exec(
@@ -142,7 +143,7 @@ class Incoming:
         self._by_id[erasure.hcp_id] = erasure
         self._by_pseudonym[erasure.pseudonym] = erasure
 
-    def fields(self, change: Change, existing: RecordRow | None) -> dict[str, Any]:
+    def fields(self, change: Change, existing: StoredRecord | None) -> dict[str, Any]:
         """The change's fields as the server may keep them: scrubbed when the record concerns an erased HCP."""
         if not self._by_id:
             return change.fields
@@ -168,7 +169,7 @@ class Incoming:
         return next((erasure for erasure in self._by_id.values() if erasure.literals and erasure.concerns(table, record_id, fields)), None)
 
 
-def _subjects(session: Session, changes: Iterable[Change], records: dict[Key, RecordRow]) -> dict[Key, RecordRow]:
+def _subjects(session: Session, changes: Iterable[Change], records: dict[Key, StoredRecord]) -> dict[Key, StoredRecord]:
     """The records that pushed amendments are about: whether an amendment concerns an erased HCP depends on its subject."""
     wanted: dict[str, set[str]] = {}
     for change in changes:
@@ -178,8 +179,8 @@ def _subjects(session: Session, changes: Iterable[Change], records: dict[Key, Re
         table, record_id = current.get("subject_table"), current.get("subject_id")
         if isinstance(table, str) and isinstance(record_id, str):
             wanted.setdefault(table, set()).add(record_id)
-    found: dict[Key, RecordRow] = {}
+    found: dict[Key, StoredRecord] = {}
     for table, ids in wanted.items():
-        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, col(RecordRow.record_id).in_(sorted(ids)))):
+        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, among(session, RecordRow.record_id, sorted(ids)))):
             found[(table, row.record_id)] = row
     return found

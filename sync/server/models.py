@@ -7,6 +7,7 @@ kept so the server can merge, check ownership and answer scope questions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -81,6 +82,28 @@ class RecordRow(ServerModel, table=True):
     owner_user_id: int = Field(index=True)
     territory: str | None = Field(default=None, max_length=64)
     updated_seq: int = Field(sa_type=BigInteger)
+
+
+@dataclass(slots=True)
+class FreshRecord:
+    """A record first met in a push, before it is inserted: the columns of `RecordRow` as plain attributes.
+
+    Building a `RecordRow` (validation, then instrumented attribute sets) costs
+    more than merging the change; a push of new work is mostly such records, and
+    they are written in one insert, never through the ORM.
+    """
+
+    table_name: str
+    record_id: str
+    fields: dict[str, Any]
+    clocks: dict[str, str]
+    owner_user_id: int
+    territory: str | None
+    updated_seq: int = 0
+
+
+StoredRecord = RecordRow | FreshRecord
+"""A record as the push path reads it: already stored, or first met in this batch."""
 
 
 class WebCredential(ServerModel, table=True):
