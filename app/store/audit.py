@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,39 +68,6 @@ def entry_hash(entry: AuditEntry | Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(body)).hexdigest()
 
 
-class _SaltPool:
-    """Per-entry salts from a SHAKE-256 stream keyed with 32 fresh bytes from the OS per 256 salts.
-
-    The OS's random source cost more per salt than the rest of a synced
-    record's audit link (a first pull appends one link per record). Each salt
-    is 16 bytes used once, unpredictable without the key, which lives only in
-    this pool and is replaced every 4 KiB, so a redacted entry's digest stays a
-    hiding commitment. A forked child starts with an empty pool, so it never
-    reuses its parent's salts.
-    """
-
-    _CHUNK = 4096
-    _SIZE = 16
-
-    def __init__(self) -> None:
-        self._reset()
-        os.register_at_fork(after_in_child=self._reset)
-
-    def _reset(self) -> None:
-        self._lock = threading.Lock()
-        self._buffer, self._offset = b"", 0
-
-    def take(self) -> str:
-        with self._lock:
-            if self._offset >= len(self._buffer):
-                self._buffer, self._offset = hashlib.shake_256(os.urandom(32)).digest(self._CHUNK), 0
-            start, self._offset = self._offset, self._offset + self._SIZE
-            return self._buffer[start : self._offset].hex()
-
-
-_SALTS = _SaltPool()
-
-
 def append(
     session: Session,
     *,
@@ -125,7 +91,7 @@ def append(
     if head is None:
         last = session.exec(select(AuditEntry.seq, AuditEntry.hash).order_by(col(AuditEntry.seq).desc()).limit(1)).first()
         head = (last[0] or 0, last[1]) if last else (0, GENESIS)  # position and hash only: no payload decoded
-    salt = _SALTS.take()
+    salt = secrets.token_hex(16)
     row: dict[str, Any] = {
         "seq": head[0] + 1, "at": at, "actor": actor, "device_id": device_id, "action": action,
         "table_name": table_name, "record_id": record_id, "before": before, "after": after,
