@@ -121,16 +121,17 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
                 ],
                 wrap=True,
             ),
-            section(
-                "Interaction history",
-                *[
+            # The history's rows are the list's own items, not one block: the list lays out only those in view.
+            ft.Text("Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            *(
+                [
                     ft.ListTile(
                         title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
                         subtitle=ft.Text(item.notes[:120]),
                     )
                     for item in history
                 ]
-                or [empty("No interactions yet.")],
+                or [empty("No interactions yet.")]
             ),
             section("Open inquiries", *[ft.Text(f"{item.received_at:%d %b} · {item.question}") for item in inquiries] or [empty("None.")]),
             section("Trials at their site", *[ft.Text(f"{site.protocol} · {site.site_name} · {site.status}") for site in trials] or [empty("None.")]),
