@@ -7,6 +7,7 @@ browser from Flet's bundled web client (`no_cdn=True`: it loads with no internet
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import flet as ft
 
 from app.config import Settings
 from app.errors import LiaisonError
+from app.store import migrate
 from app.store.store import Store
 from app.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from app.ui.components.status import SyncBadge
@@ -89,6 +91,7 @@ class LiaisonApp:
         page.on_disconnect = lambda e: self.ctx.end()
         page.on_app_lifecycle_state_change = self._lifecycle
         self.show_lock()
+        threading.Thread(target=migrate.warm_up, name="warm-up", daemon=True).start()
 
     def show_lock(self) -> None:
         page = self.page
