@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from pydantic import field_validator, model_validator
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.store.types import UtcDateTime
@@ -213,9 +213,17 @@ class InteractionBase(SQLModel):
         return _require_aware(value)
 
 
+NO_FOLLOW_UPS = "[]"
+"""How an interaction's empty follow-up list is stored; only the others are in `ix_interaction_with_follow_ups`."""
+
+
 class Interaction(InteractionBase, Record, table=True):
     __tablename__ = "interaction"
-    __table_args__ = (Index("ix_interaction_hcp_occurred", "hcp_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_interaction_hcp_occurred", "hcp_id", "occurred_at"),
+        Index("ix_interaction_status_occurred", "status", "occurred_at"),
+        Index("ix_interaction_with_follow_ups", "deleted", sqlite_where=text(f"follow_ups != '{NO_FOLLOW_UPS}'")),
+    )
     follow_ups: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
 
 

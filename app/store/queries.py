@@ -17,6 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app.domain.taxonomy import Taxonomy, newest
 from app.store.models import (
+    NO_FOLLOW_UPS,
     AdverseEvent,
     Conflict,
     ContentItem,
@@ -204,6 +205,8 @@ def follow_ups_due(session: Session, until: date) -> list[DueFollowUp]:
     rows = session.exec(
         select(Interaction).where(
             col(Interaction.deleted).is_(False),
+            # Spelled as in the partial index's condition, so SQLite reads only interactions that have follow-ups.
+            text(f"interaction.follow_ups != '{NO_FOLLOW_UPS}'"),
             text("EXISTS (SELECT 1 FROM json_each(interaction.follow_ups) WHERE json_extract(json_each.value, '$.done') = 0 "
                  "AND json_extract(json_each.value, '$.due') <= :until)").bindparams(until=until.isoformat()),
         )

@@ -7,6 +7,7 @@ browser from Flet's bundled web client (`no_cdn=True`: it loads with no internet
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import flet as ft
 
 from app.config import Settings
 from app.errors import LiaisonError
+from app.store import migrate
 from app.store.store import Store
 from app.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from app.ui.components.status import SyncBadge
@@ -69,6 +71,11 @@ class LiaisonApp:
         self.content = ft.Container(expand=True)
         self.current = "Home"
         self.watch: DeadlineWatch | None = None
+        self.shell: ft.Control | None = None
+        """The navigation and body on the page now (None while locked); `shell_wide` says which layout it is."""
+        self.shell_wide = False
+        self.rail: ft.NavigationRail | None = None
+        self.bar: ft.NavigationBar | None = None
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -84,12 +91,14 @@ class LiaisonApp:
         page.on_disconnect = lambda e: self.ctx.end()
         page.on_app_lifecycle_state_change = self._lifecycle
         self.show_lock()
+        threading.Thread(target=migrate.warm_up, name="warm-up", daemon=True).start()
 
     def show_lock(self) -> None:
         page = self.page
         page.navigation_bar = None
         page.floating_action_button = None
         page.appbar = None
+        self.shell = None
         page.controls = [LockScreen(self.ctx, self.unlocked, self.demo_passphrase).view()]
         page.update()
 
@@ -174,10 +183,29 @@ class LiaisonApp:
             self.content.content = ft.Text(str(error), color=ft.Colors.ERROR)
 
     def _relayout(self) -> None:
+        """Point the navigation at the current screen; build the shell only when there is none or the layout changes.
+
+        Navigating changes the title, the selected destination and the body; sending
+        a new rail, bar and button with every visit would make the browser rebuild them all.
+        """
         page = self.page
         if self.ctx.store is None:
             return
         wide = (page.width or WIDE) >= WIDE
+        if self.shell is None or self.shell_wide != wide:
+            self._build_shell(wide)
+        if wide:
+            names = registry.DESTINATIONS
+            self.rail.selected_index = names.index(self.current) if self.current in names else None  # type: ignore[union-attr]
+        else:
+            names = registry.NARROW
+            self.bar.selected_index = names.index(self.current) if self.current in names else 0  # type: ignore[union-attr]
+        self._show_badge()
+        page.update()
+
+    def _build_shell(self, wide: bool) -> None:
+        """The navigation for this width (a rail from WIDE up, a bar with "More" below), around the screen's body."""
+        page = self.page
         top = ft.Container(
             ft.Row([self.title, ft.Row([self.badge], tight=True)], alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
             padding=ft.Padding.symmetric(horizontal=16, vertical=8),
@@ -189,14 +217,13 @@ class LiaisonApp:
         if wide:
             page.navigation_bar = None
             names = registry.DESTINATIONS
-            rail = ft.NavigationRail(
-                selected_index=names.index(self.current) if self.current in names else None,
+            self.rail = ft.NavigationRail(
                 label_type=ft.NavigationRailLabelType.ALL,
                 scrollable=True,
                 destinations=[ft.NavigationRailDestination(icon=registry.ICONS[name], label=name) for name in names],
                 on_change=lambda e: self.navigate(names[e.control.selected_index]),
             )
-            page.controls = [ft.Row([rail, ft.VerticalDivider(width=1), body], expand=True, spacing=0)]
+            self.shell = ft.Row([self.rail, ft.VerticalDivider(width=1), body], expand=True, spacing=0)
         else:
             names = registry.NARROW
             more = ft.PopupMenuButton(
@@ -204,14 +231,14 @@ class LiaisonApp:
                 items=[ft.PopupMenuItem(content=name, on_click=lambda e, name=name: self.navigate(name)) for name in registry.DESTINATIONS if name not in names],
             )
             top.content.controls[1].controls.append(ft.Semantics(content=more, label="More destinations", button=True))  # type: ignore[union-attr]
-            page.navigation_bar = ft.NavigationBar(
-                selected_index=names.index(self.current) if self.current in names else 0,
+            self.bar = ft.NavigationBar(
                 destinations=[ft.NavigationBarDestination(icon=registry.ICONS[name], label=name) for name in names],
                 on_change=lambda e: self.navigate(names[e.control.selected_index]),
             )
-            page.controls = [body]
-        self._show_badge()
-        page.update()
+            page.navigation_bar = self.bar
+            self.shell = body
+        self.shell_wide = wide
+        page.controls = [self.shell]
 
     # --- status ------------------------------------------------------------------
 

@@ -102,3 +102,25 @@ def test_an_hcp_profile_gathers_interactions_and_events(directory: Store) -> Non
 def _all(store: Store) -> list[Hcp]:
     with store.repository.session() as session:
         return queries.search_hcps(session, HcpFilter())
+
+
+def test_home_lists_open_follow_ups_due_and_the_newest_drafts(directory: Store) -> None:
+    """Through the indexes Home reads by: only interactions with follow-ups, drafts newest first."""
+    from datetime import date
+
+    hcp_id = directory.repository.create(Hcp, {"name": "Dr Ada Lovelace"}).id
+    at = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    rows = [
+        {"hcp_id": hcp_id, "occurred_at": at, "channel": "phone", "notes": "none"},
+        {"hcp_id": hcp_id, "occurred_at": at.replace(day=21), "channel": "phone", "notes": "due", "follow_ups": [
+            {"text": "Send the renal data", "due": "2026-11-27"}, {"text": "Already sent", "due": "2026-11-26", "done": True},
+            {"text": "Later", "due": "2026-12-20"},
+        ]},
+        {"hcp_id": hcp_id, "occurred_at": at.replace(day=22), "channel": "phone", "notes": "undated", "follow_ups": [{"text": "Some day"}]},
+    ]
+    directory.repository.create_many(Interaction, rows)
+    with directory.repository.session() as session:
+        due = queries.follow_ups_due(session, date(2026, 12, 1))
+        drafts = queries.drafts(session)
+    assert [item.text for item in due] == ["Send the renal data"]
+    assert [item.notes for item in drafts] == ["undated", "due", "none"]

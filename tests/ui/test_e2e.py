@@ -63,8 +63,12 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def type_into(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Click the field, let Flutter move the focus there, then type as a person would."""
-    field = page.get_by_role("textbox", name=label, exact=True)
+    """Click the field, let Flutter move the focus there, then type as a person would.
+
+    A focused field's name is its label followed by its hint (if it has one), and an
+    autofocused field may have the focus before the click: the label is matched as the start.
+    """
+    field = page.get_by_role("textbox", name=re.compile(rf"^{re.escape(label)}(\s|$)"))
     field.click()
     page.wait_for_timeout(300)
     page.keyboard.type(text, delay=10)

@@ -24,7 +24,8 @@ def test_erasing_an_hcp_from_the_profile(page) -> None:  # type: ignore[no-untyp
     shot(page, "erase-dialog")
     type_into(page, "Reason for erasure", "Request by e-mail of 20 Nov, GDPR art. 17")
     page.get_by_role("button", name="Erase", exact=True).click()
-    page.get_by_text(re.compile("Personal data erased")).wait_for(timeout=WAIT)
+    # The snack bar's text is also in Flutter's live-region announcement: wait for the snack bar's own node.
+    page.locator("flt-semantics").get_by_text(re.compile("Personal data erased")).wait_for(timeout=WAIT)
     type_into(page, "Search HCPs", "rosal")
     page.get_by_text("No HCP matches.").wait_for(timeout=WAIT)
     shot(page, "erased")

@@ -19,6 +19,8 @@ class HcpsScreen:
         self.ctx = ctx
         self.state = ctx.draft("hcps")
         self.results = ft.ListView(expand=True, spacing=2)
+        self.rows: list[_HcpRow] = []
+        self.nothing = empty("No HCP matches.")
         self.count = ft.Text("")
 
     def view(self) -> ft.Control:
@@ -63,18 +65,36 @@ class HcpsScreen:
         )
 
     def refresh(self) -> None:
+        """Show the matches in the rows already on screen, adding rows only when there are more matches than rows.
+
+        Refilling the same rows sends the browser only the texts that changed, not a
+        new list each keystroke, so results follow the typing.
+        """
         with self.ctx.unlocked.repository.session() as session:
             found = queries.search_hcps(session, self.criteria(), limit=PAGE)
-        self.results.controls = [
-            ft.ListTile(
-                leading=ft.CircleAvatar(content=ft.Text(_initials(hcp.name))),
-                title=ft.Text(hcp.name),
-                subtitle=ft.Text(" · ".join(part for part in (hcp.specialty, hcp.institution, f"Tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)),
-                on_click=lambda e, hcp_id=hcp.id: self.ctx.navigate("HCPs", hcp_id=hcp_id),
-            )
-            for hcp in found
-        ] or [empty("No HCP matches.")]
+        while len(self.rows) < len(found):
+            self.rows.append(_HcpRow(self._open))
+        for row, hcp in zip(self.rows, found, strict=False):
+            row.show(hcp)
+        self.results.controls = [row.tile for row in self.rows[: len(found)]] or [self.nothing]
         self.count.value = f"{len(found)}{'+' if len(found) == PAGE else ''} HCPs"
+
+    def _open(self, e: ft.Event[ft.ListTile]) -> None:
+        self.ctx.navigate("HCPs", hcp_id=e.control.data)
+
+
+class _HcpRow:
+    """One result row, refilled in place with whichever HCP it shows now; the tile's `data` holds that HCP's id."""
+
+    def __init__(self, on_open: ft.ControlEventHandler[ft.ListTile]) -> None:
+        self.initials, self.name, self.facts = ft.Text(""), ft.Text(""), ft.Text("")
+        self.tile = ft.ListTile(leading=ft.CircleAvatar(content=self.initials), title=self.name, subtitle=self.facts, on_click=on_open)
+
+    def show(self, hcp: Hcp) -> None:
+        self.tile.data = hcp.id
+        self.initials.value = _initials(hcp.name)
+        self.name.value = hcp.name
+        self.facts.value = " · ".join(part for part in (hcp.specialty, hcp.institution, f"Tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
 
 
 def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
@@ -101,16 +121,17 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
                 ],
                 wrap=True,
             ),
-            section(
-                "Interaction history",
-                *[
+            # The history's rows are the list's own items, not one block: the list lays out only those in view.
+            ft.Text("Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            *(
+                [
                     ft.ListTile(
                         title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
                         subtitle=ft.Text(item.notes[:120]),
                     )
                     for item in history
                 ]
-                or [empty("No interactions yet.")],
+                or [empty("No interactions yet.")]
             ),
             section("Open inquiries", *[ft.Text(f"{item.received_at:%d %b} · {item.question}") for item in inquiries] or [empty("None.")]),
             section("Trials at their site", *[ft.Text(f"{site.protocol} · {site.site_name} · {site.status}") for site in trials] or [empty("None.")]),
