@@ -1,7 +1,7 @@
 """Indexes for Home's lists: drafts newest first, and interactions that have follow-ups at all
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 Without them, Home read every interaction on each visit (drafts were sorted in a
 temporary tree; follow-ups due opened every row's JSON), which costs a tenth of a
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
