@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, text
+from sqlalchemy import and_, func, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -94,15 +94,37 @@ def specialties(session: Session) -> list[str]:
 
 
 def interactions(
-    session: Session, hcp_id: str | None = None, limit: int = 100, statuses: Sequence[str] | None = None
+    session: Session,
+    hcp_id: str | None = None,
+    limit: int = 100,
+    statuses: Sequence[str] | None = None,
+    older_than: Interaction | None = None,
 ) -> list[Interaction]:
+    """Newest first; `older_than` continues a list after the last interaction already shown.
+
+    Continuing from a row rather than an offset keeps the pages apart when an
+    interaction is logged while the list is open.
+    """
     statement = select(Interaction).where(col(Interaction.deleted).is_(False))
     if hcp_id is not None:
         statement = statement.where(Interaction.hcp_id == hcp_id)
     if statuses:
         statement = statement.where(col(Interaction.status).in_(list(statuses)))
-    statement = statement.order_by(col(Interaction.occurred_at).desc()).limit(limit)
+    if older_than is not None:
+        statement = statement.where(
+            or_(
+                col(Interaction.occurred_at) < older_than.occurred_at,
+                and_(col(Interaction.occurred_at) == older_than.occurred_at, col(Interaction.id) < older_than.id),
+            )
+        )
+    statement = statement.order_by(col(Interaction.occurred_at).desc(), col(Interaction.id).desc()).limit(limit)
     return list(session.exec(statement).all())
+
+
+def count_interactions(session: Session, hcp_id: str) -> int:
+    return session.exec(
+        select(func.count()).select_from(Interaction).where(Interaction.hcp_id == hcp_id, col(Interaction.deleted).is_(False))
+    ).one()
 
 
 def inquiries_for(session: Session, hcp_id: str) -> list[MedicalInquiry]:

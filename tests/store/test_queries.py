@@ -81,6 +81,20 @@ def test_search_reads_hcps_in_name_order_from_the_index_instead_of_sorting_every
     assert "TEMP B-TREE" not in plan
 
 
+def test_history_continues_after_the_last_row_shown_even_among_equal_times(directory: Store) -> None:
+    [curie] = [hcp for hcp in _all(directory) if hcp.name == "Dr Marie Curie"]
+    same_time = datetime(2026, 3, 1, 10, tzinfo=UTC)
+    directory.repository.create_many(
+        Interaction, [{"hcp_id": curie.id, "occurred_at": same_time, "channel": "phone", "notes": f"call {n}"} for n in range(5)]
+    )
+    with directory.repository.session() as session:
+        first = queries.interactions(session, hcp_id=curie.id, limit=2)
+        rest = queries.interactions(session, hcp_id=curie.id, limit=10, older_than=first[-1])
+        assert queries.count_interactions(session, curie.id) == 5
+    shown = [item.notes for item in first + rest]
+    assert sorted(shown) == [f"call {n}" for n in range(5)]
+
+
 def test_an_hcp_profile_gathers_interactions_and_events(directory: Store) -> None:
     [curie] = [hcp for hcp in _all(directory) if hcp.name == "Dr Marie Curie"]
     at = datetime(2026, 11, 1, tzinfo=UTC)

@@ -299,6 +299,26 @@ def test_the_profile_shows_inquiries_trials_insights_and_events(ui: Session, ter
     assert ui.last_visit == ("Log interaction", {"hcp_id": hcp.id})
 
 
+def test_a_busy_profile_opens_with_the_newest_interactions_and_shows_older_ones_on_request(ui: Session, territory_store: Store) -> None:
+    hcp = franklin(territory_store)
+    with territory_store.repository.session() as session:
+        already = queries.count_interactions(session, hcp.id)
+    start = datetime(2025, 1, 1, 9, tzinfo=UTC)
+    territory_store.repository.create_many(
+        Interaction, [{"hcp_id": hcp.id, "occurred_at": start + timedelta(days=day), "channel": "in_person", "notes": f"Visit {day}: subgroup data"} for day in range(120)]
+    )
+    total = already + 120
+    profile = ui.screen("HCPs", hcp_id=hcp.id)
+    assert shows(profile, f"Interaction history ({total})")
+    assert shows(profile, "Visit 119: subgroup data") and not shows(profile, "Visit 0: subgroup data")
+    click(profile, f"Show older interactions ({total - 50} more)")
+    click(profile, f"Show older interactions ({total - 100} more)")
+    visits = [line for line in texts(profile) if line.startswith("Visit ")]
+    assert len(visits) == 120 == len(set(visits)), "every visit once, none twice across pages"
+    assert visits == [f"Visit {day}: subgroup data" for day in reversed(range(120))], "newest first"
+    assert not shows(profile, "Show older interactions")
+
+
 # --- Log interaction ----------------------------------------------------------------
 
 

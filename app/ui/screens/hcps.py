@@ -5,13 +5,15 @@ from __future__ import annotations
 import flet as ft
 
 from app.store import queries
-from app.store.models import Hcp
+from app.store.models import Hcp, Interaction
 from app.store.queries import HcpFilter
 from app.ui.components.forms import empty, section
 from app.ui.screens.hcp_erasure import ErasureDialog
 from app.ui.state import UiContext
 
 PAGE = 50
+HISTORY_PAGE = 50
+"""Interactions a profile shows at first and adds per "Show older": a KOL seen weekly has hundreds."""
 
 
 class HcpsScreen:
@@ -101,13 +103,15 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
     store = ctx.unlocked
     hcp = store.repository.get(Hcp, hcp_id)
     with store.repository.session() as session:
-        history = queries.interactions(session, hcp_id=hcp_id, limit=50)
+        history = queries.interactions(session, hcp_id=hcp_id, limit=HISTORY_PAGE)
+        total = queries.count_interactions(session, hcp_id)
         inquiries = [item for item in queries.inquiries_for(session, hcp_id) if item.status in ("draft", "submitted")]
         trials = queries.trial_sites_for(session, hcp_id)
         insights = queries.insights_for(session, hcp_id)
         events = queries.events_attended(session, hcp_id)
+    older = _OlderHistory(ctx, hcp_id, history, total)
     facts = " · ".join(part for part in (hcp.specialty, hcp.institution, hcp.city, f"KOL tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
-    return ft.ListView(
+    older.list = ft.ListView(
         [
             ft.Row([ft.TextButton(content="Back to HCPs", icon=ft.Icons.ARROW_BACK, on_click=lambda e: ctx.navigate("HCPs"))]),
             ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
@@ -122,17 +126,9 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
                 wrap=True,
             ),
             # The history's rows are the list's own items, not one block: the list lays out only those in view.
-            ft.Text("Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-            *(
-                [
-                    ft.ListTile(
-                        title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
-                        subtitle=ft.Text(item.notes[:120]),
-                    )
-                    for item in history
-                ]
-                or [empty("No interactions yet.")]
-            ),
+            ft.Text(f"Interaction history ({total})" if total else "Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            *([_history_row(item) for item in history] or [empty("No interactions yet.")]),
+            *older.controls(),
             section("Open inquiries", *[ft.Text(f"{item.received_at:%d %b} · {item.question}") for item in inquiries] or [empty("None.")]),
             section("Trials at their site", *[ft.Text(f"{site.protocol} · {site.site_name} · {site.status}") for site in trials] or [empty("None.")]),
             section("Insights", *[ft.Text(f"{item.captured_at:%d %b} · {item.text}") for item in insights] or [empty("None.")]),
@@ -142,6 +138,47 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
         padding=16,
         expand=True,
     )
+    return older.list
+
+
+def _history_row(item: Interaction) -> ft.ListTile:
+    return ft.ListTile(
+        title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
+        subtitle=ft.Text(item.notes[:120]),
+    )
+
+
+class _OlderHistory:
+    """A "Show older" button that adds the next page of history in its own place, and goes once all is shown."""
+
+    def __init__(self, ctx: UiContext, hcp_id: str, shown: list[Interaction], total: int) -> None:
+        self.ctx, self.hcp_id, self.total = ctx, hcp_id, total
+        self.last, self.count = (shown[-1] if shown else None), len(shown)
+        self.button = ft.OutlinedButton(content=self._label(), icon=ft.Icons.EXPAND_MORE, on_click=self._show)
+        self.row = ft.Row([self.button])
+        self.list: ft.ListView | None = None
+        """The profile's list, which the older rows join: set once the profile is built."""
+
+    def controls(self) -> list[ft.Control]:
+        return [self.row] if self.count < self.total else []
+
+    def _label(self) -> str:
+        return f"Show older interactions ({self.total - self.count} more)"
+
+    def _show(self, e: ft.Event[ft.OutlinedButton]) -> None:
+        assert self.list is not None
+        self.ctx.touch()
+        with self.ctx.unlocked.repository.session() as session:
+            older = queries.interactions(session, hcp_id=self.hcp_id, limit=HISTORY_PAGE, older_than=self.last)
+        rows = self.list.controls
+        at = rows.index(self.row)
+        rows[at:at] = [_history_row(item) for item in older]
+        self.count += len(older)
+        self.last = older[-1] if older else self.last
+        if not older or self.count >= self.total:
+            rows.remove(self.row)
+        else:
+            self.button.content = self._label()
 
 
 def _initials(name: str) -> str:
