@@ -13,6 +13,8 @@ and in the server's commit order:
 - an incoming write that loses arrived after a newer write that did not build on
   it, so it was concurrent by construction.
 
+Compliance overrides are written once and never change after (`WRITE_ONCE_TABLES`).
+
 Filed records (submitted interactions, inquiries, adverse events) are never
 edited in place. A submit carries the full snapshot as filed, and that snapshot
 wins its frozen fields whatever the stamps say; any concurrent value for those
@@ -33,6 +35,10 @@ FILED_TABLES: dict[str, frozenset[str]] = {
     "adverse_event": frozenset({"status", "submitted_at"}),
 }
 """Tables whose records are filed, and the workflow fields that may still change after filing."""
+
+WRITE_ONCE_TABLES = frozenset({"compliance_override"})
+"""Tables whose records stand as first written: a justified override is the evidence of what was
+filed over a compliance finding, so no later write (edit or delete) changes it on any node."""
 
 BOOKKEEPING_FIELDS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "device_id", "deleted", "deleted_at"})
 """Fields every record carries that never conflict: they follow the winning writes."""
@@ -82,6 +88,8 @@ def merge(
     """Merge one change (its `fields`, `clocks` and `base_clocks`) into `current`, purely."""
     if current is None and clocks.keys() == {ALL_FIELDS}:
         return _first_met(fields, clocks[ALL_FIELDS])
+    if current is not None and table in WRITE_ONCE_TABLES:
+        return MergeResult(current)
     base_clocks = base_clocks or {}
     values = dict(current.fields) if current else {}
     stamps = _expand(current) if current else {}

@@ -78,6 +78,14 @@ def test_a_filed_snapshot_wins_its_fields_and_later_edits_become_amendments() ->
     assert late.amendments == {"notes": "edited elsewhere"} and late.conflicts == []
 
 
+@pytest.mark.parametrize("edit", [{"justification": "rewritten afterwards"}, {"deleted": True}])
+def test_a_compliance_override_stands_as_first_written(edit: dict) -> None:
+    written = merge("compliance_override", None, {"justification": "HCP asked first", "deleted": False}, {ALL_FIELDS: s(1)}).state
+    result = merge("compliance_override", written, edit, {ALL_FIELDS: s(9, "b")}, {ALL_FIELDS: s(1)})
+    assert result.state == written
+    assert not result.changed and not result.conflicts and not result.amendments
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_every_order_of_the_same_concurrent_writes_converges(seed: int) -> None:
     """Without a filed record, the result must not depend on the order writes arrive."""
