@@ -125,6 +125,16 @@ class WebSession(ServerModel, table=True):
     expires_at: datetime = Field(sa_type=UtcDateTime, index=True)
 
 
+class SignInThrottle(ServerModel, table=True):
+    """Failed web sign-ins for one e-mail address as typed (kept only as its SHA-256), and when it may try again."""
+
+    __tablename__ = "web_sign_in_throttle"
+    email_hash: str = Field(primary_key=True, max_length=64)
+    failures: int
+    last_failed_at: datetime = Field(sa_type=UtcDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
 class AuditAnchorLink(ServerModel, table=True):
     """One anchored link of a device's audit chain (position and hashes only): see `sync.server.anchors`."""
 
