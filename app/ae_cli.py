@@ -65,12 +65,11 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
             "seriousness": seriousness.value, "patient_initials": patient_initials, "patient_age": age, "patient_sex": sex.value,
         }
         with opened(data_dir) as store:
+            write = store.repository.create if draft else store.repository.create_submitted
             try:
-                record = store.repository.create(AdverseEvent, values)
+                record = write(AdverseEvent, values)
             except ValidationError as error:
                 raise ValidationError(OPTIONS.get(error.field, error.field), error.message) from None
-            if not draft:
-                record = store.repository.submit(AdverseEvent, record.id)
         typer.echo(record.id)
         assert record.deadline_at is not None
         now, zone = datetime.now(UTC), _zone()

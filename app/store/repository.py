@@ -227,13 +227,23 @@ class Repository:
             record = self._load(session, model, record_id)
             if record.status != "draft":
                 raise ImmutableRecord(f"{_label(model)} {record_id} is already submitted")
-            before = _fields(record)
-            self._validate(session, model, before, current=record)
-            values = {**before, "status": "submitted", "submitted_at": utcnow()}
-            filed = self._apply(session, record, before, values, action="submit", snapshot=True)
-            if model is Interaction:
-                self._clear_review(session, model, record_id, before, None, justification)
-            return filed
+            return self._submit(session, model, record, justification)
+
+    def create_submitted(self, model: type[R], data: Mapping[str, Any], *, justification: str | None = None) -> R:
+        """Create and file a record in one transaction: a crash in between never leaves a draft behind."""
+        if model not in FILED_KINDS:
+            raise ValidationError("status", f"{_label(model)} records are not submitted")
+        with self._transaction() as session:
+            return self._submit(session, model, self._create(session, model, data), justification)
+
+    def _submit(self, session: Session, model: type[R], record: R, justification: str | None) -> R:
+        before = _fields(record)
+        self._validate(session, model, before, current=record)
+        values = {**before, "status": "submitted", "submitted_at": utcnow()}
+        filed = self._apply(session, record, before, values, action="submit", snapshot=True)
+        if model is Interaction:
+            self._clear_review(session, model, record.id, before, None, justification)
+        return filed
 
     def amend(
         self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None

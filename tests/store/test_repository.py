@@ -137,6 +137,19 @@ def test_submitting_twice_is_refused(store: Store, hcp: Hcp) -> None:
         store.repository.submit(Interaction, interaction.id)
 
 
+def test_an_adverse_event_can_be_created_and_filed_in_one_transaction(store: Store) -> None:
+    values = {"reporter": "Dr Curie", "aware_at": NOW, "product": "zentrolimab", "description": "rash"}
+    filed = store.repository.create_submitted(AdverseEvent, values)
+    assert filed.status == "submitted" and filed.submitted_at is not None and filed.deadline_at is not None
+    with store.repository.session() as session:
+        actions = [entry.action for entry in session.exec(select(AuditEntry).where(AuditEntry.record_id == filed.id)).all()]
+    assert actions == ["create", "submit"]
+    before = counts(store)
+    with pytest.raises(ValidationError, match="product"):
+        store.repository.create_submitted(AdverseEvent, {**values, "product": ""})
+    assert counts(store) == before, "nothing of a refused filing is written"
+
+
 def test_a_draft_is_edited_directly_not_amended(store: Store, hcp: Hcp) -> None:
     interaction = log(store, hcp)
     with pytest.raises(ValidationError, match="still a draft"):
