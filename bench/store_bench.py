@@ -3,7 +3,8 @@
     uv run python bench/store_bench.py [--hcps 50000] [--interactions 100000] [--samples 500]
 
 Both stores are built the same way (through the repository, the one way in) and
-measured in the same run, so the ratio isolates what encryption costs. Targets
+measured in the same run, sample by sample in turn, so the ratio isolates what
+encryption costs even when other work on the machine comes and goes. Targets
 (issue 2): save p95 <= 5 ms, search p95 <= 20 ms, encrypted/plain <= 1.5.
 """
 
@@ -99,38 +100,52 @@ def fill(repository: Repository, hcps: int, interactions_total: int, rng: random
     return hcp_ids
 
 
-def measure(repository: Repository, hcp_ids: list[str], samples: int, rng: random.Random) -> tuple[list[float], list[float], list[float]]:
+def measure(stores: dict[str, tuple[Repository, list[str]]], samples: int) -> dict[str, tuple[list[float], list[float], list[float]]]:
+    """Each sample is taken on every store in turn, so a burst of load on this shared machine hits both alike."""
     now = datetime.now(UTC)
-    saves = _timed(samples, lambda: repository.create(Interaction, _interaction(rng, hcp_ids, now)))
-    prefixes = [_typed(rng) for _ in range(samples)]
-    searches: list[float] = []
-    profiles: list[float] = []
-    with repository.session() as session:
-        for prefix in prefixes:
-            searches += _timed(1, lambda: search_hcps(session, HcpFilter(search=prefix), limit=50))
+    rngs = {label: random.Random(7) for label in stores}
+    timings: dict[str, tuple[list[float], list[float], list[float]]] = {label: ([], [], []) for label in stores}
+    for _ in range(samples):
+        for label, (repository, hcp_ids) in stores.items():
+            row = _interaction(rngs[label], hcp_ids, now)
+            timings[label][0].extend(_timed(1, lambda: repository.create(Interaction, row)))
+    sessions = {label: repository.session() for label, (repository, _) in stores.items()}
+    try:
         for _ in range(samples):
-            hcp_id = rng.choice(hcp_ids)
-            profiles += _timed(1, lambda: interactions(session, hcp_id=hcp_id, limit=100))
-    return saves, searches, profiles
+            for label, session in sessions.items():
+                prefix = _typed(rngs[label])
+                timings[label][1].extend(_timed(1, lambda: search_hcps(session, HcpFilter(search=prefix), limit=50)))
+        for _ in range(samples):
+            for label, session in sessions.items():
+                hcp_id = rngs[label].choice(stores[label][1])
+                timings[label][2].extend(_timed(1, lambda: interactions(session, hcp_id=hcp_id, limit=100)))
+    finally:
+        for session in sessions.values():
+            session.close()
+    return timings
 
 
 def run(hcps: int, interactions_total: int, samples: int, root: Path) -> dict[str, Figures]:
-    results: dict[str, Figures] = {}
+    stores: dict[str, tuple[Repository, list[str]]] = {}
+    engines: dict[str, Engine] = {}
+    builds: dict[str, float] = {}
     for label, opener in (("encrypted", encrypted_repository), ("plain", plain_repository)):
         rng = random.Random(42)
-        data_dir = root / label
         started = time.perf_counter()
-        repository, engine = opener(data_dir)
-        hcp_ids = fill(repository, hcps, interactions_total, rng, label)
-        build = time.perf_counter() - started
+        repository, engine = opener(root / label)
+        stores[label] = (repository, fill(repository, hcps, interactions_total, rng, label))
+        builds[label] = time.perf_counter() - started
+        engines[label] = engine
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        saves, searches, profiles = measure(repository, hcp_ids, samples, rng)
-        size = sum(path.stat().st_size for path in data_dir.iterdir()) / 1e6
-        engine.dispose()
+    timings = measure(stores, samples)
+    results: dict[str, Figures] = {}
+    for label, (saves, searches, profiles) in timings.items():
+        engines[label].dispose()
+        size = sum(path.stat().st_size for path in (root / label).iterdir()) / 1e6
         results[label] = Figures(
             save_p50=_pct(saves, 50), save_p95=_pct(saves, 95), search_p50=_pct(searches, 50),
-            search_p95=_pct(searches, 95), profile_p95=_pct(profiles, 95), size_mb=size, build_s=build,
+            search_p95=_pct(searches, 95), profile_p95=_pct(profiles, 95), size_mb=size, build_s=builds[label],
         )
     return results
 
