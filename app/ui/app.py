@@ -65,7 +65,7 @@ class LiaisonApp:
         page.on_disconnect = lambda e: self.ctx.end()
         page.on_app_lifecycle_state_change = self._lifecycle
         self.show_lock()
-        threading.Thread(target=migrate.warm_up, name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
 
     def show_lock(self) -> None:
         page = self.page
@@ -245,3 +245,9 @@ class LiaisonApp:
 
     def notify(self, message: str) -> None:
         self.page.show_dialog(ft.SnackBar(ft.Text(message)))
+
+
+def _warm_up() -> None:
+    """What the first unlock needs (Alembic and its scripts, the sync client), done while the MSL types the passphrase."""
+    migrate.warm_up()
+    import sync.client.service  # noqa: F401
