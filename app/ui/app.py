@@ -248,6 +248,8 @@ class LiaisonApp:
 
 
 def _warm_up() -> None:
-    """What the first unlock needs (Alembic and its scripts, the sync client), done while the MSL types the passphrase."""
+    """What the first unlock needs (Alembic and its scripts, the sync client, the screens), done while the MSL types the passphrase."""
     migrate.warm_up()
     import sync.client.service  # noqa: F401
+
+    registry.warm_up()
