@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 # The store, its models and SQLModel are imported inside the commands that use them,
 # here and in the sub-command modules: `liaison` with no sub-command starts the app,
-# which imports them on a thread while its page loads (see app.ui.serve).
+# which imports them on a thread while its page loads (see app.ui.entry).
 
 PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
 DATA_DIR_ENV = "LIAISON_DATA_DIR"

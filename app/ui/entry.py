@@ -1,7 +1,7 @@
 """Serving the app: Flet's server starts first, and the shell is imported while the client loads.
 
-Importing the shell (the store, SQLModel, every screen) takes over a second of
-CPU; the Flutter client takes about as long to load in the browser or window
+Importing the shell (the store, SQLModel, the lock screen) takes about 0.8 s of
+CPU; the Flutter client takes longer than that to load in the browser or window
 before it connects. So `run()` opens the server's port with only Flet's own
 imports done, imports the shell on a thread meanwhile, and the page handler
 waits for that import (Python's import lock does the waiting) before it builds
