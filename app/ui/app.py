@@ -15,7 +15,6 @@ import flet as ft
 
 from app.config import Settings
 from app.errors import LiaisonError
-from app.store import migrate
 from app.store.store import Store
 from app.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from app.ui.components.status import SyncBadge
@@ -248,8 +247,7 @@ class LiaisonApp:
 
 
 def _warm_up() -> None:
-    """What the first unlock needs (Alembic and its scripts, the sync client, the screens), done while the MSL types the passphrase."""
-    migrate.warm_up()
+    """What the first unlock needs (the sync client, the screens), imported while the MSL types the passphrase."""
     import sync.client.service  # noqa: F401
 
     registry.warm_up()
