@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,11 +17,12 @@ from app.config import load_settings
 from app.domain.identifiers import find_identifiers, warning_lines
 from app.domain.safety import Urgency, check_awareness, time_left, urgency
 from app.errors import ValidationError
-from app.store import queries
-from app.store.models import AdverseEvent, Seriousness, Sex
-from app.store.store import Store
+from app.store.enums import Seriousness, Sex
 
-Opener = Callable[[Path | None], AbstractContextManager[Store]]
+if TYPE_CHECKING:
+    from app.store.store import Store
+
+Opener = Callable[[Path | None], AbstractContextManager["Store"]]
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 OPTIONS = {"description": "--event", "patient_age": "--age", "patient_sex": "--sex", "patient_initials": "--patient-initials", "aware_at": "--aware-at"}
@@ -60,6 +61,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """Report an adverse event: prints its id and when pharmacovigilance must have it."""
+        from app.store.models import AdverseEvent
+
         values = {
             "reporter": reporter, "product": product, "description": event, "aware_at": _aware_at(aware_at),
             "seriousness": seriousness.value, "patient_initials": patient_initials, "patient_age": age, "patient_sex": sex.value,
@@ -84,6 +87,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """List adverse events, tab-separated: id, status, product, aware at, report by, clock, level."""
+        from app.store import queries
+
         now, zone = datetime.now(UTC), _zone()
         with opened(data_dir) as store, store.repository.session() as session:
             events = queries.adverse_events(session, limit=limit)

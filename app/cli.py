@@ -15,28 +15,27 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import click
 import typer
 import typer.core
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from app.compliance_cli import kept_as_draft
 from app.compliance_cli import register as _register_compliance
 from app.config import Settings, load_settings
 from app.errors import ComplianceFindings, LiaisonError
-from app.store import audit, keys
-from app.store.models import Channel, Hcp, Initiation, Interaction
-from app.store.queries import HcpFilter, interactions, search_hcps
-from app.store.store import Store
+from app.store.enums import Channel, Initiation
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from app.store.store import Store
+
+# The store, its models and SQLModel are imported inside the commands that use them,
+# here and in the sub-command modules: `liaison` with no sub-command starts the app,
+# which imports them on a thread while its page loads (see app.ui.entry).
 
 PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
 DATA_DIR_ENV = "LIAISON_DATA_DIR"
@@ -118,6 +117,9 @@ def read_passphrase(prompt: str = "Passphrase", *, confirm: bool = False, env: b
 @contextmanager
 def opened(data_dir: Path | None) -> Iterator[Store]:
     """Unlock the store for one command and lock it again, whatever happens."""
+    from app.store import keys
+    from app.store.store import Store
+
     path = resolve_data_dir(data_dir)
     if not keys.key_file_path(path).exists():
         fail(f"{path}: no Liaison store here; run 'liaison init --data-dir {path}' first")
@@ -129,6 +131,8 @@ def opened(data_dir: Path | None) -> Iterator[Store]:
 
 
 def progress_bar() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
     )
@@ -165,6 +169,9 @@ def init(
     user: Annotated[str | None, typer.Option("--user", help="Your name or e-mail, stamped on every record.")] = None,
 ) -> None:
     """Create a new encrypted store, protected by a passphrase you choose."""
+    from app.store import keys
+    from app.store.store import Store
+
     path = resolve_data_dir(data_dir)
     passphrase = read_passphrase("New passphrase", confirm=True)
     keys.validate_new_passphrase(passphrase)
@@ -175,6 +182,8 @@ def init(
 @passphrase_cli.command("change")
 def passphrase_change(data_dir: DataDir = None) -> None:
     """Re-wrap the data key under a new passphrase; the database itself is untouched."""
+    from app.store import keys
+
     path = resolve_data_dir(data_dir)
     current = read_passphrase("Current passphrase")
     new = os.environ.get("LIAISON_NEW_PASSPHRASE") or read_passphrase("New passphrase", confirm=True, env=False)
@@ -185,6 +194,7 @@ def passphrase_change(data_dir: DataDir = None) -> None:
 @cli.command("verify-audit")
 def verify_audit(data_dir: DataDir = None) -> None:
     """Recompute the audit hash chain, then compare it with its anchor on the server (or the copy kept here)."""
+    from app.store import audit
     from sync.client.anchoring import verify as verify_anchor
 
     with opened(data_dir) as store:
@@ -223,6 +233,8 @@ def hcp_add(
     data_dir: DataDir = None,
 ) -> None:
     """Add an HCP to the directory; prints the new id."""
+    from app.store.models import Hcp
+
     values = _given(
         name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
         kol_tier=tier, therapeutic_areas=therapeutic_area or None, npi=npi, email=email, phone=phone, notes=notes,
@@ -253,6 +265,8 @@ def hcp_edit(
     data_dir: DataDir = None,
 ) -> None:
     """Change some fields of an HCP; fields not given stay as they are."""
+    from app.store.models import Hcp
+
     changes = _given(
         name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
         kol_tier=tier, therapeutic_areas=therapeutic_area or None, npi=npi, email=email, phone=phone, notes=notes,
@@ -276,6 +290,8 @@ def hcp_list(
     data_dir: DataDir = None,
 ) -> None:
     """List HCPs, tab-separated: id, name, specialty, institution, tier."""
+    from app.store.queries import HcpFilter, search_hcps
+
     with opened(data_dir) as store, store.repository.session() as session:
         found = search_hcps(session, HcpFilter(search=search, kol_tier=tier, specialty=specialty), limit=limit)
     for hcp in found:
@@ -310,6 +326,8 @@ def interaction_add(
     data_dir: DataDir = None,
 ) -> None:
     """Log a scientific exchange with an HCP; prints the new id."""
+    from app.store.models import Interaction
+
     occurred = at or datetime.now(UTC)
     if occurred.tzinfo is None:
         occurred = occurred.astimezone()
@@ -335,6 +353,8 @@ def interaction_list(
     data_dir: DataDir = None,
 ) -> None:
     """List interactions, newest first, tab-separated: id, when, HCP id, channel, status, notes."""
+    from app.store.queries import interactions
+
     with opened(data_dir) as store, store.repository.session() as session:
         found = interactions(session, hcp_id=hcp, limit=limit)
     for item in found:

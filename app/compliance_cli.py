@@ -12,18 +12,18 @@ import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlmodel import col, select
 
 from app.domain.guard import RULES_FILE, Flag, check_text, load_rules
 from app.errors import ComplianceFindings, RulesFileError
-from app.store.models import ComplianceOverride, Interaction
-from app.store.store import Store
 
-Opener = Callable[[Path | None], AbstractContextManager[Store]]
+if TYPE_CHECKING:
+    from app.store.store import Store
+
+Opener = Callable[[Path | None], AbstractContextManager["Store"]]
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -63,6 +63,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """File a draft interaction after the compliance review; prints its id."""
+        from app.store.models import Interaction
+
         with opened(data_dir) as store:
             record = store.repository.submit(Interaction, interaction_id, justification=justification)
         out.print(record.id, markup=False)
@@ -70,6 +72,10 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     @cli.command("overrides")
     def overrides(data_dir: data_dir_option = None) -> None:
         """List justified compliance overrides, newest first: id, when, record, rules, justification."""
+        from sqlmodel import col, select
+
+        from app.store.models import ComplianceOverride
+
         with opened(data_dir) as store, store.repository.session() as session:
             found = session.exec(
                 select(ComplianceOverride)

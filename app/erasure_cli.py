@@ -8,16 +8,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from app.domain.erasure import consequences
-from app.store.models import Hcp
-from app.store.store import Store
 
-Opener = Callable[[Path | None], AbstractContextManager[Store]]
+if TYPE_CHECKING:
+    from app.store.store import Store
+
+Opener = Callable[[Path | None], AbstractContextManager["Store"]]
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -31,6 +32,8 @@ def register(hcp_cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None
         data_dir: data_dir_option = None,
     ) -> None:
         """Erase an HCP's personal data on request, here and (through sync) everywhere; adverse events stay, pseudonymized."""
+        from app.store.models import Hcp
+
         if requested_at is not None and requested_at.tzinfo is None:
             requested_at = requested_at.astimezone()
         with opened(data_dir) as store:

@@ -14,10 +14,13 @@ import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import Settings
-from app.store.store import Store
-from sync.client.service import SyncService
+
+if TYPE_CHECKING:
+    from app.store.store import Store
+    from sync.client.service import SyncService
 
 DEMO_PASSPHRASE = "liaison demo"
 DEMO_USER = "demo.msl@example.org"
@@ -27,7 +30,7 @@ DEMO_MANAGER_PASSWORD = "liaison demo manager"
 
 def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, port: int | None) -> None:
     from app.cli import default_data_dir
-    from app.ui.app import run
+    from app.ui.entry import run
 
     if demo:
         data_dir = data_dir or _throwaway_dir()
@@ -90,6 +93,8 @@ def _demo_port(server_dir: Path) -> int:
 
 def _sync_factory(settings: Settings) -> Callable[[Store], SyncService]:
     def factory(store: Store) -> SyncService:
+        from sync.client.service import SyncService
+
         return SyncService(store, interval_minutes=settings.sync_interval_minutes)
 
     return factory

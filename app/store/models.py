@@ -14,82 +14,25 @@ rather than by SQL foreign keys, because sync may deliver records in any order.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any, ClassVar
 
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
+from app.store.enums import (  # the vocabularies live apart (see app.store.enums); importers still find them here
+    AeStatus,
+    Channel,
+    Delivery,
+    EventKind,
+    InquiryStatus,
+    Initiation,
+    Seriousness,
+    Sex,
+    Status,
+    TrialStatus,
+)
 from app.store.types import UtcDateTime
-
-
-class Channel(StrEnum):
-    IN_PERSON = "in_person"
-    VIRTUAL = "virtual"
-    PHONE = "phone"
-    EMAIL = "email"
-    CONGRESS = "congress"
-
-
-class Initiation(StrEnum):
-    """Who started the exchange: the MSL (proactive) or the HCP, unsolicited (reactive)."""
-
-    PROACTIVE = "proactive"
-    REACTIVE = "reactive"
-
-
-class Status(StrEnum):
-    """Lifecycle of records that are filed: once submitted, they change only by amendment."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-
-class InquiryStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    ANSWERED = "answered"
-    CLOSED = "closed"
-
-
-class Delivery(StrEnum):
-    EMAIL = "email"
-    MAIL = "mail"
-    PHONE = "phone"
-    IN_PERSON = "in_person"
-
-
-class Seriousness(StrEnum):
-    SERIOUS = "serious"
-    NON_SERIOUS = "non_serious"
-    UNKNOWN = "unknown"
-
-
-class Sex(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class AeStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    ACKNOWLEDGED = "acknowledged"
-
-
-class TrialStatus(StrEnum):
-    FEASIBILITY = "feasibility"
-    START_UP = "start_up"
-    ENROLLING = "enrolling"
-    CLOSED = "closed"
-
-
-class EventKind(StrEnum):
-    ADVISORY_BOARD = "advisory_board"
-    EDUCATION = "education"
-    CONGRESS = "congress"
 
 
 def _text_list() -> Any:

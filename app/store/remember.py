@@ -7,11 +7,15 @@ passphrase at each unlock.
 
 from __future__ import annotations
 
-import keyring
-import keyring.errors
-from keyring.backends import fail
+from typing import TYPE_CHECKING
 
 from app.errors import KeyringUnavailable
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring is imported on first use, in each function: it costs a tenth of a second
+# of the app's start-up, and only "remember on this device" needs it.
 
 SERVICE = "liaison"
 _NO_KEYRING = (
@@ -21,6 +25,9 @@ _NO_KEYRING = (
 
 
 def _backend() -> keyring.backend.KeyringBackend:
+    import keyring
+    from keyring.backends import fail
+
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
         raise KeyringUnavailable(_NO_KEYRING)
@@ -28,6 +35,8 @@ def _backend() -> keyring.backend.KeyringBackend:
 
 
 def remember(store_id: str, data_key: bytes) -> None:
+    import keyring.errors
+
     try:
         _backend().set_password(SERVICE, store_id, data_key.hex())
     except keyring.errors.KeyringError as exc:
@@ -36,6 +45,8 @@ def remember(store_id: str, data_key: bytes) -> None:
 
 def recall(store_id: str) -> bytes | None:
     """The remembered data key, or None where nothing is remembered or no key store exists."""
+    import keyring.errors
+
     try:
         secret = _backend().get_password(SERVICE, store_id)
     except (KeyringUnavailable, keyring.errors.KeyringError):
@@ -44,6 +55,8 @@ def recall(store_id: str) -> bytes | None:
 
 
 def forget(store_id: str) -> None:
+    import keyring.errors
+
     try:
         _backend().delete_password(SERVICE, store_id)
     except (KeyringUnavailable, keyring.errors.KeyringError):

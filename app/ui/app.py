@@ -1,14 +1,13 @@
-"""The app's entry and shell: lock screen, responsive navigation, the sync badge on every screen.
+"""The app's shell: lock screen, responsive navigation, the sync badge on every screen.
 
-`run()` serves the same app as a desktop window or, with `web=True`, to a
-browser from Flet's bundled web client (`no_cdn=True`: it loads with no internet).
+`app.ui.entry.run()` serves it as a desktop window or to a browser, and imports
+this module on a thread while the client loads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,43 +15,17 @@ import flet as ft
 
 from app.config import Settings
 from app.errors import LiaisonError
-from app.store import migrate
 from app.store.store import Store
 from app.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from app.ui.components.status import SyncBadge
+from app.ui.entry import SyncFactory
 from app.ui.screens import registry
 from app.ui.screens.lock import LockScreen
 from app.ui.state import THEME_MODES, UiContext
 from sync.client.status import SyncStatus
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 WIDE = 840
 """Material's breakpoint: a navigation rail from here up, a navigation bar below."""
-
-SyncFactory = Callable[[Store], Any]
-
-
-def run(
-    settings: Settings,
-    data_dir: Path,
-    *,
-    web: bool = False,
-    port: int | None = None,
-    demo_passphrase: str | None = None,
-    sync_factory: SyncFactory | None = None,
-) -> None:
-    def main(page: ft.Page) -> None:
-        LiaisonApp(page, settings, data_dir, demo_passphrase=demo_passphrase, sync_factory=sync_factory).start()
-
-    ft.run(
-        main,
-        name="",
-        view=ft.AppView.WEB_BROWSER if web else ft.AppView.FLET_APP,
-        host="127.0.0.1" if web else None,
-        port=port or 0,
-        assets_dir=str(ASSETS_DIR),
-        no_cdn=True,
-    )
 
 
 class LiaisonApp:
@@ -91,7 +64,7 @@ class LiaisonApp:
         page.on_disconnect = lambda e: self.ctx.end()
         page.on_app_lifecycle_state_change = self._lifecycle
         self.show_lock()
-        threading.Thread(target=migrate.warm_up, name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
 
     def show_lock(self) -> None:
         page = self.page
@@ -271,3 +244,10 @@ class LiaisonApp:
 
     def notify(self, message: str) -> None:
         self.page.show_dialog(ft.SnackBar(ft.Text(message)))
+
+
+def _warm_up() -> None:
+    """What the first unlock needs (the sync client, the screens), imported while the MSL types the passphrase."""
+    import sync.client.service  # noqa: F401
+
+    registry.warm_up()

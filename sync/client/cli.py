@@ -8,18 +8,15 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
-from sqlmodel import col, select
 
-from app.store.models import Conflict
-from app.store.store import Store
-from sync.client.engine import SyncEngine
+if TYPE_CHECKING:
+    from app.store.store import Store
 
-Opener = Callable[[Path | None], AbstractContextManager[Store]]
+Opener = Callable[[Path | None], AbstractContextManager["Store"]]
 err = Console(stderr=True, highlight=False)
 
 
@@ -35,6 +32,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """Connect this device to the central server with a one-time code."""
+        from sync.client.engine import SyncEngine
+
         with opened(data_dir) as store:
             state = SyncEngine(store).enroll(server, code, name)
         typer.echo(f"enrolled with {state.server_url} as {state.user_email}")
@@ -42,6 +41,10 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     @cli.command("sync")
     def sync_command(data_dir: data_dir_option = None) -> None:
         """Run one full sync round now: push the outbox, pull what is new."""
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        from sync.client.engine import SyncEngine
+
         with opened(data_dir) as store, Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True) as bar:
             task = bar.add_task("sync", total=1.0)
             report = SyncEngine(store).run_once(lambda stage, fraction: bar.update(task, description=stage, completed=fraction))
@@ -53,6 +56,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     @cli.command()
     def retire(data_dir: data_dir_option = None) -> None:
         """Hand this device back: sync everything, give up its token, wipe the local store."""
+        from sync.client.engine import SyncEngine
+
         with opened(data_dir) as store:
             SyncEngine(store).retire()
         typer.echo("device retired: everything was synced and the local store wiped")
@@ -62,6 +67,10 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         """List open conflicts: id, record, field, kept value, other value."""
         if ctx.invoked_subcommand is not None:
             return
+        from sqlmodel import col, select
+
+        from app.store.models import Conflict
+
         with opened(data_dir) as store, store.repository.session() as session:
             rows = session.exec(select(Conflict).where(col(Conflict.resolved_at).is_(None)).order_by(col(Conflict.detected_at))).all()
         for row in rows:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
 from sqlmodel import select
 
 from app.errors import StoreError
@@ -44,6 +46,19 @@ def test_the_fixture_really_is_at_the_first_schema_version(tmp_path: Path) -> No
 
 def test_opening_a_v1_store_upgrades_it_to_the_current_schema(upgraded: Store) -> None:
     assert migrate.current_revision(upgraded.engine) == migrate.head_revision()
+
+
+def test_the_versions_read_without_alembic_are_alembics_own(upgraded: Store, tmp_path: Path) -> None:
+    """The unlock reads both versions without importing Alembic; they must be the ones Alembic would find."""
+    scripts = ScriptDirectory.from_config(migrate._config())
+    assert migrate.head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name[:4] == script.revision, f"{script.path}: name it after its revision"
+    with upgraded.engine.connect() as connection:
+        assert migrate.current_revision(upgraded.engine) == MigrationContext.configure(connection).get_current_revision()
+    empty = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert migrate.current_revision(empty) is None
+    empty.dispose()
 
 
 def test_every_v1_record_is_kept_and_still_readable(upgraded: Store) -> None:
