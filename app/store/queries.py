@@ -122,8 +122,9 @@ def interactions(
 
 
 def count_interactions(session: Session, hcp_id: str) -> int:
+    """Counted through the HCP's own index: the `+` keeps SQLite off the index on `deleted`, which holds nearly every row."""
     return session.exec(
-        select(func.count()).select_from(Interaction).where(Interaction.hcp_id == hcp_id, col(Interaction.deleted).is_(False))
+        select(func.count()).select_from(Interaction).where(Interaction.hcp_id == hcp_id, text("+interaction.deleted = 0"))
     ).one()
 
 

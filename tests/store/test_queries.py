@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from app.store import queries
 from app.store.models import Hcp, Interaction, MedicalEvent
@@ -93,6 +94,26 @@ def test_history_continues_after_the_last_row_shown_even_among_equal_times(direc
         assert queries.count_interactions(session, curie.id) == 5
     shown = [item.notes for item in first + rest]
     assert sorted(shown) == [f"call {n}" for n in range(5)]
+
+
+def test_an_hcps_interactions_are_counted_through_their_own_index(directory: Store) -> None:
+    """Not through the index on `deleted`, which holds nearly every interaction of the territory."""
+    [curie] = [hcp for hcp in _all(directory) if hcp.name == "Dr Marie Curie"]
+    executed: list[tuple[str, object]] = []
+
+    def capture(conn: object, cursor: object, statement: str, parameters: object, context: object, executemany: bool) -> None:
+        executed.append((statement, parameters))
+
+    event.listen(directory.engine, "before_cursor_execute", capture)
+    try:
+        with directory.repository.session() as session:
+            queries.count_interactions(session, curie.id)
+    finally:
+        event.remove(directory.engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = [item for item in executed if "count(" in item[0].lower()]
+    with directory.engine.connect() as connection:
+        plan = " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))  # type: ignore[arg-type]
+    assert "ix_interaction_hcp" in plan and "ix_interaction_deleted" not in plan
 
 
 def test_an_hcp_profile_gathers_interactions_and_events(directory: Store) -> None:
