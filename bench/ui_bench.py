@@ -165,11 +165,13 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
                 page.get_by_text("Visit 0: discussed the subgroup data").wait_for(timeout=WAIT_MS)
                 profile.append(time.perf_counter() - start)
                 page.get_by_role("button", name=re.compile(r"^HCPs\b")).first.click()  # the rail destination, not a button that mentions HCPs
-                page.get_by_role("textbox", name=SEARCH_NAME).click()
-                page.keyboard.press("Control+a")
-                page.keyboard.press("Backspace")
-                page.keyboard.type("Profilebench")
+                # The search survives leaving the screen: back on HCPs, the busy HCP is listed again as it was.
                 page.get_by_text(PROFILE_NAME).first.wait_for(timeout=WAIT_MS)
+        except Exception:
+            shot = Path(tempfile.gettempdir()) / "liaison-ui-bench-failure.png"
+            page.screenshot(path=str(shot))
+            console.print(f"the page when the benchmark stopped: {shot}")
+            raise
         finally:
             process.terminate()
             process.wait(timeout=20)
