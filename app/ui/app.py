@@ -44,6 +44,8 @@ class LiaisonApp:
         self.content = ft.Container(expand=True)
         self.current = "Home"
         self.watch: DeadlineWatch | None = None
+        self.warming: threading.Thread | None = None
+        """The lock screen's warm-up import (see `_warm_up`), running until the first unlock needs it done."""
         self.shell: ft.Control | None = None
         """The navigation and body on the page now (None while locked); `shell_wide` says which layout it is."""
         self.shell_wide = False
@@ -64,7 +66,8 @@ class LiaisonApp:
         page.on_disconnect = lambda e: self.ctx.end()
         page.on_app_lifecycle_state_change = self._lifecycle
         self.show_lock()
-        threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+        self.warming = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
+        self.warming.start()
 
     def show_lock(self) -> None:
         page = self.page
@@ -76,6 +79,9 @@ class LiaisonApp:
         page.update()
 
     def unlocked(self, store: Store, server_url: str | None = None, code: str | None = None) -> None:
+        # An unlock quicker than the warm-up waits for it rather than importing the same modules beside it.
+        if self.warming is not None:
+            self.warming.join()
         sync = self._sync_for(store)
         self.ctx.begin(store, sync, on_status=self._status_changed, on_idle=self._auto_lock)
         if server_url and code:
