@@ -13,6 +13,14 @@ hiding commitment: it cannot be matched against guesses of what it covered.
 A redacted payload can no longer be checked against its digest, so `verify()`
 instead requires every redacted entry to be listed by a later "redact" entry,
 which the chain itself protects.
+
+A pulled page's records that this device had never held are logged in one
+`RECEIVE` entry per page rather than one entry each: it lists every such
+record with the id of the change that brought it, and that change, kept on
+the server under its id, is the record's content as it arrived. The entry
+holds ids only, so erasing an HCP leaves it as it is. Every other write,
+including a pulled change to a record already here, keeps its own entry with
+its before and after.
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ FORMAT = 2
 """1: the hash covered the payload itself (schema 0001-0003); 2: it covers the payload's salted digest."""
 REDACT = "redact"
 """The action of the entry that lists the entries an erasure redacted."""
+RECEIVE = "receive"
+"""The action of the entry that lists the records first met in one pulled page."""
 _HEAD_KEY = "liaison.audit_head"
 _PENDING_KEY = "liaison.audit_pending"
 

@@ -16,6 +16,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
@@ -89,10 +90,20 @@ def open_engine(path: Path, data_key: bytes | DataKey | None, *, plain: bool = F
         poolclass=QueuePool,
         pool_size=4,
         max_overflow=4,
+        json_serializer=_json_text,
     )
     _use_explicit_transactions(engine)
     _check_opens(engine, path)
     return engine
+
+
+def _json_text(value: Any) -> str:
+    """JSON columns' text: compact and UTF-8, written by pydantic's serializer.
+
+    A first pull writes half a million JSON values; this is several times
+    faster than `json.dumps`, and SQLite's JSON functions read both forms.
+    """
+    return pydantic_core.to_json(value).decode()
 
 
 def writer(engine: Engine) -> Engine:

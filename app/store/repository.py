@@ -22,16 +22,15 @@ written in the same transaction. Blocking findings refuse it whatever is said.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from functools import cache
 from typing import Any, TypeVar
 
 import pydantic
 import uuid6
-from sqlalchemy import Dialect, Engine, delete
+from sqlalchemy import Engine, delete
 from sqlmodel import Session, SQLModel, col, select
 
 from app.domain import review as compliance
@@ -58,6 +57,7 @@ from app.store.models import (
     Record,
     SyncState,
 )
+from app.store.fresh import FreshRows
 from app.store.remote import amendment_id, conflict_id, typed, typed_values
 from app.store.types import utcnow
 from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
@@ -399,6 +399,8 @@ class Repository:
         values become `Conflict` rows; edits to filed records become amendments.
         Nothing goes to the outbox: these changes already live on the server.
         The device's own changes are skipped, having been applied when made.
+        Records first met are audited together, in one `receive` entry naming
+        each record and the change that brought it (see `audit.RECEIVE`).
         """
         report = ApplyReport()
         with self._transaction() as session:
@@ -411,12 +413,14 @@ class Repository:
                 if change.device_id == self.actor.device_id:
                     continue
                 key = (change.table, change.record_id)
-                received = change.table == HcpErasure.__tablename__ and known.get(key) is None and key not in fresh
+                erasure_receipt = change.table == HcpErasure.__tablename__ and known.get(key) is None and key not in fresh
                 self._apply_change(session, change, report, known, fresh)
-                if received:
+                if erasure_receipt:
                     self._erase_received(session, change.record_id, known, fresh)
                     report.erasures += 1
             fresh.insert(session)
+            if fresh.received:
+                self._audit_raw(session, audit.RECEIVE, SyncState.__tablename__, "1", None, {"cursor": cursor, "records": fresh.received})
             state = session.get(SyncState, 1)
             if state is None:
                 raise StoreError("this device is not enrolled with a server")
@@ -492,18 +496,15 @@ class Repository:
         current = RecordState(_jsonable(_synced(record)), dict(record.clocks)) if record is not None else None
         result = merge(change.table, current, change.fields, change.clocks, change.base_clocks)
         if result.changed:
-            values = typed_values(model, result.changed)
             if record is None:
-                row = {**self._defaults(model), **values, "id": change.record_id, "clocks": result.state.clocks}
-                if fresh.add(model, key, row):
-                    after = _jsonable({name: row[name] for name in model.model_fields if name not in Record.BOOKKEEPING})
-                    self._audit_raw(session, "sync", change.table, change.record_id, None, after)
-                    report.applied += 1
+                row = {**fresh.defaults, **result.changed, "id": change.record_id, "clocks": result.state.clocks}
+                if fresh.add(model, key, row, change.change_id):
+                    report.applied += 1  # audited with the rest of the page in one receipt
                     return
-                record = model(**row)
+                record = model(**typed_values(model, row))
                 known[key] = record
             else:
-                for name, value in values.items():
+                for name, value in typed_values(model, result.changed).items():
                     setattr(record, name, value)
                 record.clocks = result.state.clocks
             session.add(record)
@@ -551,11 +552,6 @@ class Repository:
                 for record in session.exec(select(model).where(col(model.id).in_(chunk))):
                     known[(table, record.id)] = record
         return known
-
-    def _defaults(self, model: type[Record]) -> dict[str, Any]:
-        """Bookkeeping for a record first met through an update (its create is not visible here)."""
-        now = utcnow()
-        return {"created_at": now, "updated_at": now, "created_by": "", "updated_by": "", "device_id": ""}
 
     def _keep_conflict(self, session: Session, table: str, record_id: str, lost: MergeConflict) -> None:
         key = conflict_id(table, record_id, lost.field, lost.lost_stamp)
@@ -787,70 +783,6 @@ class Repository:
         if state is not None:
             state.clock = self.clock.last.encode()
             session.add(state)
-
-
-class FreshRows:
-    """Records first met in a pulled page, held as plain rows and inserted in one statement per table.
-
-    Building an ORM object costs more than everything else a synced record
-    needs, and a new device's first pull is nothing but new records. Only a row
-    that names every column qualifies (a record first met through a partial
-    update takes the ORM path, which fills the model's defaults); a second change
-    to the same record in the page turns its row back into an ORM object first.
-    """
-
-    def __init__(self) -> None:
-        self._rows: dict[tuple[str, str], tuple[type[Record], dict[str, Any]]] = {}
-
-    def __contains__(self, key: tuple[str, str]) -> bool:
-        return key in self._rows
-
-    def add(self, model: type[Record], key: tuple[str, str], row: dict[str, Any]) -> bool:
-        if not _columns(model) <= row.keys():
-            return False
-        self._rows[key] = (model, row)
-        return True
-
-    def take(self, session: Session, key: tuple[str, str]) -> Record:
-        model, row = self._rows.pop(key)
-        record = model(**row)
-        session.add(record)
-        return record
-
-    def take_all(self, session: Session) -> dict[tuple[str, str], Record]:
-        return {key: self.take(session, key) for key in list(self._rows)}
-
-    def insert(self, session: Session) -> None:
-        by_model: dict[type[Record], list[dict[str, Any]]] = {}
-        for model, row in self._rows.values():
-            by_model.setdefault(model, []).append(row)
-        connection = session.connection()
-        for model, rows in by_model.items():
-            statement, columns = _raw_insert(model, connection.dialect)
-            connection.exec_driver_sql(statement, [tuple(bind(row[key]) if bind else row[key] for key, bind in columns) for row in rows])
-        self._rows.clear()
-
-
-@cache
-def _raw_insert(model: type[Record], dialect: Dialect) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]:
-    """An insert naming every column, and each column's own bind conversion, prepared once per kind.
-
-    A first pull inserts a hundred thousand rows; handing the driver plain
-    tuples skips SQLAlchemy's per-row parameter assembly, while every value is
-    still converted exactly as an ORM write would (JSON text, UTC ISO time).
-    """
-    table = model.__table__  # type: ignore[attr-defined]
-    keys = [column.key for column in table.columns]
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
-    order = compiled.positiontup or keys
-    by_key = {column.key: column for column in table.columns}
-    binds = tuple((key, by_key[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in order)
-    return str(compiled), binds
-
-
-@cache
-def _columns(model: type[Record]) -> frozenset[str]:
-    return frozenset(column.key for column in model.__table__.columns)  # type: ignore[attr-defined]
 
 
 def _label(model: type[SQLModel]) -> str:

@@ -1,0 +1,223 @@
+"""Records first met in a pull go in as wire rows: stored exactly as an ORM write would store them, audited once per page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from app.store import audit
+from app.store.fresh import wire_bind
+from app.store.models import (
+    RECORD_TYPES,
+    AdverseEvent,
+    AuditEntry,
+    ContentItem,
+    Hcp,
+    Interaction,
+    MedicalEvent,
+    MedicalInquiry,
+    OutboxEntry,
+    SyncState,
+    TrialSite,
+)
+from app.store.remote import typed
+from app.store.store import Store
+from sync.clock import Stamp
+from sync.protocol import Change
+from tests.conftest import PASSPHRASE
+
+NOW = datetime(2026, 11, 24, 10, 0, 0, 123456, tzinfo=UTC)
+
+
+@pytest.fixture
+def maker(tmp_path: Path) -> Iterator[Store]:
+    """The device the records were written on: its outbox is what the server hands out."""
+    opened = Store.init(tmp_path / "maker", PASSPHRASE, user="colleague@example.org")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def receiver(store: Store) -> Store:
+    store.repository.save_enrollment(SyncState(server_url="https://liaison.example.org", token="t", user_email="msl@example.org", user_name="MSL"))
+    return store
+
+
+def write_one_of_each(store: Store) -> dict[type, str]:
+    """Every kind of column: text with accents, enums, lists, dicts, nested follow-ups, dates, times with and without values."""
+    repository = store.repository
+    hcp = repository.create(Hcp, {
+        "name": "Dr Édouard Hériot", "specialty": "Oncology", "institution": "Hôpital Lyon Sud", "city": "Lyon", "country": "FR",
+        "kol_tier": 1, "therapeutic_areas": ["Oncology", "Hématologie"], "identifiers": {"rpps": "10101010101"},
+        "email": "e.heriot@example.org", "contact_consent": True, "consent_recorded_at": NOW,
+    })
+    interaction = repository.create(Interaction, {
+        "hcp_id": hcp.id, "occurred_at": NOW - timedelta(days=1), "channel": "in_person", "therapeutic_area": "Oncology",
+        "products": ["orvatinib"], "topics": ["subgroup analysis", "renal dosing"], "initiation": "reactive", "notes": "Asked about renal dosing.",
+        "follow_ups": [{"text": "Send the renal subgroup poster", "due": "2026-12-01"}],
+    })
+    repository.submit(Interaction, interaction.id)
+    inquiry = repository.create(MedicalInquiry, {"hcp_id": hcp.id, "received_at": NOW, "question": "Is there renal dosing data?", "unsolicited_attested": True})
+    event = repository.create(AdverseEvent, {"reporter": "Dr Édouard Hériot", "aware_at": NOW - timedelta(hours=3), "product": "orvatinib",
+                                             "description": "Grade 2 rash", "patient_initials": "JD"})
+    site = repository.create(TrialSite, {"protocol": "ZEN-302", "study": "Zen", "site_name": "Lyon Sud", "pi_hcp_id": hcp.id, "enrolment_target": 20,
+                                         "issues": [{"opened": "2026-11-20", "text": "Pharmacy not yet trained"}]})
+    board = repository.create(MedicalEvent, {"kind": "advisory_board", "title": "Sequencing board", "starts_at": NOW + timedelta(days=7), "attendee_ids": [hcp.id]})
+    deck = repository.create(ContentItem, {"title": "Renal subgroup deck", "version": "1.0", "approval_code": "X-1", "summary": "",
+                                           "expires_on": date(2027, 6, 30)})
+    return {Hcp: hcp.id, Interaction: interaction.id, MedicalInquiry: inquiry.id, AdverseEvent: event.id, TrialSite: site.id,
+            MedicalEvent: board.id, ContentItem: deck.id}
+
+
+def pulled_page(store: Store) -> list[Change]:
+    """The device's outbox as the server would hand it to another device: one change per write, in order."""
+    with store.repository.session() as session:
+        entries = session.exec(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
+    return [Change(change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
+                   clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=store.device_id) for entry in entries]
+
+
+def audit_entries(store: Store) -> list[AuditEntry]:
+    with store.repository.session() as session:
+        return list(session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all())
+
+
+def test_every_kind_arrives_exactly_as_it_was_written(maker: Store, receiver: Store) -> None:
+    written = write_one_of_each(maker)
+    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    for model, record_id in written.items():
+        here, there = receiver.repository.get(model, record_id), maker.repository.get(model, record_id)
+        assert {name: getattr(here, name) for name in model.model_fields} == {
+            name: getattr(there, name) for name in model.model_fields
+        } or model is Interaction, model.__name__
+    # A submit sends every field stamped anew (the filed snapshot), so only the interaction's stamps moved on.
+    submitted = receiver.repository.get(Interaction, written[Interaction])
+    original = maker.repository.get(Interaction, written[Interaction])
+    assert {name: getattr(submitted, name) for name in Interaction.model_fields if name != "clocks"} == {
+        name: getattr(original, name) for name in Interaction.model_fields if name != "clocks"
+    }
+
+
+def test_each_column_stores_what_an_orm_write_of_the_typed_value_stores(maker: Store) -> None:
+    write_one_of_each(maker)
+    dialect = maker.engine.dialect
+    checked = 0
+    for change in pulled_page(maker):
+        model = RECORD_TYPES[change.table][0]
+        table = model.__table__  # type: ignore[attr-defined]
+        for name, value in change.fields.items():
+            bind = table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+            expected = typed(model, name, value)
+            assert wire_bind(model, name, dialect)(value) == (bind(expected) if bind else expected), f"{change.table}.{name} = {value!r}"
+            checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value"),
+    [
+        (Interaction, "occurred_at", "2026-11-24T11:00:00+01:00"),  # another offset: stored as UTC
+        (Interaction, "occurred_at", "2026-11-24T10:00:00Z"),
+        (Interaction, "occurred_at", datetime(2026, 11, 24, 10, tzinfo=timezone(timedelta(hours=-5))).isoformat()),
+        (Interaction, "occurred_at", 1_795_000_000),  # not ISO text: pydantic's road, same answer
+        (Interaction, "channel", "phone"),
+        (Hcp, "kol_tier", None),
+        (Hcp, "kol_tier", 2),
+        (Hcp, "contact_consent", True),
+        (Hcp, "identifiers", {}),
+        (Interaction, "follow_ups", [{"text": "Call back", "due": None, "done": False}]),
+        (TrialSite, "enrolment_target", 3),
+        (ContentItem, "expires_on", "2027-06-30"),
+    ],
+)
+def test_values_the_fast_road_meets_store_as_the_orm_stores_them(maker: Store, model: type, name: str, value: Any) -> None:
+    dialect = maker.engine.dialect
+    bind = model.__table__.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
+    expected = typed(model, name, value)
+    assert wire_bind(model, name, dialect)(value) == (bind(expected) if bind else expected)
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value"),
+    [
+        (Interaction, "occurred_at", "yesterday"),
+        (Interaction, "occurred_at", "2026-11-24T10:00:00"),  # naive: which zone was it?
+        (Interaction, "channel", "carrier pigeon"),
+        (Hcp, "kol_tier", "top"),
+        (Interaction, "products", "orvatinib"),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused_as_it_is_everywhere_else(maker: Store, model: type, name: str, value: Any) -> None:
+    with pytest.raises((pydantic.ValidationError, ValueError)):
+        wire_bind(model, name, maker.engine.dialect)(value)
+
+
+def test_a_page_of_new_records_leaves_one_receipt_naming_each_record_and_its_change(maker: Store, receiver: Store) -> None:
+    written = write_one_of_each(maker)
+    page = pulled_page(maker)
+    before = len(audit_entries(receiver))
+    receiver.repository.apply_remote(page, "cursor-1")
+    [receipt] = [entry for entry in audit_entries(receiver)[before:] if entry.action == audit.RECEIVE]
+    updates = [entry for entry in audit_entries(receiver)[before:] if entry.action != audit.RECEIVE]
+    assert [(entry.action, entry.record_id) for entry in updates] == [("sync", written[Interaction])], "the submit, met after the create"
+    assert (receipt.action, receipt.table_name, receipt.before) == (audit.RECEIVE, "sync_state", None)
+    assert receipt.after is not None and receipt.after["cursor"] == "cursor-1"
+    listed = {(table, record_id): change_id for table, pairs in receipt.after["records"].items() for record_id, change_id in pairs}
+    first_changes = {}
+    for change in page:
+        first_changes.setdefault((change.table, change.record_id), change.change_id)
+    assert listed == first_changes
+    assert {(model.__tablename__, record_id) for model, record_id in written.items()} <= listed.keys()  # type: ignore[attr-defined]
+    assert "Hériot" not in str(receipt.after), "ids only: an erasure has nothing to scrub here"
+    with receiver.repository.session() as session:
+        assert audit.verify(session).intact
+
+
+def test_a_record_changed_again_in_the_same_page_is_received_once_then_audited_as_an_update(maker: Store, receiver: Store) -> None:
+    hcp = maker.repository.create(Hcp, {"name": "Dr Rosalind Franklin"})
+    maker.repository.update(Hcp, hcp.id, {"specialty": "Cardiology"})
+    before = len(audit_entries(receiver))
+    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    update, receipt = audit_entries(receiver)[before:]
+    assert (update.action, update.record_id) == ("sync", hcp.id)
+    assert update.before is not None and update.before["specialty"] is None
+    assert update.after is not None and update.after["specialty"] == "Cardiology"
+    assert receipt.action == audit.RECEIVE and [pair[0] for pair in receipt.after["records"]["hcp"]] == [hcp.id]  # type: ignore[index]
+    assert receiver.repository.get(Hcp, hcp.id).specialty == "Cardiology"
+
+
+def test_a_page_with_one_bad_value_writes_nothing_at_all(maker: Store, receiver: Store) -> None:
+    write_one_of_each(maker)
+    page = pulled_page(maker)
+    bad = page[-1].model_copy(update={"fields": {**page[-1].fields, "created_at": "not a time"}})
+    before = len(audit_entries(receiver))
+    with pytest.raises(pydantic.ValidationError):
+        receiver.repository.apply_remote([*page[:-1], bad], "cursor-1")
+    with receiver.repository.session() as session:
+        assert all(session.exec(select(func.count()).select_from(model)).one() == 0 for model in (Hcp, Interaction, ContentItem))
+        state = session.get(SyncState, 1)
+        assert state is not None and state.cursor == ""
+    assert len(audit_entries(receiver)) == before
+
+
+def test_a_page_of_records_already_here_leaves_no_receipt(maker: Store, receiver: Store) -> None:
+    maker.repository.create(Hcp, {"name": "Dr Rosalind Franklin"})
+    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    before = len(audit_entries(receiver))
+    receiver.repository.apply_remote(pulled_page(maker), "cursor-2")  # the same page again, after a lost answer
+    assert len(audit_entries(receiver)) == before
+
+
+def test_the_stamps_a_page_brings_move_this_devices_clock_past_them(maker: Store, receiver: Store) -> None:
+    write_one_of_each(maker)
+    page = pulled_page(maker)
+    receiver.repository.apply_remote(page, "cursor-1")
+    newest = max(Stamp.decode(stamp) for change in page for stamp in change.clocks.values())
+    assert receiver.repository.clock.tick() > newest
