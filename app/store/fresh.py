@@ -3,7 +3,7 @@
 A new device's first pull is nothing but records it has never seen, a
 hundred thousand of them or more, so this path skips everything a record
 does not need on the way in: no ORM object, no typed Python value in
-between. Each wire (JSON) value goes to the driver through one converter per
+between, no return to Python between rows. Each wire (JSON) value goes to the driver through one converter per
 column that gives exactly what an ORM write of the typed value would store
 (`wire_binds`); values the converter does not recognise take the slow road
 through pydantic and the column's own bind processor, so a wrong value still
@@ -23,6 +23,7 @@ from operator import itemgetter
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
+import pydantic_core
 from sqlalchemy import Dialect
 from sqlmodel import Session
 
@@ -71,6 +72,7 @@ class FreshRows:
         return {key: self.take(session, key) for key in list(self._rows)}
 
     def insert(self, session: Session) -> None:
+        """One statement per kind, its rows handed over as one JSON array (see `wire_insert`)."""
         by_model: dict[type[Record], list[dict[str, Any]]] = {}
         for model, row in self._rows.values():
             by_model.setdefault(model, []).append(row)
@@ -78,7 +80,8 @@ class FreshRows:
         for model, rows in by_model.items():
             statement, converters = wire_insert(model, connection.dialect)
             rows.sort(key=itemgetter("id"))  # neighbours in the id index: fewer pages dirtied, re-encrypted and written
-            connection.exec_driver_sql(statement, [tuple(convert(row[key]) for key, convert in converters) for row in rows])
+            values = [[convert(row[key]) for key, convert in converters] for row in rows]
+            connection.exec_driver_sql(statement, (pydantic_core.to_json(values).decode(),))
         self._rows.clear()
 
 
@@ -89,12 +92,22 @@ def columns(model: type[Record]) -> frozenset[str]:
 
 @cache
 def wire_insert(model: type[Record], dialect: Dialect) -> tuple[str, tuple[tuple[str, Convert], ...]]:
-    """An insert naming every column, and each column's wire converter in the statement's order."""
+    """An insert of every column from a JSON array of rows, and each column's converter in the array's order.
+
+    The rows go to SQLite as one parameter and SQLite walks them itself
+    (`json_each`), so the whole insert is one step of the driver: it never
+    comes back to the interpreter between rows, which leaves Python's lock
+    free for the download thread to parse the next page meanwhile. Each
+    converted value is text, a number or null, and `->>` gives it back as
+    exactly that SQL value.
+    """
     table = model.__table__  # type: ignore[attr-defined]
     keys = [column.key for column in table.columns]
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
-    order = compiled.positiontup or keys
-    return str(compiled), tuple((key, wire_bind(model, key, dialect)) for key in order)
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.columns[key].name) for key in keys)
+    values = ", ".join(f"value ->> {index}" for index in range(len(keys)))
+    statement = f"INSERT INTO {quote(table.name)} ({names}) SELECT {values} FROM json_each(?)"
+    return statement, tuple((key, wire_bind(model, key, dialect)) for key in keys)
 
 
 @cache

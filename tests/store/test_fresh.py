@@ -105,6 +105,24 @@ def test_every_kind_arrives_exactly_as_it_was_written(maker: Store, receiver: St
     }
 
 
+def raw_row(store: Store, model: type, record_id: str) -> list[tuple[Any, str]]:
+    """The row as SQLite holds it: each value with its storage class."""
+    table = model.__tablename__  # type: ignore[attr-defined]
+    names = [column.name for column in model.__table__.columns]  # type: ignore[attr-defined]
+    select_list = ", ".join(f'"{name}", typeof("{name}")' for name in names)
+    with store.engine.connect() as connection:
+        row = connection.exec_driver_sql(f'SELECT {select_list} FROM "{table}" WHERE id = ?', (record_id,)).one()
+    return [(row[index], row[index + 1]) for index in range(0, len(row), 2)]
+
+
+def test_records_written_once_are_stored_byte_for_byte_as_on_the_device_that_wrote_them(maker: Store, receiver: Store) -> None:
+    written = write_one_of_each(maker)
+    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    for model, record_id in written.items():
+        if model is not Interaction:  # submitted: its stamps moved on (above)
+            assert raw_row(receiver, model, record_id) == raw_row(maker, model, record_id), model.__name__
+
+
 def test_each_column_stores_what_an_orm_write_of_the_typed_value_stores(maker: Store) -> None:
     write_one_of_each(maker)
     dialect = maker.engine.dialect
