@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy import Text, cast, func, union
@@ -49,11 +51,15 @@ def read_page(session: Session, user: User, device: Device, cursor: str, limit: 
 
 def _change_json(row: Any) -> str:
     return (
-        f'{{"change":{{"change_id":{json.dumps(row.change_id)},"table":{json.dumps(row.table_name)},'
-        f'"record_id":{json.dumps(row.record_id)},"fields":{row.fields},"clocks":{row.clocks},'
-        f'"base_clocks":{row.base_clocks},"device_id":{json.dumps(row.device_id)}}},'
-        f'"received_at":{json.dumps(row.received_at.isoformat())}}}'
+        f'{{"change":{{"change_id":{_quote(row.change_id)},"table":{_quote(row.table_name)},'
+        f'"record_id":{_quote(row.record_id)},"fields":{row.fields},"clocks":{row.clocks},'
+        f'"base_clocks":{row.base_clocks},"device_id":{_quote(row.device_id)}}},'
+        f'"received_at":{_quote(row.received_at)}}}'
     )
+
+
+_quote: Callable[[str], str] = encode_basestring_ascii  # type: ignore[assignment]
+"""A JSON string literal, as `json.dumps` writes one for a str, without its per-call set-up."""
 
 
 def _next_rows(session: Session, user: User, device: Device, after: int, count: int) -> list[Any]:
@@ -75,7 +81,8 @@ def _next_rows(session: Session, user: User, device: Device, after: int, count: 
     candidates = union(*(select(first.c.seq) for first in firsts)).subquery()
     statement = (
         select(
-            ChangeLog.seq, ChangeLog.change_id, ChangeLog.table_name, ChangeLog.record_id, ChangeLog.device_id, ChangeLog.received_at,
+            ChangeLog.seq, ChangeLog.change_id, ChangeLog.table_name, ChangeLog.record_id, ChangeLog.device_id,
+            cast(ChangeLog.received_at, Text).label("received_at"),  # stored as UTC ISO text: sent as it is
             cast(ChangeLog.fields, Text).label("fields"), cast(ChangeLog.clocks, Text).label("clocks"),
             cast(ChangeLog.base_clocks, Text).label("base_clocks"),
         )
