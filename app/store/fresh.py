@@ -24,7 +24,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 import pydantic_core
-from sqlalchemy import Dialect
+from sqlalchemy import JSON, Dialect
 from sqlmodel import Session
 
 from app.store.models import Record
@@ -32,7 +32,7 @@ from app.store.remote import typed, typed_values
 from app.store.types import UtcDateTime
 
 Convert = Callable[[Any], Any]
-"""A wire value in, the driver's parameter out."""
+"""A wire value in; out, the value as the row array for `wire_insert` carries it."""
 
 
 class FreshRows:
@@ -97,15 +97,16 @@ def wire_insert(model: type[Record], dialect: Dialect) -> tuple[str, tuple[tuple
     The rows go to SQLite as one parameter and SQLite walks them itself
     (`json_each`), so the whole insert is one step of the driver: it never
     comes back to the interpreter between rows, which leaves Python's lock
-    free for the download thread to parse the next page meanwhile. Each
-    converted value is text, a number or null, and `->>` gives it back as
-    exactly that SQL value.
+    free for the download thread to parse the next page meanwhile. A converted
+    value is text, a number or null, and `->>` gives it back as exactly that
+    SQL value; a JSON column's value travels as itself, and `->` gives back
+    its JSON text, written by the same serializer the column's own bind uses.
     """
     table = model.__table__  # type: ignore[attr-defined]
     keys = [column.key for column in table.columns]
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(table.columns[key].name) for key in keys)
-    values = ", ".join(f"value ->> {index}" for index in range(len(keys)))
+    values = ", ".join(f"value {'->' if _is_json(table.columns[key]) else '->>'} {index}" for index, key in enumerate(keys))
     statement = f"INSERT INTO {quote(table.name)} ({names}) SELECT {values} FROM json_each(?)"
     return statement, tuple((key, wire_bind(model, key, dialect)) for key in keys)
 
@@ -117,7 +118,7 @@ def wire_bind(model: type[Record], name: str, dialect: Dialect) -> Convert:
     Built from the fewest calls per value: a first pull converts millions of them.
     """
     column = model.__table__.columns[name]  # type: ignore[attr-defined]
-    bind = column.type.dialect_impl(dialect).bind_processor(dialect)
+    bind = None if _is_json(column) else column.type.dialect_impl(dialect).bind_processor(dialect)
 
     def slow(value: Any) -> Any:
         value = typed(model, name, value)
@@ -136,6 +137,10 @@ def wire_bind(model: type[Record], name: str, dialect: Dialect) -> Convert:
     if bind is None:
         return lambda value: value if check(value) else slow(value)
     return lambda value: bind(value) if check(value) else slow(value)
+
+
+def _is_json(column: Any) -> bool:
+    return isinstance(column.type, JSON)
 
 
 def _utc_text(value: Any, slow: Convert) -> Any:
