@@ -5,6 +5,7 @@ encrypted stores on the client side, PostgreSQL or a SQLite file behind the serv
 
     uv run python bench/sync_bench.py                                  # both backends, the issue's sizes
     uv run python bench/sync_bench.py --backend sqlite --pull 20000 --push 2000 --large 100000 --devices 50
+    uv run python bench/sync_bench.py --pull-only --repeat 3                # the initial pull alone, three new devices
 
 It prints one table per backend (and writes JSON with --json). It asserts
 nothing about time: the figures go into docs/PERFORMANCE.md with this command.
@@ -233,6 +234,18 @@ def timed_round(sync: SyncEngine) -> tuple[float, float, int, int]:
     return total, marks.get("push", 0.0), report.pushed, report.pulled
 
 
+def initial_pull(workdir: Path, name: str, server: str, engine: Engine, email: str) -> Row:
+    """A new device's first round: everything the server holds for it, into its encrypted store."""
+    fresh, fresh_sync = new_device(workdir, name, server, engine, email)
+    cpu = time.process_time()
+    seconds, _, _, pulled = timed_round(fresh_sync)
+    cpu = time.process_time() - cpu
+    stored = stored_records(fresh)
+    fresh.close()
+    return Row("initial pull to a new device", pulled, seconds, f"{pulled / seconds:,.0f} records/s, client CPU {cpu:.1f} s",
+               "≤ 10 s for 100k", _verdict(seconds * 100_000 / max(pulled, 1), 10.0), {"records_in_store": stored, "client_cpu_seconds": cpu})
+
+
 def noop_rounds(sync: SyncEngine, rounds: int = 15) -> list[float]:
     timings = []
     for _ in range(rounds):
@@ -348,19 +361,17 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[Row]:
             ) as progress:
                 console.print(f"[bold]{backend}[/]: server at {server} with {workers} worker(s)")
 
-                seeder.seed(args.small, progress, f"seeding {args.small:,} changes")
-                watcher, watcher_sync = new_device(workdir, "watcher", server, engine, email)
-                catch_up(watcher, seeder.last_seq())
-                small = noop_rounds(watcher_sync)
+                if not args.pull_only:
+                    seeder.seed(args.small, progress, f"seeding {args.small:,} changes")
+                    watcher, watcher_sync = new_device(workdir, "watcher", server, engine, email)
+                    catch_up(watcher, seeder.last_seq())
+                    small = noop_rounds(watcher_sync)
 
                 seeder.seed(max(0, args.pull - seeder.total()), progress, f"seeding up to {args.pull:,} changes")
-                fresh, fresh_sync = new_device(workdir, "fresh", server, engine, email)
-                seconds, _, _, pulled = timed_round(fresh_sync)
-                stored = stored_records(fresh)
-                fresh.close()
-                rate = pulled / seconds
-                rows.append(Row("initial pull to a new device", pulled, seconds, f"{rate:,.0f} records/s", "≤ 10 s for 100k",
-                                _verdict(seconds * 100_000 / max(pulled, 1), 10.0), {"records_in_store": stored}))
+                rows += [initial_pull(workdir, f"fresh-{index}", server, engine, email) for index in range(args.repeat)]
+                if args.pull_only:
+                    engine.dispose()
+                    return rows
 
                 seeder.seed(max(0, args.large - seeder.total()), progress, f"seeding up to {args.large:,} changes")
                 catch_up(watcher, seeder.last_seq())
@@ -425,6 +436,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server worker processes with PostgreSQL (SQLite always has one)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (stores, server database and log)")
+    parser.add_argument("--pull-only", action="store_true", help="measure only the initial pull (see --repeat)")
+    parser.add_argument("--repeat", type=int, default=1, help="initial pulls, each to its own new device")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results: dict[str, list[dict[str, Any]]] = {}
