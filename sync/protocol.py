@@ -26,6 +26,8 @@ MAX_PULL_LIMIT = 5000
 DEFAULT_PULL_LIMIT = 1000
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest request body the server accepts, after decompression."""
+MAX_PULL_BYTES = 8 * 1024 * 1024
+"""A pull page stops before the change that would take its body past this size (it always holds one)."""
 COMPRESS_OVER_BYTES = 16 * 1024
 
 SYNCED_TABLES = frozenset(

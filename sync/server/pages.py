@@ -19,7 +19,7 @@ from sqlalchemy import Text, cast, func, union
 from sqlmodel import Session, col, select
 
 from sync.clock import ZERO
-from sync.protocol import PROTOCOL_VERSION
+from sync.protocol import MAX_PULL_BYTES, PROTOCOL_VERSION
 from sync.server import scope
 from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, Device, User
@@ -27,6 +27,10 @@ from sync.server.models import ChangeLog, Device, User
 
 def read_page(session: Session, user: User, device: Device, cursor: str, limit: int) -> bytes:
     """The device's next page of changes made elsewhere, as the JSON body of a PullResponse.
+
+    A page holds up to `limit` changes, fewer when they would pass
+    `MAX_PULL_BYTES` (always at least one): a device on a tablet never has to
+    hold a page of records with large notes or signatures all at once.
 
     A device's own changes are not echoed back. When the page is the last one the
     cursor moves to the log's end as it stood before the page was read, past
@@ -38,13 +42,21 @@ def read_page(session: Session, user: User, device: Device, cursor: str, limit: 
     after = decode_cursor(cursor)
     end = session.exec(select(func.max(ChangeLog.seq))).one() or 0
     rows = _next_rows(session, user, device, after, limit + 1)
-    page, more = rows[:limit], len(rows) > limit
+    changes: list[str] = []
+    size = 0
+    for row in rows[:limit]:
+        text = _change_json(row)
+        if changes and size + len(text) > MAX_PULL_BYTES:
+            break  # a page of large records stops early; the cursor resumes right after its last change
+        changes.append(text)
+        size += len(text)
+    page = rows[: len(changes)]
+    more = len(rows) > len(page)
     read_to = page[-1].seq if page else after
     last = read_to if more else max(read_to, end)
     newest = max((stamp for row in page for stamp in json.loads(row.clocks).values()), default=ZERO.encode())  # encoded stamps sort as stamps do
-    changes = ",".join(_change_json(row) for row in page)
     return (
-        f'{{"changes":[{changes}],"cursor":{json.dumps(encode_cursor(last))},'
+        f'{{"changes":[{",".join(changes)}],"cursor":{json.dumps(encode_cursor(last))},'
         f'"more":{json.dumps(more)},"server_clock":{json.dumps(newest)}}}'
     ).encode()
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from sync.clock import Stamp
 from sync.protocol import MAX_BODY_BYTES
-from sync.server import admin
+from sync.server import admin, pages
 from sync.server.embedded import EmbeddedServer
 from sync.server.models import ChangeLog, RecordRow
 
@@ -78,6 +78,27 @@ def test_a_pushed_change_reaches_the_msls_other_device_in_order_and_pages(server
     changes = [msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}"}) for n in range(5)]
     assert msl.push(*changes).json()["accepted"] == [c["change_id"] for c in changes]
     assert [c["change_id"] for c in tablet.pull_all()] == [c["change_id"] for c in changes]
+
+
+def test_a_page_of_large_records_stops_early_and_the_next_resumes_right_after_it(
+    server: EmbeddedServer, msl: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "MAX_PULL_BYTES", 8_000)
+    tablet = Device(server, "ada@example.org", name="tablet")
+    changes = [msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}", "notes": "renal dosing " * 250}) for n in range(6)]  # ~3 KB each
+    changes.append(msl.change("hcp", "hcp-big", {"name": "Dr Big", "notes": "x" * 20_000}))  # alone past the budget
+    assert msl.push(*changes).status_code == 200
+    cursor, sizes, seen = "", [], []
+    while True:
+        page = tablet.client.get("/v1/pull", params={"cursor": cursor, "limit": 100})
+        body = page.json()
+        sizes.append(len(body["changes"]))
+        seen += [item["change"]["change_id"] for item in body["changes"]]
+        cursor = body["cursor"]
+        if not body["more"]:
+            break
+    assert seen == [change["change_id"] for change in changes], "every change once, in order"
+    assert sizes == [2, 2, 2, 1]
 
 
 def test_a_device_is_not_sent_its_own_changes_and_its_cursor_moves_past_them(server: EmbeddedServer, msl: Device) -> None:
