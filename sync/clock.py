@@ -49,6 +49,10 @@ class Stamp:
 
 ZERO = Stamp(0, 0, "")
 
+STAMP_PATTERN = rf"^[0-9]{{{_WALL_DIGITS}}}-[0-9a-f]{{{_COUNTER_DIGITS}}}-.{{0,64}}$"
+"""What `Stamp.encode` writes, and so the only stamp text the wire accepts: anything else
+(a shorter wall, an upper-case counter) would decode, yet sort wrongly as text."""
+
 ALL_FIELDS = "*"
 """Key of a record's base stamp. A record's clocks map is `{"*": stamp}` plus one
 entry per field written after the rest, which keeps the map small: most

@@ -29,8 +29,9 @@ from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
 import pydantic
+import pydantic_core
 import uuid6
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, SQLModel, col, select
 
 from app.domain import review as compliance
@@ -540,17 +541,16 @@ class Repository:
         self._erase(session, erasure, erasing.affected(session, erasure))
 
     def _preload(self, session: Session, changes: Sequence[Change]) -> dict[tuple[str, str], Record | None]:
-        """A page's existing records, one query per table instead of one per change."""
-        by_table: dict[str, set[str]] = {}
+        """A page's existing records: one query per table, its ids handed to SQLite as one JSON array."""
+        by_table: dict[str, list[str]] = {}
         for change in changes:
-            by_table.setdefault(change.table, set()).add(change.record_id)
+            by_table.setdefault(change.table, []).append(change.record_id)
         known: dict[tuple[str, str], Record | None] = {}
         for table, ids in by_table.items():
             model = RECORD_TYPES[table][0]
-            for start in range(0, len(ids), 500):
-                chunk = list(ids)[start : start + 500]
-                for record in session.exec(select(model).where(col(model.id).in_(chunk))):
-                    known[(table, record.id)] = record
+            listed = func.json_each(pydantic_core.to_json(ids).decode()).table_valued("value")
+            for record in session.exec(select(model).where(col(model.id).in_(select(listed.c.value)))):
+                known[(table, record.id)] = record
         return known
 
     def _keep_conflict(self, session: Session, table: str, record_id: str, lost: MergeConflict) -> None:

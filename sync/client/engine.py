@@ -7,11 +7,9 @@ the pull cursor is stored in the same transaction as the page it covers.
 
 from __future__ import annotations
 
-import gc
 import platform
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -19,7 +17,7 @@ from sqlmodel import col, select
 
 from app.store.models import OutboxEntry, SyncState
 from app.store.store import Store
-from sync.client import anchoring
+from sync.client import anchoring, collector
 from sync.client.api import SyncApi
 from sync.client.errors import DeviceRevoked, NotEnrolled
 from sync.protocol import (
@@ -50,23 +48,6 @@ class RoundReport:
     """The last audit entry the server now anchors; None when the server keeps no anchors."""
     audit_breaks: list[AnchorBreak] = field(default_factory=list)
     """Every break the server has recorded between this device's audit chain and its anchor."""
-
-
-@contextmanager
-def _heap_set_aside() -> Iterator[None]:
-    """Keep the cyclic garbage collector off the objects that were alive before the round.
-
-    A round parses and writes hundreds of thousands of short-lived dicts and
-    lists, and every collection they trigger would otherwise traverse the
-    whole long-lived heap as well (the app's modules, the UI, the ORM): about
-    a sixth of a new device's first pull. Garbage made during the round is
-    still collected; what existed before is looked at again afterwards.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 class SyncEngine:
@@ -102,7 +83,7 @@ class SyncEngine:
         report = RoundReport()
         notify = progress or (lambda stage, fraction: None)
         try:
-            with _heap_set_aside(), SyncApi(state.server_url, state.token, transport=self._transport) as api:
+            with collector.paused(), SyncApi(state.server_url, state.token, transport=self._transport) as api:
                 self._push(api, report, notify)
                 self._pull(api, state.cursor, report, notify)
                 anchored = anchoring.send(self.store, api, state.server_url)
