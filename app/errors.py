@@ -42,6 +42,14 @@ class KeyringUnavailable(LiaisonError):
     """No OS key store exists, so the data key cannot be remembered on this device."""
 
 
+class UnstorableChange(LiaisonError):
+    """A change from the server holds a value this device cannot store; nothing of its page was written."""
+
+    def __init__(self, table: str, record_id: str, problem: ValidationError) -> None:
+        super().__init__(f"{table} {record_id}, {problem}")
+        self.table, self.record_id, self.field = table, record_id, problem.field
+
+
 class StoreError(LiaisonError):
     """The encrypted database cannot be opened or is damaged."""
 

@@ -3,11 +3,12 @@
 A new device's first pull is nothing but records it has never seen, a
 hundred thousand of them or more, so this path skips everything a record
 does not need on the way in: no ORM object, no typed Python value in
-between, no return to Python between rows. Each wire (JSON) value goes to the driver through one converter per
-column that gives exactly what an ORM write of the typed value would store
-(`wire_binds`); values the converter does not recognise take the slow road
-through pydantic and the column's own bind processor, so a wrong value still
-fails as it would anywhere else.
+between, no return to Python between rows. Each wire (JSON) value reaches
+the driver as exactly what an ORM write of the typed value would store
+(`WireRows`, `wire_bind`); values the quick checks do not recognise take the
+slow road through pydantic and the column's own bind processor, so a wrong
+value still fails as it would anywhere else, and refuses the page
+(`UnstorableChange`) naming the record and the field.
 
 What arrives is recorded too: `received` lists every record first met, by
 table, with the change that brought it, for the page's one audit receipt.
@@ -24,9 +25,10 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 import pydantic_core
-from sqlalchemy import JSON, Dialect
+from sqlalchemy import JSON, Boolean, Dialect
 from sqlmodel import Session
 
+from app.errors import UnstorableChange, ValidationError
 from app.store.models import Record
 from app.store.remote import typed, typed_values
 from app.store.types import UtcDateTime
@@ -64,7 +66,10 @@ class FreshRows:
 
     def take(self, session: Session, key: tuple[str, str]) -> Record:
         model, row = self._rows.pop(key)
-        record = model(**typed_values(model, row))
+        try:
+            record = model(**typed_values(model, row))
+        except ValidationError as problem:
+            raise UnstorableChange(key[0], key[1], problem) from None
         session.add(record)
         return record
 
@@ -72,17 +77,63 @@ class FreshRows:
         return {key: self.take(session, key) for key in list(self._rows)}
 
     def insert(self, session: Session) -> None:
-        """One statement per kind, its rows handed over as one JSON array (see `wire_insert`)."""
+        """One statement per kind, its rows handed over as one JSON array (see `wire_insert`).
+
+        A value no column could store refuses the whole page (the caller's
+        transaction), naming the record and the field.
+        """
         by_model: dict[type[Record], list[dict[str, Any]]] = {}
         for model, row in self._rows.values():
             by_model.setdefault(model, []).append(row)
         connection = session.connection()
         for model, rows in by_model.items():
-            statement, converters = wire_insert(model, connection.dialect)
+            statement, wire_rows = wire_insert(model, connection.dialect)
             rows.sort(key=itemgetter("id"))  # neighbours in the id index: fewer pages dirtied, re-encrypted and written
-            values = [[convert(row[key]) for key, convert in converters] for row in rows]
+            values = []
+            for row in rows:
+                try:
+                    values.append(wire_rows.row(row))
+                except ValidationError as problem:
+                    raise UnstorableChange(model.__tablename__, row["id"], problem) from None  # type: ignore[attr-defined]
             connection.exec_driver_sql(statement, (pydantic_core.to_json(values).decode(),))
         self._rows.clear()
+
+
+class WireRows:
+    """One kind's wire rows as the arrays `wire_insert` reads: every value checked, each only as much as it needs.
+
+    Most columns hold a plain JSON value (text, a number, a flag, null) that is
+    stored as it comes once its type is right. Rows of one kind come in a
+    handful of type shapes (which of the optional columns are null), so those
+    columns' types are checked once per shape met, not once per value. The
+    other columns (times, enums, lists, dicts) go through their converter
+    (`wire_bind`) on every row.
+    """
+
+    def __init__(self, model: type[Record], dialect: Dialect) -> None:
+        self.keys = tuple(column.key for column in model.__table__.columns)  # type: ignore[attr-defined]
+        self._values = itemgetter(*self.keys)
+        self._converters = tuple(wire_bind(model, key, dialect) for key in self.keys)
+        self._plain = {index: types for index, key in enumerate(self.keys) if (types := _plain_types(model, key, dialect)) is not None}
+        self._others = tuple((index, convert) for index, convert in enumerate(self._converters) if index not in self._plain)
+        self._shapes_met: set[tuple[type, ...]] = set()
+
+    def row(self, wire: dict[str, Any]) -> list[Any]:
+        """The row's values in column order, as `wire_insert` stores them; `ValidationError` names a value of the wrong shape."""
+        values = list(self._values(wire))
+        shape = tuple(map(type, values))
+        if shape not in self._shapes_met:
+            return self._first_of_its_shape(values, shape)
+        for index, convert in self._others:
+            values[index] = convert(values[index])
+        return values
+
+    def _first_of_its_shape(self, values: list[Any], shape: tuple[type, ...]) -> list[Any]:
+        """Every value through its own converter; the shape is remembered once its plain columns needed nothing."""
+        converted = [convert(value) for convert, value in zip(self._converters, values, strict=True)]
+        if all(shape[index] in types for index, types in self._plain.items()):
+            self._shapes_met.add(shape)
+        return converted
 
 
 @cache
@@ -91,8 +142,8 @@ def columns(model: type[Record]) -> frozenset[str]:
 
 
 @cache
-def wire_insert(model: type[Record], dialect: Dialect) -> tuple[str, tuple[tuple[str, Convert], ...]]:
-    """An insert of every column from a JSON array of rows, and each column's converter in the array's order.
+def wire_insert(model: type[Record], dialect: Dialect) -> tuple[str, WireRows]:
+    """An insert of every column from a JSON array of rows, and the converter that makes those rows.
 
     The rows go to SQLite as one parameter and SQLite walks them itself
     (`jsonb_each`), so the whole insert is one step of the driver: it never
@@ -101,18 +152,18 @@ def wire_insert(model: type[Record], dialect: Dialect) -> tuple[str, tuple[tuple
     is parsed once into SQLite's binary JSON, and each row reaches the column
     expressions in that form (`json_each` would render every row back to text
     once per column, then parse it again: half the statement's time). A
-    converted value is text, a number or null, and `->>` gives it back as
-    exactly that SQL value; a JSON column's value travels as itself, and `->`
-    gives back its JSON text, written by the same serializer the column's own
-    bind uses.
+    converted value is text, a number, a flag or null, and `->>` gives it back
+    as exactly that SQL value (a flag as 1 or 0, as the column's own bind
+    writes it); a JSON column's value travels as itself, and `->` gives back
+    its JSON text, written by the same serializer the column's own bind uses.
     """
     table = model.__table__  # type: ignore[attr-defined]
-    keys = [column.key for column in table.columns]
+    wire_rows = WireRows(model, dialect)
     quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.columns[key].name) for key in keys)
-    values = ", ".join(f"value {'->' if _is_json(table.columns[key]) else '->>'} {index}" for index, key in enumerate(keys))
+    names = ", ".join(quote(table.columns[key].name) for key in wire_rows.keys)
+    values = ", ".join(f"value {'->' if _is_json(table.columns[key]) else '->>'} {index}" for index, key in enumerate(wire_rows.keys))
     statement = f"INSERT INTO {quote(table.name)} ({names}) SELECT {values} FROM jsonb_each(?)"
-    return statement, tuple((key, wire_bind(model, key, dialect)) for key in keys)
+    return statement, wire_rows
 
 
 @cache
@@ -129,7 +180,7 @@ def wire_bind(model: type[Record], name: str, dialect: Dialect) -> Convert:
         return bind(value) if bind else value
 
     if isinstance(column.type, UtcDateTime):
-        return lambda value: _utc_text(value, slow)
+        return _utc_text(slow, nullable=bool(column.nullable))
     shape = _shape(model.model_fields[name].annotation)
     if shape is None:
         return slow
@@ -147,18 +198,35 @@ def _is_json(column: Any) -> bool:
     return isinstance(column.type, JSON)
 
 
-def _utc_text(value: Any, slow: Convert) -> Any:
-    """What `UtcDateTime` stores for an ISO time from the wire, without pydantic in between."""
-    if value is None:
+def _plain_types(model: type[Record], name: str, dialect: Dialect) -> frozenset[type] | None:
+    """The JSON types a column stores exactly as they come (a flag's `true` is the 1 its bind writes), or None."""
+    column = model.__table__.columns[name]  # type: ignore[attr-defined]
+    if _is_json(column) or isinstance(column.type, UtcDateTime):
         return None
-    if type(value) is str:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return slow(value)
-        if parsed.tzinfo is not None:
-            return parsed.astimezone(UTC).isoformat(timespec="microseconds")
-    return slow(value)
+    shape = _shape(model.model_fields[name].annotation)
+    if not isinstance(shape, frozenset) or not shape <= _PLAIN:
+        return None
+    if column.type.dialect_impl(dialect).bind_processor(dialect) is not None and not isinstance(column.type, Boolean):
+        return None
+    return shape
+
+
+def _utc_text(slow: Convert, *, nullable: bool) -> Convert:
+    """What `UtcDateTime` stores for an ISO time from the wire, without pydantic in between."""
+
+    def convert(value: Any) -> Any:
+        if type(value) is str:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return slow(value)
+            if parsed.tzinfo is not None:
+                return parsed.astimezone(UTC).isoformat(timespec="microseconds")
+        elif value is None and nullable:
+            return None
+        return slow(value)
+
+    return convert
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

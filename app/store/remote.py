@@ -1,7 +1,10 @@
-"""Turning merged wire values back into typed record fields, and naming conflicts stably.
+"""Turning wire values back into typed record fields, and naming conflicts stably.
 
-Kept apart from `repository.py` so the write path for local edits stays short;
-the repository's `apply_remote` is the only caller.
+Kept apart from `repository.py` so the write path for local edits stays short.
+The device's `apply_remote` converts what it pulls here, and the server checks
+every pushed value here too (`typed_values`), so a value one device wrote that
+another could not store is refused at the push rather than met by every other
+device of the territory on its next pull.
 """
 
 from __future__ import annotations
@@ -15,14 +18,36 @@ from typing import Any, Union, get_args, get_origin
 
 import pydantic
 
+from app.errors import ValidationError
 from app.store.models import Record
+from app.store.types import UtcDateTime
 
 CONFLICT_NAMESPACE = uuid.UUID("8f7a2c4e-5b1d-4e7f-9a3c-2d6e8b0f1a47")
 
 
 @cache
 def _adapter(model: type[Record], name: str) -> pydantic.TypeAdapter[Any]:
-    return pydantic.TypeAdapter(model.model_fields[name].annotation)
+    """The field's type; a time it stores as UTC must say its offset (which zone would a bare time be in?)."""
+    annotation = model.model_fields[name].annotation
+    column = model.__table__.columns.get(name)  # type: ignore[attr-defined]
+    if column is not None and isinstance(column.type, UtcDateTime):
+        annotation = pydantic.AwareDatetime | None if type(None) in get_args(annotation) else pydantic.AwareDatetime
+    return pydantic.TypeAdapter(annotation)
+
+
+def _validated(model: type[Record], name: str, value: Any) -> Any:
+    try:
+        return _adapter(model, name).validate_python(value)
+    except pydantic.ValidationError as exc:
+        raise ValidationError(name, _first_problem(exc)) from None
+
+
+def _first_problem(exc: pydantic.ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    return f"{where}: {message}" if where else message
 
 
 @cache
@@ -59,12 +84,15 @@ def field_names(model: type[Record]) -> frozenset[str]:
 
 
 def typed(model: type[Record], name: str, value: Any) -> Any:
-    """A JSON value from the wire as the Python value the column expects (datetimes, dates, enums)."""
+    """A JSON value from the wire as the Python value the column expects (datetimes, dates, enums).
+
+    A value of the wrong shape is refused with `ValidationError` naming the field.
+    """
     if name not in field_names(model):
         raise KeyError(name)
     if _already_typed(model, name)(value):
         return value
-    return _adapter(model, name).validate_python(value)
+    return _validated(model, name, value)
 
 
 def typed_values(model: type[Record], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +105,7 @@ def typed_values(model: type[Record], values: Mapping[str, Any]) -> dict[str, An
     for name, value in values.items():
         check = checks.get(name)
         if check is not None:
-            converted[name] = value if check(value) else _adapter(model, name).validate_python(value)
+            converted[name] = value if check(value) else _validated(model, name, value)
     return converted
 
 

@@ -36,7 +36,15 @@ from sqlmodel import Session, SQLModel, col, select
 
 from app.domain import review as compliance
 from app.domain.safety import ReportingWindow, reporting_deadline
-from app.errors import ComplianceBlocked, ImmutableRecord, JustificationRequired, NotFound, StoreError, ValidationError
+from app.errors import (
+    ComplianceBlocked,
+    ImmutableRecord,
+    JustificationRequired,
+    NotFound,
+    StoreError,
+    UnstorableChange,
+    ValidationError,
+)
 from app.store import audit
 from app.store import erasure as erasing
 from app.store.db import writer
@@ -402,6 +410,9 @@ class Repository:
         The device's own changes are skipped, having been applied when made.
         Records first met are audited together, in one `receive` entry naming
         each record and the change that brought it (see `audit.RECEIVE`).
+        A value this device cannot store refuses the whole page with
+        `UnstorableChange`, naming the record and the field: nothing of it is
+        written and the cursor stays where it was.
         """
         report = ApplyReport()
         with self._transaction() as session:
@@ -415,7 +426,10 @@ class Repository:
                     continue
                 key = (change.table, change.record_id)
                 erasure_receipt = change.table == HcpErasure.__tablename__ and known.get(key) is None and key not in fresh
-                self._apply_change(session, change, report, known, fresh)
+                try:
+                    self._apply_change(session, change, report, known, fresh)
+                except ValidationError as problem:
+                    raise UnstorableChange(change.table, change.record_id, problem) from None
                 if erasure_receipt:
                     self._erase_received(session, change.record_id, known, fresh)
                     report.erasures += 1

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import httpx
 from sqlmodel import col, select
 
+from app.errors import UnstorableChange
 from app.store.models import OutboxEntry, SyncState
 from app.store.store import Store
 from sync.client import anchoring, collector
 from sync.client.api import SyncApi
-from sync.client.errors import DeviceRevoked, NotEnrolled
+from sync.client.errors import DeviceRevoked, NotEnrolled, SyncError
 from sync.protocol import (
     MAX_PULL_LIMIT,
     AnchorBreak,
@@ -168,7 +169,13 @@ class SyncEngine:
                     page = upcoming.result()
                     if page.more:
                         upcoming = downloads.submit(api.pull, page.cursor, self._pull_limit)
-                    applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
+                    try:
+                        applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
+                    except UnstorableChange as exc:
+                        raise SyncError(
+                            f"the server sent a change this app cannot store ({exc}); nothing of that page was written, "
+                            "and receiving stops there until the server's copy is corrected or the app updated"
+                        ) from None
                     report.pulled += len(page.changes)
                     report.applied += applied.applied
                     report.conflicts += applied.conflicts

@@ -103,7 +103,16 @@ class SyncService:
             self._wake.clear()
 
     def round(self) -> float:
-        """One attempt; returns how long to wait before the next."""
+        """One attempt; returns how long to wait before the next. Never raises: the loop outlives any one round,
+        and whatever a failed round did not send is still in the outbox."""
+        try:
+            return self._attempt()
+        except Exception as exc:  # noqa: BLE001 - a bug in one round must not end background sync for the session
+            self._publish(running=False, progress=None, error=f"sync failed unexpectedly ({exc.__class__.__name__}); it will try again")
+            self._note(f"failed unexpectedly: {exc.__class__.__name__}")
+            return self.interval
+
+    def _attempt(self) -> float:
         state = self.engine.state() if not self.store.locked else None
         if state is None:
             self._publish(online=False, error=None if not self.store.locked else self._status.error)
@@ -112,11 +121,7 @@ class SyncService:
             online = api.healthy()
         if not online:
             self._publish(online=False, running=False, progress=None)
-            cap = min(BACKOFF_CAP_S, self.interval)
-            wait = self._backoff * (0.5 + self._rng.random())
-            self._backoff = min(self._backoff * 2, cap)
-            return min(wait, cap)
-        self._backoff = BACKOFF_START_S
+            return self._back_off()
         self._publish(online=True, running=True, progress=0.0, error=None)
         try:
             report = self.engine.run_once(lambda stage, fraction: self._publish(progress=fraction))
@@ -126,15 +131,29 @@ class SyncService:
             return 0
         except Offline as exc:
             self._publish(online=False, running=False, progress=None, error=str(exc))
-            return BACKOFF_START_S
+            return self._back_off()
         except SyncError as exc:
             self._publish(running=False, progress=None, error=str(exc))
             self._note(f"failed: {exc}")
             return self.interval
+        self._backoff = BACKOFF_START_S
         self._note(f"pushed {report.pushed}, received {report.pulled}" + (f", {report.conflicts} conflict(s)" if report.conflicts else ""))
         self._publish(running=False, progress=None)
         self.refresh()
         return self.interval
+
+    def _back_off(self) -> float:
+        """The wait before the next probe: doubling from BACKOFF_START_S, jittered by ±50 %, capped.
+
+        It grows whether the probe failed or the server answered it and then
+        failed the round (a server returning errors), and starts again only
+        after a round succeeds or the MSL asks for one: a fleet of devices
+        never hammers a server that is down or struggling.
+        """
+        cap = min(BACKOFF_CAP_S, self.interval)
+        wait = self._backoff * (0.5 + self._rng.random())
+        self._backoff = min(self._backoff * 2, cap)
+        return min(wait, cap)
 
     def _note(self, text: str) -> None:
         stamp = datetime.now(UTC).astimezone().strftime("%H:%M")

@@ -11,7 +11,9 @@ import pydantic
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from app.errors import ValidationError
 from app.store.models import RECORD_TYPES
+from app.store.remote import typed_values
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import Change
@@ -28,11 +30,17 @@ def _allowed_fields(table: str) -> frozenset[str]:
 
 
 def check_shape(change: Change, device_id: str) -> None:
+    """Refuse a change that is not this device's, names a field its record does not have, or holds a value
+    another device could not store: accepted, it would stop every device of the territory at that change."""
     if change.device_id != device_id:
         raise ApiError(403, "forbidden", f"change {change.change_id}: was not made on this device", "device_id")
     unknown = sorted(set(change.fields) - _allowed_fields(change.table))
     if unknown:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table} has no field {unknown[0]!r}", unknown[0])
+    try:
+        typed_values(RECORD_TYPES[change.table][0], change.fields)
+    except ValidationError as problem:
+        raise ApiError(422, "invalid", f"change {change.change_id}: {change.table}.{problem}", problem.field) from None
 
 
 def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> None:

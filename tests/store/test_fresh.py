@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import pydantic
 import pydantic_core
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from app.errors import UnstorableChange, ValidationError
 from app.store import audit
 from app.store.fresh import wire_bind, wire_insert
 from app.store.models import (
@@ -127,8 +127,8 @@ def test_records_written_once_are_stored_byte_for_byte_as_on_the_device_that_wro
 def stored_both_ways(store: Store, model: type, name: str, value: Any) -> tuple[tuple[Any, str], tuple[Any, str]]:
     """(what SQLite holds when the fast road writes `value`, what it holds when an ORM write of its typed value does)."""
     dialect = store.engine.dialect
-    statement, converters = wire_insert(model, dialect)
-    index = [key for key, _ in converters].index(name)
+    statement, wire_rows = wire_insert(model, dialect)
+    index = wire_rows.keys.index(name)
     arrow = statement.split(" SELECT ")[1].split(", ")[index].split(" ")[1]  # this column's `->` or `->>`
     column = model.__table__.columns[name]  # type: ignore[attr-defined]
     bind = column.type.dialect_impl(dialect).bind_processor(dialect)
@@ -188,8 +188,39 @@ def test_values_the_fast_road_meets_store_as_the_orm_stores_them(maker: Store, m
     ],
 )
 def test_a_value_of_the_wrong_shape_is_refused_as_it_is_everywhere_else(maker: Store, model: type, name: str, value: Any) -> None:
-    with pytest.raises((pydantic.ValidationError, ValueError)):
+    with pytest.raises(ValidationError, match=name):
         wire_bind(model, name, maker.engine.dialect)(value)
+
+
+def test_a_missing_time_is_refused_where_the_column_needs_one_and_kept_where_it_may_be_empty(maker: Store) -> None:
+    dialect = maker.engine.dialect
+    with pytest.raises(ValidationError, match="occurred_at"):
+        wire_bind(Interaction, "occurred_at", dialect)(None)
+    assert wire_bind(Interaction, "submitted_at", dialect)(None) is None
+
+
+def test_many_records_of_one_shape_are_stored_as_the_orm_stores_each(maker: Store, receiver: Store) -> None:
+    """After the first row of a shape its plain columns are checked by the shape alone: the rows must not differ for it."""
+    hcps = [
+        maker.repository.create(Hcp, {"name": f"Dr Number {n}", "city": "Lyon", "kol_tier": 1 + n % 4, "contact_consent": n % 2 == 0,
+                                      "therapeutic_areas": ["Oncology"] * (n % 3)})
+        for n in range(12)
+    ]
+    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    for hcp in hcps:
+        assert raw_row(receiver, Hcp, hcp.id) == raw_row(maker, Hcp, hcp.id)
+
+
+def test_a_plain_value_of_another_type_in_a_row_of_a_known_shape_still_goes_through_its_check(maker: Store) -> None:
+    _, wire_rows = wire_insert(Hcp, maker.engine.dialect)
+    maker.repository.create(Hcp, {"name": "Dr Shape", "kol_tier": 2})
+    [row] = [{**change.fields, "id": change.record_id, "clocks": change.clocks} for change in pulled_page(maker)]
+    wire_rows.row(row)
+    assert wire_rows.row({**row, "kol_tier": 3})[wire_rows.keys.index("kol_tier")] == 3
+    with pytest.raises(ValidationError, match="kol_tier"):
+        wire_rows.row({**row, "kol_tier": "top"})
+    with pytest.raises(ValidationError, match="name"):
+        wire_rows.row({**row, "name": None})
 
 
 def test_a_page_of_new_records_leaves_one_receipt_naming_each_record_and_its_change(maker: Store, receiver: Store) -> None:
@@ -226,13 +257,21 @@ def test_a_record_changed_again_in_the_same_page_is_received_once_then_audited_a
     assert receiver.repository.get(Hcp, hcp.id).specialty == "Cardiology"
 
 
-def test_a_page_with_one_bad_value_writes_nothing_at_all(maker: Store, receiver: Store) -> None:
+@pytest.mark.parametrize("first_met", [True, False])
+def test_a_page_with_one_bad_value_writes_nothing_at_all_and_names_the_record_and_field(
+    maker: Store, receiver: Store, first_met: bool
+) -> None:
     write_one_of_each(maker)
     page = pulled_page(maker)
-    bad = page[-1].model_copy(update={"fields": {**page[-1].fields, "created_at": "not a time"}})
+    if first_met:  # the fast road: a whole record never seen here
+        bad = page[-1].model_copy(update={"fields": {**page[-1].fields, "created_at": "not a time"}})
+    else:  # the ORM road: an edit of a record the same page brought first
+        later = Stamp(Stamp.decode(page[-1].clocks["*"]).wall_ms + 1, 0, "another-device").encode()
+        bad = page[-1].model_copy(update={"change_id": "edit", "fields": {"summary": 42}, "clocks": {"*": later}})
     before = len(audit_entries(receiver))
-    with pytest.raises(pydantic.ValidationError):
-        receiver.repository.apply_remote([*page[:-1], bad], "cursor-1")
+    with pytest.raises(UnstorableChange) as refused:
+        receiver.repository.apply_remote([*page, bad] if not first_met else [*page[:-1], bad], "cursor-1")
+    assert str(refused.value).startswith(f"{bad.table} {bad.record_id}, {'created_at' if first_met else 'summary'}: ")
     with receiver.repository.session() as session:
         assert all(session.exec(select(func.count()).select_from(model)).one() == 0 for model in (Hcp, Interaction, ContentItem))
         state = session.get(SyncState, 1)

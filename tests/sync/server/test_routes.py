@@ -201,6 +201,11 @@ def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: Embedde
         ("hcp", {"name": "Dr S", "territory": "south"}, 403, "territory"),
         ("hcp", {"nickname": "x"}, 422, "no field 'nickname'"),
         ("pets", {"name": "x"}, 422, "unknown table"),
+        ("hcp", {"name": "Dr T", "kol_tier": "top"}, 422, "hcp.kol_tier: "),
+        ("hcp", {"name": "Dr T", "therapeutic_areas": "Oncology"}, 422, "hcp.therapeutic_areas: "),
+        ("interaction", {"hcp_id": "h", "occurred_at": "2026-11-24T10:00:00"}, 422, "interaction.occurred_at: input should have timezone info"),
+        ("interaction", {"hcp_id": "h", "channel": "carrier pigeon"}, 422, "interaction.channel: "),
+        ("hcp", {"name": None}, 422, "hcp.name: "),
     ],
 )
 def test_a_refused_push_names_the_problem_and_writes_nothing(
