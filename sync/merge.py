@@ -135,10 +135,13 @@ def _first_met(fields: dict[str, Any], stamp_text: str) -> MergeResult:
 
     The field-by-field loop reaches the same state (every field set, one shared
     stamp, nothing to conflict with), only slower; a new device's first pull is
-    made of nothing but such changes.
+    made of nothing but such changes. The stamp is kept as its text: the wire
+    only carries stamps as `Stamp.encode` writes them (`protocol.StampText`).
+    Every field changed, so the one copy of the fields is both the new state
+    and what changed.
     """
-    stamp = field_stamp({ALL_FIELDS: stamp_text}, ALL_FIELDS)
-    return MergeResult(RecordState(dict(fields), {ALL_FIELDS: stamp.encode()}), dict(fields))
+    values = dict(fields)
+    return MergeResult(RecordState(values, {ALL_FIELDS: stamp_text}), values)
 
 
 def _set(values: dict[str, Any], stamps: dict[str, Stamp], changed: dict[str, Any], name: str, value: Any, stamp: Stamp) -> None:

@@ -157,6 +157,8 @@ def test_each_column_stores_what_an_orm_write_of_the_typed_value_stores(maker: S
     [
         (Interaction, "occurred_at", "2026-11-24T11:00:00+01:00"),  # another offset: stored as UTC
         (Interaction, "occurred_at", "2026-11-24T10:00:00Z"),
+        (Interaction, "occurred_at", "2026-11-24T10:00:00.123456Z"),  # as devices write it
+        (Interaction, "occurred_at", "2026-11-24T10:00:00.000000+00:00"),  # as it is stored
         (Interaction, "occurred_at", datetime(2026, 11, 24, 10, tzinfo=timezone(timedelta(hours=-5))).isoformat()),
         (Interaction, "occurred_at", 1_795_000_000),  # not ISO text: pydantic's road, same answer
         (Interaction, "channel", "phone"),
@@ -180,6 +182,8 @@ def test_values_the_fast_road_meets_store_as_the_orm_stores_them(maker: Store, m
     ("model", "name", "value"),
     [
         (Interaction, "occurred_at", "yesterday"),
+        (Interaction, "occurred_at", "2026-11-31T10:00:00.123456Z"),  # the shape devices write, but no such day
+        (Interaction, "occurred_at", "2026-W48-2T10:00:00.123456Z"),  # an ISO week date: Python reads it, the validator does not
         (Interaction, "occurred_at", "2026-11-24T10:00:00"),  # naive: which zone was it?
         (Interaction, "channel", "carrier pigeon"),
         (Hcp, "kol_tier", "top"),
