@@ -181,6 +181,26 @@ def test_an_msl_never_receives_another_territorys_records(server: EmbeddedServer
     assert [c["record_id"] for c in Device(server, "bob@example.org", name="tablet").pull_all()] == ["hcp-south", "ins-1"]
 
 
+def test_msls_of_one_territory_share_its_hcp_directory_but_neither_read_nor_edit_each_others_records(
+    server: EmbeddedServer, msl: Device
+) -> None:
+    colleague = Device(server, "ben@example.org")
+    msl.push(msl.change("hcp", "hcp-north", {"name": "Dr North"}), msl.change("interaction", "int-ada", {"hcp_id": "hcp-north", "notes": "MoA"}))
+    assert [c["record_id"] for c in colleague.pull_all()] == ["hcp-north"]
+    assert colleague.push(colleague.change("hcp", "hcp-north", {"specialty": "Nephrology"})).status_code == 200
+    before = log_size(server)
+    refused = colleague.push(colleague.change("interaction", "int-ada", {"notes": "rewritten"}))
+    assert refused.status_code == 403 and error(refused)["message"] == "interaction int-ada: belongs to another user"
+    assert log_size(server) == before
+
+
+def test_the_content_library_reaches_every_territory(server: EmbeddedServer, msl: Device) -> None:
+    south = Device(server, "bob@example.org", territory="south")
+    [deck] = server.publish_content([{"title": "Renal subgroup deck", "version": "1.0", "approval_code": "X-1", "summary": "", "expires_on": "2027-06-30"}])
+    for device in (msl, south):
+        assert [(c["table"], c["record_id"]) for c in device.pull_all()] == [("content_item", deck)]
+
+
 def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: EmbeddedServer) -> None:
     manager = Device(server, "max@example.org", role="manager")
     member = Device(server, "mia@example.org", manager="max@example.org")
