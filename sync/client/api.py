@@ -17,6 +17,7 @@ from sync.client.errors import (
     Offline,
     SyncError,
     TokenRefused,
+    Untrusted,
 )
 from sync.protocol import (
     COMPRESS_OVER_BYTES,
@@ -73,12 +74,15 @@ class SyncApi:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def healthy(self) -> bool:
-        """The cheap connectivity probe."""
+    def probe(self) -> Offline | None:
+        """The cheap connectivity probe: None when the server answers, otherwise why it cannot be used now."""
         try:
-            return self._client.get("/v1/health", timeout=PROBE_TIMEOUT).status_code == 200
-        except httpx.HTTPError:
-            return False
+            response = self._client.get("/v1/health", timeout=PROBE_TIMEOUT)
+        except httpx.TransportError as exc:
+            return _transport_failure(exc)
+        if response.status_code != 200:
+            return Offline(f"the server is not ready (HTTP {response.status_code}); will retry")
+        return None
 
     def enroll(self, request: EnrollRequest) -> EnrollResponse:
         return EnrollResponse.model_validate(self._call("POST", "/v1/enroll", json=request.model_dump()))
@@ -128,15 +132,25 @@ class SyncApi:
         """One request; a network failure or a refusal becomes a SyncError in plain words."""
         try:
             response = self._client.request(method, path, **kwargs)
-        except httpx.ConnectError:
-            raise Offline("server unreachable: no network or the server is down") from None
-        except httpx.TimeoutException:
-            raise Offline("the server did not answer in time") from None
         except httpx.TransportError as exc:
-            raise Offline(f"the connection to the server failed ({exc.__class__.__name__})") from None
+            raise _transport_failure(exc) from None
         if not response.is_success:
             raise _refusal(response)
         return response
+
+
+def _transport_failure(exc: httpx.TransportError) -> Offline:
+    """A request that got no answer, in words: the network, the server, or a certificate this device does not trust."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return Untrusted("the server's certificate is not trusted by this device (on a guest Wi-Fi, sign in to the network first)")
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectError):
+        return Offline("server unreachable: no network or the server is down")
+    if isinstance(exc, httpx.TimeoutException):
+        return Offline("the server did not answer in time")
+    return Offline(f"the connection to the server failed ({exc.__class__.__name__})")
 
 
 def _refusal(response: httpx.Response) -> SyncError:

@@ -13,6 +13,10 @@ class Offline(SyncError):
     """The server could not be reached; try again later, nothing is lost."""
 
 
+class Untrusted(Offline):
+    """The server's certificate did not verify: a captive portal on a guest network, or a server IT must fix."""
+
+
 class TokenRefused(SyncError):
     """The server does not accept this device's token."""
 

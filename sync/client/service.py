@@ -21,7 +21,7 @@ from app.store.queries import pending_changes
 from app.store.store import Store
 from sync.client.api import SyncApi
 from sync.client.engine import SyncEngine
-from sync.client.errors import DeviceRevoked, Offline, SyncError
+from sync.client.errors import DeviceRevoked, Offline, SyncError, Untrusted
 from sync.client.status import SyncStatus
 
 BACKOFF_START_S = 2.0
@@ -118,9 +118,11 @@ class SyncService:
             self._publish(online=False, error=None if not self.store.locked else self._status.error)
             return self.interval
         with SyncApi(state.server_url) as api:
-            online = api.healthy()
-        if not online:
-            self._publish(online=False, running=False, progress=None)
+            unusable = api.probe()
+        if unusable is not None:
+            # Being offline is the field's normal state and says nothing new; a certificate this device
+            # does not trust is something the MSL (a guest Wi-Fi's sign-in page) or IT can act on.
+            self._publish(online=False, running=False, progress=None, **({"error": str(unusable)} if isinstance(unusable, Untrusted) else {}))
             return self._back_off()
         self._publish(online=True, running=True, progress=0.0, error=None)
         try:

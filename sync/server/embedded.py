@@ -6,6 +6,7 @@ Real uvicorn serving the real app over a real socket, in a daemon thread.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from pathlib import Path
@@ -25,25 +26,32 @@ def free_port() -> int:
 
 
 class EmbeddedServer:
-    def __init__(self, database: Path | str, port: int | None = None) -> None:
+    def __init__(self, database: Path | str, port: int | None = None, *, tls: tuple[Path, Path] | None = None) -> None:
+        """`tls` is (certificate file, key file): the server then speaks HTTPS only, as in production."""
         url = database if isinstance(database, str) and "://" in database else f"sqlite:///{Path(database)}"
         self.settings = ServerSettings(database_url=url)
         self.app = create_app(self.settings)
         self.engine = self.app.state.engine
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     def start(self, timeout: float = 15.0) -> EmbeddedServer:
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        certificate, key = self.tls or (None, None)
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+            ssl_certfile=certificate, ssl_keyfile=key,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="liaison-embedded-server", daemon=True)
         self._thread.start()
+        trust = ssl.create_default_context(cafile=str(certificate)) if certificate else True
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/v1/health", timeout=1, verify=trust).status_code == 200:
                     return self
             except httpx.TransportError:
                 time.sleep(0.05)
