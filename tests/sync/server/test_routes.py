@@ -205,9 +205,12 @@ def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: Embedde
     manager = Device(server, "max@example.org", role="manager")
     member = Device(server, "mia@example.org", manager="max@example.org")
     outsider = Device(server, "oz@example.org", territory="south")
-    member.push(member.change("insight", "ins-team", {"text": "team"}), member.change("medical_inquiry", "inq-1", {"question": "?"}))
+    member.push(
+        member.change("insight", "ins-team", {"text": "team"}), member.change("medical_inquiry", "inq-1", {"question": "?"}),
+        member.change("interaction", "int-team", {"hcp_id": "h", "notes": "MoA"}),
+    )
     outsider.push(outsider.change("insight", "ins-other", {"text": "other"}))
-    assert [c["record_id"] for c in manager.pull_all()] == ["ins-team"]
+    assert [c["record_id"] for c in manager.pull_all()] == ["ins-team", "int-team"], "the team's insights and activity, not its inquiries"
     before = log_size(server)
     refused = manager.push(manager.change("insight", "ins-team", {"text": "edited by manager"}))
     assert refused.status_code == 403 and "another user" in error(refused)["message"]
