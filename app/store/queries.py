@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.domain.taxonomy import Taxonomy, newest
@@ -343,6 +343,31 @@ def library(session: Session, today: date) -> list[ContentItem]:
 
 def open_conflicts(session: Session) -> list[Conflict]:
     return list(session.exec(select(Conflict).where(col(Conflict.resolved_at).is_(None)).order_by(col(Conflict.detected_at))).all())
+
+
+def conflict_subject(session: Session, conflict: Conflict) -> str:
+    """The record a conflict is about, as the MSL knows it: "HCP Dr Marie Curie", "Interaction with Dr Curie on 24 Nov 2026"."""
+    model = _LABELLED.get(conflict.table_name)
+    record = session.get(model, conflict.record_id) if model is not None else None
+    kind = conflict.table_name.replace("_", " ").capitalize() if conflict.table_name != "hcp" else "HCP"
+    if record is None:
+        return f"{kind} {conflict.record_id}"
+    if isinstance(record, Interaction):
+        name = hcp_names(session, [record.hcp_id]).get(record.hcp_id, "an HCP no longer here")
+        return f"{kind} with {name} on {record.occurred_at:%d %b %Y}"
+    label = str(getattr(record, _LABEL_FIELD[conflict.table_name]) or "")
+    return f"{kind} {label[:60] + '…' if len(label) > 60 else label}".rstrip()
+
+
+_LABELLED: dict[str, type[SQLModel]] = {
+    model.__tablename__: model  # type: ignore[misc]
+    for model in (Hcp, Interaction, MedicalInquiry, AdverseEvent, Insight, TrialSite, MedicalEvent, ContentItem)
+}
+_LABEL_FIELD = {
+    "hcp": "name", "medical_inquiry": "question", "adverse_event": "product", "insight": "text",
+    "trial_site": "site_name", "medical_event": "title", "content_item": "title",
+}
+"""The field that names a record of each kind, where the kind is not named by its HCP and date."""
 
 
 def hcp_names(session: Session, ids: Sequence[str]) -> dict[str, str]:

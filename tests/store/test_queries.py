@@ -159,3 +159,26 @@ def test_home_lists_open_follow_ups_due_and_the_newest_drafts(directory: Store) 
         drafts = queries.drafts(session)
     assert [item.text for item in due] == ["Send the renal data"]
     assert [item.notes for item in drafts] == ["undated", "due", "none"]
+
+
+def test_a_conflict_names_its_record_as_the_msl_knows_it(directory: Store) -> None:
+    from app.store.models import Conflict, Insight
+
+    curie = names_to_ids(directory)["Dr Marie Curie"]
+    visit = directory.repository.create(Interaction, {"hcp_id": curie, "occurred_at": datetime(2026, 11, 24, 9, tzinfo=UTC), "channel": "phone"})
+    insight = directory.repository.create(Insight, {"text": "Oncologists ask for renal subgroup data in every single visit this month", "therapeutic_area": "Oncology", "captured_at": datetime.now(UTC)})
+
+    def subject(table: str, record_id: str) -> str:
+        conflict = Conflict(id="c", table_name=table, record_id=record_id, field="x", kept_stamp="", lost_stamp="", detected_at=datetime.now(UTC))
+        with directory.repository.session() as session:
+            return queries.conflict_subject(session, conflict)
+
+    assert subject("hcp", curie) == "HCP Dr Marie Curie"
+    assert subject("interaction", visit.id) == "Interaction with Dr Marie Curie on 24 Nov 2026"
+    assert subject("insight", insight.id) == "Insight Oncologists ask for renal subgroup data in every single visi…"
+    assert subject("trial_site", "gone-1") == "Trial site gone-1", "a record no longer here is named by its id"
+
+
+def names_to_ids(store: Store) -> dict[str, str]:
+    with store.repository.session() as session:
+        return {hcp.name: hcp.id for hcp in queries.search_hcps(session, HcpFilter())}

@@ -201,6 +201,8 @@ def test_the_sync_badge_reads_online_offline_and_syncing() -> None:
     assert describe(SyncStatus(online=True, pending=0), True) == "Online · 0 pending"
     assert describe(SyncStatus(online=False, pending=3), True) == "Offline · 3 pending"
     assert describe(SyncStatus(online=True, running=True, pending=2), True) == "Syncing · 2 pending"
+    assert describe(SyncStatus(online=True, pending=0, conflicts=1), True) == "Online · 0 pending · 1 conflict to review"
+    assert describe(SyncStatus(online=False, pending=1, conflicts=2), True) == "Offline · 1 pending · 2 conflicts to review"
 
 
 def test_every_destination_builds_over_the_store_and_names_match_the_navigation(ui: Session) -> None:
@@ -585,6 +587,7 @@ def test_a_conflict_shows_both_values_side_by_side_and_keep_mine_wins(ui: Sessio
     repository.apply_remote([theirs], cursor="1")
 
     view = ui.screen("Sync")
+    assert shows(view, "HCP Dr Marie Curie · specialty"), "which record, which field"
     assert shows(view, "Mine") and shows(view, "Cardiology") and shows(view, "Theirs") and shows(view, "Neurology")
     click(view, "Keep mine")
     assert repository.get(Hcp, hcp.id).specialty == "Cardiology"

@@ -1,4 +1,4 @@
-"""The sync badge every screen shows: online or offline, and how many changes wait to be sent."""
+"""The sync badge every screen shows: online or offline, how many changes wait to be sent, and conflicts to review."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def describe(status: SyncStatus, enrolled: bool) -> str:
         state = "Syncing"
     else:
         state = "Online" if status.online else "Offline"
-    return f"{state} · {status.pending} pending"
+    conflicts = f" · {status.conflicts} conflict{'s' if status.conflicts != 1 else ''} to review" if status.conflicts else ""
+    return f"{state} · {status.pending} pending{conflicts}"
 
 
 class SyncBadge(ft.Container):

@@ -56,10 +56,13 @@ class SyncScreen:
                 ft.FilledButton(content="Sync now", icon=ft.Icons.SYNC, on_click=lambda e: self._sync_now()),
                 section("History", *[ft.Text(line) for line in status.history] or [empty("No sync yet.")]),
             ]
-        rows.append(section("Conflicts to review", *[self._conflict(conflict) for conflict in conflicts] or [empty("No conflicts.")]))
+        with self.ctx.unlocked.repository.session() as session:
+            subjects = {conflict.id: queries.conflict_subject(session, conflict) for conflict in conflicts}
+        cards = [self._conflict(conflict, subjects[conflict.id]) for conflict in conflicts]
+        rows.append(section("Conflicts to review", *cards or [empty("No conflicts.")]))
         return ft.ListView(rows, spacing=12, padding=16, expand=True)
 
-    def _conflict(self, conflict: Conflict) -> ft.Control:
+    def _conflict(self, conflict: Conflict, subject: str) -> ft.Control:
         mine_lost = Stamp.decode(conflict.lost_stamp).device == self.ctx.unlocked.device_id
         mine, theirs = (conflict.lost_value, conflict.kept_value) if mine_lost else (conflict.kept_value, conflict.lost_value)
 
@@ -77,7 +80,7 @@ class SyncScreen:
             ft.Container(
                 ft.Column(
                     [
-                        ft.Text(f"{conflict.table_name.replace('_', ' ')} · {conflict.field}", weight=ft.FontWeight.BOLD),
+                        ft.Text(f"{subject} · {conflict.field.replace('_', ' ')}", weight=ft.FontWeight.BOLD),
                         ft.Row(
                             [
                                 ft.Column([ft.Text("Mine"), ft.Text(str(mine))], expand=True),
