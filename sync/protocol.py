@@ -109,6 +109,9 @@ class PullResponse(_Strict):
     """Opaque; send it back to get what came after. Stored by the client only after applying the page."""
     more: bool
     server_clock: str
+    remaining: int | None = None
+    """Only when the pull asked for it (`count=true`): the changes the device has still to receive, this
+    page's included. A round asks once, on its first page, for its progress bar's total."""
 
 
 class EnrollRequest(_Strict):

@@ -94,9 +94,15 @@ class SyncApi:
             body, headers["Content-Encoding"] = gzip.compress(body, compresslevel=6), "gzip"
         return PushResponse.model_validate(self._call("POST", "/v1/push", content=body, headers=headers))
 
-    def pull(self, cursor: str, limit: int) -> PullResponse:
-        """Parsed and validated in one pass from the raw bytes: pages are the bulk of what a device receives."""
-        body = self._send("GET", "/v1/pull", params={"cursor": cursor, "limit": limit}).content
+    def pull(self, cursor: str, limit: int, *, count: bool = False) -> PullResponse:
+        """Parsed and validated in one pass from the raw bytes: pages are the bulk of what a device receives.
+
+        `count` asks the server to say how many changes remain (`PullResponse.remaining`).
+        """
+        params: dict[str, str | int] = {"cursor": cursor, "limit": limit}
+        if count:
+            params["count"] = "true"
+        body = self._send("GET", "/v1/pull", params=params).content
         try:
             return PullResponse.model_validate_json(body)
         except pydantic.ValidationError as exc:

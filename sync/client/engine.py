@@ -161,12 +161,19 @@ class SyncEngine:
         Nothing is stored ahead: a page is only ever applied after the one
         before it committed, and a failure drops the page still in flight, so
         the next round asks for it again from the stored cursor.
+
+        The first page also says how many changes remain, so progress moves
+        with every page of a long first pull (a server that does not count
+        leaves the bar at halfway until the last page).
         """
+        start = 0.5 if report.pushed else 0.0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-pull") as downloads:
-            upcoming: Future[PullResponse] = downloads.submit(api.pull, cursor, self._pull_limit)
+            upcoming: Future[PullResponse] = downloads.submit(api.pull, cursor, self._pull_limit, count=True)
+            total: int | None = None
             try:
                 while True:
                     page = upcoming.result()
+                    total = page.remaining if total is None else total
                     if page.more:
                         upcoming = downloads.submit(api.pull, page.cursor, self._pull_limit)
                     try:
@@ -179,7 +186,7 @@ class SyncEngine:
                     report.pulled += len(page.changes)
                     report.applied += applied.applied
                     report.conflicts += applied.conflicts
-                    notify("pull", 0.5 if page.more else 0.95)
+                    notify("pull", start + (0.95 - start) * (min(1.0, report.pulled / total) if total else 0.5 if page.more else 1.0))
                     if not page.more:
                         return
             except BaseException:

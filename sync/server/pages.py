@@ -25,8 +25,13 @@ from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, Device, User
 
 
-def read_page(session: Session, user: User, device: Device, cursor: str, limit: int) -> bytes:
+def read_page(session: Session, user: User, device: Device, cursor: str, limit: int, *, count: bool = False) -> bytes:
     """The device's next page of changes made elsewhere, as the JSON body of a PullResponse.
+
+    With `count`, the body also says how many changes remain from the cursor
+    on, this page's included (`remaining`): one index range per branch of
+    visibility, counted once a round for a progress bar. Without it the field
+    is left out, as servers before it did.
 
     A page holds up to `limit` changes, fewer when they would pass
     `MAX_PULL_BYTES` (always at least one): a device on a tablet never has to
@@ -41,6 +46,7 @@ def read_page(session: Session, user: User, device: Device, cursor: str, limit: 
     """
     after = decode_cursor(cursor)
     end = session.exec(select(func.max(ChangeLog.seq))).one() or 0
+    remaining = f',"remaining":{_count_after(session, user, device, after, end)}' if count else ""
     rows = _next_rows(session, user, device, after, limit + 1)
     changes: list[str] = []
     size = 0
@@ -57,7 +63,7 @@ def read_page(session: Session, user: User, device: Device, cursor: str, limit: 
     newest = max((stamp for row in page for stamp in json.loads(row.clocks).values()), default=ZERO.encode())  # encoded stamps sort as stamps do
     return (
         f'{{"changes":[{",".join(changes)}],"cursor":{json.dumps(encode_cursor(last))},'
-        f'"more":{json.dumps(more)},"server_clock":{json.dumps(newest)}}}'
+        f'"more":{json.dumps(more)},"server_clock":{json.dumps(newest)}{remaining}}}'
     ).encode()
 
 
@@ -103,6 +109,15 @@ def _next_rows(session: Session, user: User, device: Device, after: int, count: 
         .limit(count)
     )
     return list(session.execute(statement).all())
+
+
+def _count_after(session: Session, user: User, device: Device, after: int, end: int) -> int:
+    """The changes after `after`, up to the log's `end`, that the user may see and the device did not make."""
+    branches = [
+        select(ChangeLog.seq).where(col(ChangeLog.seq) > after, col(ChangeLog.seq) <= end, col(ChangeLog.device_id) != device.id, branch)
+        for branch in scope.visible_branches(session, user)
+    ]
+    return int(session.exec(select(func.count()).select_from(union(*branches).subquery())).one())
 
 
 def encode_cursor(seq: int) -> str:

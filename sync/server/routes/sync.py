@@ -59,9 +59,10 @@ def pull(
     session: SessionDep,
     cursor: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+    count: Annotated[bool, Query(description="also say how many changes remain, this page's included")] = False,
 ) -> Response:
     """The caller's next page of changes made elsewhere (see `pages.read_page`)."""
-    body = read_page(session, caller.user, caller.device, cursor, limit)
+    body = read_page(session, caller.user, caller.device, cursor, limit, count=count)
     session.commit()  # end the read now rather than after the response is sent
     return Response(content=body, media_type="application/json")
 

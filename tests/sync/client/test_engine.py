@@ -43,7 +43,8 @@ def test_a_new_device_pulls_everything_page_by_page_with_one_receipt_a_page(
     writer.run_once()
 
     tablet = enrolled(store, server, server.enroll_code("ada@example.org"), pull_limit=4)
-    report = tablet.run_once()
+    progress: list[tuple[str, float]] = []
+    report = tablet.run_once(lambda stage, fraction: progress.append((stage, fraction)))
 
     assert report.pulled == report.applied == 14
     for hcp in hcps:
@@ -57,6 +58,10 @@ def test_a_new_device_pulls_everything_page_by_page_with_one_receipt_a_page(
         [hcp.id for hcp in hcps] + [interaction.id for interaction in _interactions(laptop)]
     )
     assert report.anchored == entries[-1].seq, "the server anchors the chain up to its last receipt"
+    pulled = [fraction for stage, fraction in progress if stage == "pull"]
+    assert pulled == sorted(pulled) and len(set(pulled)) == 4, "the bar moves with every page"
+    assert pulled[0] == pytest.approx(0.95 * 4 / 14) and pulled[-1] == pytest.approx(0.95)
+    assert progress[-1] == ("done", 1.0)
 
 
 def test_a_round_leaves_the_garbage_collector_as_it_found_it_even_when_it_fails(sqlite_server: EmbeddedServer, store: Store) -> None:

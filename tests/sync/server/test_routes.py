@@ -80,6 +80,19 @@ def test_a_pushed_change_reaches_the_msls_other_device_in_order_and_pages(server
     assert [c["change_id"] for c in tablet.pull_all()] == [c["change_id"] for c in changes]
 
 
+def test_a_pull_that_asks_is_told_how_many_changes_remain_and_one_that_does_not_is_not(server: EmbeddedServer, msl: Device) -> None:
+    south = Device(server, "bob@example.org", territory="south")
+    south.push(south.change("hcp", "hcp-south", {"name": "Dr South", "territory": "south"}))
+    msl.push(*[msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}"}) for n in range(5)])
+    tablet = Device(server, "ada@example.org", name="tablet")
+    first = tablet.client.get("/v1/pull", params={"cursor": "", "limit": 2, "count": "true"}).json()
+    assert first["remaining"] == 5, "this user's five, not the other territory's"
+    later = tablet.client.get("/v1/pull", params={"cursor": first["cursor"], "limit": 2, "count": "true"}).json()
+    assert later["remaining"] == 3
+    assert "remaining" not in tablet.client.get("/v1/pull", params={"cursor": first["cursor"], "limit": 2}).json()
+    assert msl.client.get("/v1/pull", params={"cursor": "", "count": "true"}).json()["remaining"] == 0, "its own changes are not sent back"
+
+
 def test_a_page_of_large_records_stops_early_and_the_next_resumes_right_after_it(
     server: EmbeddedServer, msl: Device, monkeypatch: pytest.MonkeyPatch
 ) -> None:
