@@ -2,7 +2,7 @@
 
 Kept apart from `repository.py` so the write path for local edits stays short.
 The device's `apply_remote` converts what it pulls here, and the server checks
-every pushed value here too (`typed_values`), so a value one device wrote that
+every pushed value here too (`check_values`), so a value one device wrote that
 another could not store is refused at the push rather than met by every other
 device of the territory on its next pull.
 """
@@ -17,6 +17,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 import pydantic
+from typing_extensions import TypedDict
 
 from app.errors import ValidationError
 from app.store.models import Record
@@ -25,29 +26,48 @@ from app.store.types import UtcDateTime
 CONFLICT_NAMESPACE = uuid.UUID("8f7a2c4e-5b1d-4e7f-9a3c-2d6e8b0f1a47")
 
 
-@cache
-def _adapter(model: type[Record], name: str) -> pydantic.TypeAdapter[Any]:
-    """The field's type; a time it stores as UTC must say its offset (which zone would a bare time be in?)."""
+def _annotation(model: type[Record], name: str) -> Any:
+    """The field's type as it is checked on the wire: a time stored as UTC must say its offset (which zone would a bare time be in?)."""
     annotation = model.model_fields[name].annotation
     column = model.__table__.columns.get(name)  # type: ignore[attr-defined]
     if column is not None and isinstance(column.type, UtcDateTime):
-        annotation = pydantic.AwareDatetime | None if type(None) in get_args(annotation) else pydantic.AwareDatetime
-    return pydantic.TypeAdapter(annotation)
+        return pydantic.AwareDatetime | None if type(None) in get_args(annotation) else pydantic.AwareDatetime
+    return annotation
+
+
+@cache
+def _adapter(model: type[Record], name: str) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(_annotation(model, name))
+
+
+@cache
+def _values_adapter(model: type[Record]) -> pydantic.TypeAdapter[Any]:
+    """Every field of the kind at once, each optional: one validator call for a whole change."""
+    fields = {name: _annotation(model, name) for name in model.model_fields}
+    return pydantic.TypeAdapter(TypedDict(f"{model.__name__}Values", fields, total=False))  # type: ignore[operator]
 
 
 def _validated(model: type[Record], name: str, value: Any) -> Any:
     try:
         return _adapter(model, name).validate_python(value)
     except pydantic.ValidationError as exc:
-        raise ValidationError(name, _first_problem(exc)) from None
+        raise ValidationError(name, _first_problem(exc.errors()[0])) from None
 
 
-def _first_problem(exc: pydantic.ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"])
+def _first_problem(error: Any, skip: int = 0) -> str:
+    where = ".".join(str(part) for part in error["loc"][skip:])
     message = str(error["msg"]).removeprefix("Value error, ")
     message = message[:1].lower() + message[1:]
     return f"{where}: {message}" if where else message
+
+
+def check_values(model: type[Record], values: Mapping[str, Any]) -> None:
+    """Refuse a change holding a value a device could not store, naming the first such field (`typed` would refuse it too)."""
+    try:
+        _values_adapter(model).validate_python(values)
+    except pydantic.ValidationError as exc:
+        error = exc.errors()[0]
+        raise ValidationError(str(error["loc"][0]), _first_problem(error, skip=1)) from None
 
 
 @cache

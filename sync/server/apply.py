@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from app.errors import ValidationError
 from app.store.models import RECORD_TYPES
-from app.store.remote import typed_values
+from app.store.remote import check_values
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import Change
@@ -38,7 +38,7 @@ def check_shape(change: Change, device_id: str) -> None:
     if unknown:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table} has no field {unknown[0]!r}", unknown[0])
     try:
-        typed_values(RECORD_TYPES[change.table][0], change.fields)
+        check_values(RECORD_TYPES[change.table][0], change.fields)
     except ValidationError as problem:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table}.{problem}", problem.field) from None
 
