@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -57,9 +56,9 @@ from sync.clock import ALL_FIELDS, Stamp
 from sync.protocol import Change, PushRequest
 from sync.server import admin, migrate
 from sync.server.db import make_engine
-from sync.server.embedded import free_port
 from sync.server.models import ChangeLog, RecordRow, User
 from sync.server.pages import encode_cursor
+from sync.server.process import served
 
 PASSPHRASE = "bench passphrase that is long enough"
 POSTGRES_ADMIN_URL = os.environ.get("LIAISON_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -100,37 +99,6 @@ def database(backend: str, workdir: Path, label: str = "server") -> Iterator[str
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def served(url: str, workers: int, log: Path) -> Iterator[str]:
-    """`liaison-server serve` in a subprocess, as IT would run it."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("liaison-server")), "serve", "--port", str(port), "--workers", str(workers), "--database-url", url],
-        cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 # --- seeding the server directly (not timed) -----------------------------------------
@@ -272,7 +240,7 @@ def caught_up_elsewhere(
         admin.create_user(engine, email=EMAIL, name="Bench MSL", role="msl", territory=TERRITORY)
         seeder = Seeder(engine, EMAIL, templates)
         seeder.seed(size, progress, f"seeding a second server with {size:,} changes")
-        with served(url, workers, workdir / f"small-{size}.log") as server:
+        with served(url, workdir / f"small-{size}.log", workers=workers) as server:
             store, sync = new_device(workdir, f"watcher-{size}", server, engine, EMAIL)
             catch_up(store, seeder.last_seq())
             try:
@@ -383,7 +351,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[Row]:
             admin.create_user(engine, email=email, name="Bench MSL", role="msl", territory=TERRITORY)
             seeder = Seeder(engine, email, shape_templates(workdir))
             workers = args.workers if backend == "postgres" else 1  # SQLite is served by one process
-            with served(url, workers, workdir / "server.log") as server, Progress(
+            with served(url, workdir / "server.log", workers=workers) as server, Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
             ) as progress:
                 console.print(f"[bold]{backend}[/]: server at {server} with {workers} worker(s)")

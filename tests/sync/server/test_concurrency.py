@@ -11,13 +11,7 @@ nearly every run; with it, no change is ever skipped.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -27,12 +21,11 @@ from sqlalchemy import text
 from sync.clock import Stamp
 from sync.server import admin, migrate
 from sync.server.db import make_engine
-from sync.server.embedded import free_port
+from sync.server.process import served
 
 PUSHERS = 6
 BATCHES = 20
 PER_BATCH = 3
-ROOT = Path(__file__).resolve().parents[3]
 
 SLOW_COMMIT = """
 CREATE FUNCTION liaison_test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -42,32 +35,6 @@ BEGIN
 END $$;
 CREATE TRIGGER liaison_test_slow_commit AFTER INSERT ON change_log FOR EACH STATEMENT EXECUTE FUNCTION liaison_test_slow_commit();
 """
-
-
-@contextmanager
-def server_process(database_url: str, log: Path) -> Iterator[str]:
-    """`liaison-server serve` as IT runs it: its own process, its own connection pool."""
-    port = free_port()
-    command = [str(Path(sys.executable).with_name("liaison-server")), "serve", "--port", str(port), "--database-url", database_url]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()[-2000:]
-            try:
-                if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def enrol(server: str, engine: object, email: str, device_id: str) -> str:
@@ -88,7 +55,7 @@ def test_concurrent_pushers_and_pullers_on_two_server_processes_see_every_change
     for number in range(PUSHERS):
         admin.create_user(engine, email=f"push{number}@example.org", name="Pusher", role="msl", territory="north")
 
-    with server_process(postgres_url, tmp_path / "first.log") as first, server_process(postgres_url, tmp_path / "second.log") as second:
+    with served(postgres_url, tmp_path / "first.log") as first, served(postgres_url, tmp_path / "second.log") as second:
         servers = [first, second]
         expected: set[str] = set()
         errors: list[str] = []
