@@ -2,6 +2,9 @@
 
 Push: the device sends its outbox in batches (`PushRequest`); every `Change`
 carries its own id, so a batch re-sent after a lost response is applied once.
+The server answers each change on its own (`PushResponse`): every acceptable
+change is applied, and each refused one comes back with its reason, so one
+bad change never holds back the others (a record's later changes excepted).
 Pull: the device asks for what the server has after an opaque `cursor`, page by
 page (`PullResponse`); it stores the cursor only after applying a page, so an
 interrupted pull resumes where it stopped.
@@ -47,10 +50,6 @@ SYNCED_TABLES = frozenset(
     }
 )
 
-PRIORITY_TABLES = frozenset({"adverse_event", "medical_inquiry"})
-"""Safety-critical tables: their changes are pushed before any other."""
-
-
 StampText = Annotated[str, StringConstraints(pattern=STAMP_PATTERN)]
 """A clock stamp as `Stamp.encode` writes it; checked by the validator's own regex, not per stamp in Python."""
 
@@ -89,9 +88,37 @@ class PushRequest(_Strict):
     changes: list[Change] = Field(max_length=MAX_PUSH_CHANGES)
 
 
+class PushBatch(_Strict):
+    """A push as the server first reads it: each change is then checked on its own, so one bad change
+    is refused by itself and never takes the rest of the batch down with it."""
+
+    protocol: Literal[1] = PROTOCOL_VERSION
+    changes: list[Any] = Field(max_length=MAX_PUSH_CHANGES)
+
+
+HELD = "held"
+"""Refusal code of a change not applied because an earlier change to the same record was refused:
+a record's changes keep their order, so the later ones wait for the first to be corrected."""
+
+
+class RefusedChange(_Strict):
+    """One change the server will not keep, and why: the device moves it out of its outbox for the MSL to act on."""
+
+    change_id: str | None
+    """None when the change was too malformed to name; `index` still places it in the batch."""
+    index: int
+    code: str
+    """forbidden (scope), invalid (shape or value), clock_ahead, write_once, not_found, held…"""
+    message: str
+    """One plain sentence naming the change, the record and, where there is one, the field."""
+    field: str | None = None
+
+
 class PushResponse(_Strict):
     accepted: list[str]
     """Change ids now durably held by the server (applied now or earlier): the client may drop them."""
+    refused: list[RefusedChange] = Field(default_factory=list)
+    """Changes of the batch the server did not apply, each with its reason; every other change was applied."""
     server_clock: str
     """The server's clock after the push; the client observes it so its next edits order after."""
 

@@ -488,10 +488,18 @@ class HcpErasureCreate(HcpErasureBase):
 
 
 class OutboxEntry(SQLModel, table=True):
-    """A change waiting to be pushed; removed once the server acknowledged it."""
+    """A change waiting to be pushed; removed once the server acknowledged it.
+
+    One the server refused stays here, marked with the server's reason, out of
+    the queue together with every later change to its record: the MSL corrects
+    and resends it, or discards it (see `app.store.refusals`).
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_priority_seq", "priority", "seq"),)
+    __table_args__ = (
+        Index("ix_outbox_priority_seq", "priority", "seq"),
+        Index("ix_outbox_refused", "record_id", sqlite_where=text("refused_at IS NOT NULL")),
+    )
     seq: int | None = Field(default=None, primary_key=True, sa_type=Integer)
     change_id: str = Field(max_length=36, unique=True)
     table_name: str = Field(max_length=40)
@@ -506,6 +514,13 @@ class OutboxEntry(SQLModel, table=True):
     )
     priority: int = Field(default=1, index=True, description="0 = safety-critical, pushed first")
     created_at: datetime = Field(sa_type=UtcDateTime)
+    refused_at: datetime | None = Field(
+        default=None, sa_type=UtcDateTime,
+        description="when the server refused it (or held it behind a refused change to the same record); out of the queue until resent",
+    )
+    refusal_code: str | None = Field(default=None, max_length=32)
+    refusal_field: str | None = Field(default=None, max_length=80)
+    refusal_message: str | None = Field(default=None, sa_type=Text)
 
 
 class AuditEntry(SQLModel, table=True):

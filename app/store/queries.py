@@ -30,6 +30,7 @@ from app.store.models import (
     OutboxEntry,
     TrialSite,
 )
+from app.store.refusals import held_records
 from sync.erasure import is_pseudonym
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -204,7 +205,8 @@ def unreported_adverse_events(session: Session) -> list[AdverseEvent]:
 
 
 def pending_changes(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(OutboxEntry)).one()
+    """Changes waiting to be sent; those held back by a refusal wait for the MSL instead (`refusals.count`)."""
+    return session.exec(select(func.count()).select_from(OutboxEntry).where(col(OutboxEntry.record_id).not_in(held_records()))).one()
 
 
 # --- screens of the app --------------------------------------------------------

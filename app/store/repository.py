@@ -45,7 +45,7 @@ from app.errors import (
     UnstorableChange,
     ValidationError,
 )
-from app.store import audit
+from app.store import audit, refusals
 from app.store import erasure as erasing
 from app.store.db import writer
 from app.store.models import (
@@ -73,7 +73,7 @@ from sync.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
 from sync.erasure import Erasure, is_pseudonym, receipt_id
 from sync.merge import Conflict as MergeConflict
 from sync.merge import RecordState, merge
-from sync.protocol import Change
+from sync.protocol import Change, RefusedChange
 
 R = TypeVar("R", bound=Record)
 
@@ -446,10 +446,79 @@ class Repository:
             erasing.checkpoint(self._engine)
         return report
 
-    def acknowledge(self, change_ids: Sequence[str]) -> None:
-        """The server holds these changes durably: drop them from the outbox."""
+    def acknowledge(self, change_ids: Sequence[str], sent: Sequence[str] = (), refused: Sequence[RefusedChange] = ()) -> int:
+        """The server holds `change_ids` durably: drop them from the outbox. Mark the `refused` ones of the batch
+        (`sent`, in the order sent) with the server's reasons, audited; how many were newly marked."""
         with self._transaction() as session:
             session.execute(delete(OutboxEntry).where(col(OutboxEntry.change_id).in_(list(change_ids))))
+            marked = refusals.mark(session, sent, refused, utcnow())
+            for entry in marked:
+                self._audit_event(
+                    session, "refused", entry.table_name, entry.record_id,
+                    {"change": entry.change_id, "code": entry.refusal_code, "field": entry.refusal_field, "reason": entry.refusal_message},
+                )
+            return len(marked)
+
+    def refused(self) -> list[refusals.Refusal]:
+        """Records whose changes the server refused, waiting for the MSL (safety records first)."""
+        with self.session() as session:
+            return refusals.open_refusals(session)
+
+    def resend_refused(self, change_id: str) -> str:
+        """Send a refused record again, as it stands now (correct it first with an ordinary edit); the new change's id.
+
+        Its waiting changes become one change carrying the record's current value of
+        every field they touched, stamped now, each field's base the one the first of
+        them replaced: the server merges it as the edit it is, and it goes to the
+        queue at its kind's priority.
+        """
+        with self._transaction() as session:
+            waiting = refusals.waiting_changes(session, change_id)
+            first = waiting[0]
+            model = RECORD_TYPES[first.table_name][0]
+            record = session.get(model, first.record_id)
+            if record is None:
+                raise NotFound(f"{_label(model)} {first.record_id} is no longer on this device; discard its changes instead")
+            names = list(dict.fromkeys(name for entry in waiting for name in entry.fields))
+            base: dict[str, str] = {}
+            for entry in waiting:
+                for name, stamp in entry.base_clocks.items():
+                    base.setdefault(name, stamp)
+            if not first.base_clocks:
+                base = {}  # the record's first write is among them: it reaches the server whole, as a first write
+            stamp = self.clock.tick()
+            self._touch(record, stamp, [name for name in names if name not in ("updated_at", "updated_by")])
+            session.add(record)
+            for entry in waiting:
+                session.delete(entry)
+            session.flush()
+            queued = self._outbox(session, record, {name: getattr(record, name) for name in names}, stamp, base)
+            self._audit_event(session, "resend", first.table_name, first.record_id, {"replaces": [entry.change_id for entry in waiting], "fields": names})
+            self._save_clock(session)
+            return queued.change_id
+
+    def discard_refused(self, change_id: str) -> int:
+        """Give up sending a refused record's changes; the audit log keeps what they said. How many left the outbox.
+
+        The record stays on this device as it is. Adverse events and inquiries are
+        never discarded: they must reach pharmacovigilance or medical information.
+        """
+        with self._transaction() as session:
+            waiting = refusals.waiting_changes(session, change_id)
+            first = waiting[0]
+            if first.table_name in refusals.SAFETY_TABLES:
+                model = RECORD_TYPES[first.table_name][0]
+                raise ImmutableRecord(
+                    f"{_label(model)} {first.record_id}: its changes cannot be discarded; correct it and resend "
+                    "(liaison rejected resend), or ask your administrator for help"
+                )
+            self._audit_event(
+                session, "discard", first.table_name, first.record_id,
+                {"changes": [{"change": entry.change_id, "fields": entry.fields, "reason": entry.refusal_message} for entry in waiting]},
+            )
+            for entry in waiting:
+                session.delete(entry)
+            return len(waiting)
 
     def observe(self, stamp: str) -> None:
         with self._transaction() as session:
@@ -761,23 +830,23 @@ class Repository:
         fields: Mapping[str, Any],
         stamp: Stamp,
         base: Mapping[str, str] | None = None,
-    ) -> None:
+    ) -> OutboxEntry:
         model = type(record)
         payload = _jsonable(fields)
         if "updated_at" not in payload:
             payload.update(_jsonable({"updated_at": record.updated_at, "updated_by": record.updated_by}))
-        session.add(
-            OutboxEntry(
-                change_id=str(uuid6.uuid7()),
-                table_name=model.__tablename__,
-                record_id=record.id,
-                fields=payload,
-                clocks={ALL_FIELDS: stamp.encode()},
-                base_clocks=dict(base or {}),
-                priority=0 if model in PRIORITY_KINDS else 1,
-                created_at=utcnow(),
-            )
+        entry = OutboxEntry(
+            change_id=str(uuid6.uuid7()),
+            table_name=model.__tablename__,
+            record_id=record.id,
+            fields=payload,
+            clocks={ALL_FIELDS: stamp.encode()},
+            base_clocks=dict(base or {}),
+            priority=0 if model in PRIORITY_KINDS else 1,
+            created_at=utcnow(),
         )
+        session.add(entry)
+        return entry
 
     def _audit(
         self, session: Session, action: str, record: Record, before: dict[str, Any] | None, after: dict[str, Any] | None

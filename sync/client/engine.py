@@ -16,6 +16,7 @@ import httpx
 from sqlmodel import col, select
 
 from app.errors import UnstorableChange
+from app.store import refusals
 from app.store.models import OutboxEntry, SyncState
 from app.store.store import Store
 from sync.client import anchoring, collector
@@ -42,6 +43,8 @@ Progress = Callable[[str, float], None]
 @dataclass
 class RoundReport:
     pushed: int = 0
+    refused: int = 0
+    """Changes the server refused this round: they wait, with their reasons, for the MSL (`Repository.refused`)."""
     pulled: int = 0
     applied: int = 0
     conflicts: int = 0
@@ -109,34 +112,44 @@ class SyncEngine:
     def _push(self, api: SyncApi, report: RoundReport, notify: Progress) -> None:
         """Send the outbox in order, one batch in flight at a time, readying the next while the server applies it.
 
-        A batch leaves only after the server accepted the one before (it applies
-        batches in the order they come, and a refused batch stops the round), so
-        the order of changes is the outbox's. What overlaps the server's work is
-        this device's own: reading and encoding the next batch, and dropping the
-        acknowledged one from the outbox. A crash in between leaves acknowledged
-        changes in the outbox; they are sent again and the server skips them.
+        The server answers each change on its own: accepted ones leave the
+        outbox, refused ones stay in it marked with the reason, and they and
+        their record's later changes are held back until the MSL acts
+        (`app.store.refusals`); every other record goes on. A batch is readied
+        while the one before is in flight, so it leaves out the records that
+        batch carries: a record's next change is only sent once the server has
+        answered its previous one. What overlaps the server's work is this
+        device's own: reading and encoding the next batch, and settling the
+        answered one. A crash in between leaves acknowledged changes in the
+        outbox; they are sent again and the server skips them.
         """
         total = self.pending()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="liaison-push") as uploads:
-            batch = self._outbox_batch(frozenset())
+            batch = self._outbox_batch(None)
             in_flight: Future[PushResponse] | None = uploads.submit(api.push, batch) if batch else None
             while in_flight is not None:
                 sent = batch
                 assert sent is not None
-                batch = self._outbox_batch(frozenset(change.change_id for change in sent.changes))
+                batch = self._outbox_batch(sent)
                 answer = in_flight.result()
                 in_flight = uploads.submit(api.push, batch) if batch else None
-                self.store.repository.acknowledge(answer.accepted)
+                report.refused += self.store.repository.acknowledge(
+                    answer.accepted, [change.change_id for change in sent.changes], answer.refused
+                )
                 self.store.repository.observe(answer.server_clock)
                 report.pushed += len(answer.accepted)
-                notify("push", min(1.0, report.pushed / max(total, 1)) * 0.5)
+                notify("push", min(1.0, (report.pushed + report.refused) / max(total, 1)) * 0.5)
 
-    def _outbox_batch(self, sending: frozenset[str]) -> PushRequest | None:
-        """The first outbox entries by priority then age, leaving out those already being sent; None when none are left."""
+    def _outbox_batch(self, in_flight: PushRequest | None) -> PushRequest | None:
+        """The first outbox entries by priority then age, leaving out held records and those of the batch in flight.
+
+        None when nothing is left to send.
+        """
+        flying = sorted({change.record_id for change in in_flight.changes}) if in_flight else []
         with self.store.repository.session() as session:
             entries = session.exec(
                 select(OutboxEntry)
-                .where(col(OutboxEntry.change_id).not_in(sending))
+                .where(col(OutboxEntry.record_id).not_in(refusals.held_records()), col(OutboxEntry.record_id).not_in(flying))
                 .order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
                 .limit(PUSH_BATCH)
             ).all()

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.errors import LiaisonError
 from sync.clock import ALL_FIELDS, HybridLogicalClock
 from sync.protocol import Change
-from sync.server.apply import apply_changes
+from sync.server.apply import apply_all
 from sync.server.db import lock_change_log, writing
 from sync.server.models import ROLES, Device, EnrollCode, User
 from sync.server.security import hash_code, new_enroll_code
@@ -137,5 +137,5 @@ def publish_content(engine: Engine, *, admin_email: str, items: Sequence[Mapping
         session.commit()
         with session.begin():
             lock_change_log(session)
-            apply_changes(session, admin_user, changes)
+            apply_all(session, admin_user, changes)
         return [change.record_id for change in changes]

@@ -16,7 +16,7 @@ from app.store.models import RECORD_TYPES
 from app.store.remote import check_values
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
-from sync.protocol import Change
+from sync.protocol import HELD, Change
 from sync.server import erasure, scope
 from sync.server.db import among, next_seqs
 from sync.server.errors import ApiError
@@ -43,9 +43,13 @@ def check_shape(change: Change, device_id: str) -> None:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table}.{problem}", problem.field) from None
 
 
-def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> None:
-    """Merge a batch into the records and append it to the change log, in the batch's order.
+def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> dict[str, ApiError]:
+    """Merge a batch into the records and append it to the change log, in the batch's order; the refused changes, by id.
 
+    Each change is judged on its own: one the caller may not make is refused
+    with its reason and the rest of the batch still applies. A record's changes
+    keep their order, so once one of them is refused the record's later changes
+    in the batch are refused too (`held`) rather than applied over a gap.
     Changes already in the log (a batch re-sent after a lost answer) are skipped.
     Existing records are read in one query per table; the log rows, and the
     records met for the first time, are each written in one statement: a
@@ -58,6 +62,8 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
     records: dict[tuple[str, str], StoredRecord] = dict(_preload(session, changes))
     incoming = erasure.Incoming.load(session, changes, records)
     erased: list[erasure.Erased] = []
+    refused: dict[str, ApiError] = {}
+    blocked: dict[tuple[str, str], str] = {}
     now = datetime.now(UTC)
     log_rows: list[dict[str, Any]] = []
     touched: list[StoredRecord] = []
@@ -68,9 +74,17 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         seen.add(change.change_id)
         key = (change.table, change.record_id)
         existing = records.get(key)
+        if key in blocked:
+            refused[change.change_id] = held(change, blocked[key])
+            continue
         requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
-        hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
-        scope.check_write(user, change.table, change.record_id, existing, requested_territory)
+        try:
+            hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
+            scope.check_write(user, change.table, change.record_id, existing, requested_territory)
+        except ApiError as refusal:
+            refused[change.change_id] = refusal
+            blocked[key] = change.change_id
+            continue
         fields = _json(incoming.fields(change, existing))
         new_receipt = change.table == RECEIPT_TABLE and existing is None
         current = RecordState(existing.fields, existing.clocks) if existing else None
@@ -96,7 +110,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
             erased.append(erasure.erase(session, hcp, records.values()))
             incoming.add(erased[-1].erasure)
     if not log_rows:
-        return
+        return refused
     seqs = _append_log(session, log_rows)
     for record, seq in zip(touched, seqs, strict=True):
         record.updated_seq = seq
@@ -104,6 +118,21 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         session.execute(RecordRow.__table__.insert(), [_columns(record) for record in fresh])  # type: ignore[attr-defined]
     for done in erased:
         erasure.scrub_log(session, done)
+    return refused
+
+
+def apply_all(session: Session, user: User, changes: Sequence[Change]) -> None:
+    """`apply_changes` for the server's own publishing, where any refusal is a fault: the first one is raised."""
+    refused = apply_changes(session, user, changes)
+    if refused:
+        raise next(iter(refused.values()))
+
+
+def held(change: Change, refused_id: str) -> ApiError:
+    """The refusal of a change that waits for an earlier, refused change to the same record."""
+    return ApiError(
+        409, HELD, f"change {change.change_id}: waits for change {refused_id} to {change.table} {change.record_id}, which was refused", None
+    )
 
 
 def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:

@@ -21,7 +21,7 @@ from app.store.models import InsightTaxonomy, InsightTaxonomyCreate
 from sync.clock import ALL_FIELDS, HybridLogicalClock
 from sync.protocol import Change
 from sync.server.admin import PUBLISHER_DEVICE, AdminError
-from sync.server.apply import apply_changes
+from sync.server.apply import apply_all
 from sync.server.db import lock_change_log
 from sync.server.models import RecordRow, User
 
@@ -71,7 +71,7 @@ def publish(engine: Engine, *, admin_email: str, document: Mapping[str, Any]) ->
             published = published_version(session)
             if taxonomy.version <= published:
                 raise AdminError(f"version: {taxonomy.version} is not newer than the published version {published}; raise it")
-            apply_changes(session, administrator, [change])
+            apply_all(session, administrator, [change])
         return change.record_id, taxonomy
 
 

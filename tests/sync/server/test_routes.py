@@ -63,6 +63,12 @@ def error(response: httpx.Response) -> dict:
     return response.json()["error"]
 
 
+def refused(response: httpx.Response) -> list[dict]:
+    """The changes a push answered as refused, once the push as a whole was answered."""
+    assert response.status_code == 200, response.text
+    return response.json()["refused"]
+
+
 @pytest.fixture
 def msl(server: EmbeddedServer) -> Device:
     return Device(server, "ada@example.org")
@@ -202,8 +208,10 @@ def test_msls_of_one_territory_share_its_hcp_directory_but_neither_read_nor_edit
     assert [c["record_id"] for c in colleague.pull_all()] == ["hcp-north"]
     assert colleague.push(colleague.change("hcp", "hcp-north", {"specialty": "Nephrology"})).status_code == 200
     before = log_size(server)
-    refused = colleague.push(colleague.change("interaction", "int-ada", {"notes": "rewritten"}))
-    assert refused.status_code == 403 and error(refused)["message"] == "interaction int-ada: belongs to another user"
+    rewrite = colleague.change("interaction", "int-ada", {"notes": "rewritten"})
+    [answer] = refused(colleague.push(rewrite))
+    assert answer["code"] == "forbidden"
+    assert answer["message"] == f"change {rewrite['change_id']}: interaction int-ada: belongs to another user"
     assert log_size(server) == before
 
 
@@ -225,42 +233,64 @@ def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: Embedde
     outsider.push(outsider.change("insight", "ins-other", {"text": "other"}))
     assert [c["record_id"] for c in manager.pull_all()] == ["ins-team", "int-team"], "the team's insights and activity, not its inquiries"
     before = log_size(server)
-    refused = manager.push(manager.change("insight", "ins-team", {"text": "edited by manager"}))
-    assert refused.status_code == 403 and "another user" in error(refused)["message"]
+    [answer] = refused(manager.push(manager.change("insight", "ins-team", {"text": "edited by manager"})))
+    assert answer["code"] == "forbidden" and "another user" in answer["message"]
     assert log_size(server) == before
 
 
 @pytest.mark.parametrize(
-    ("table", "fields", "status", "fragment"),
+    ("table", "fields", "code", "fragment"),
     [
-        ("content_item", {"title": "Deck"}, 403, "administrator"),
-        ("hcp", {"name": "Dr S", "territory": "south"}, 403, "territory"),
-        ("hcp", {"nickname": "x"}, 422, "no field 'nickname'"),
-        ("pets", {"name": "x"}, 422, "unknown table"),
-        ("hcp", {"name": "Dr T", "kol_tier": "top"}, 422, "hcp.kol_tier: "),
-        ("hcp", {"name": "Dr T", "therapeutic_areas": "Oncology"}, 422, "hcp.therapeutic_areas: "),
-        ("interaction", {"hcp_id": "h", "occurred_at": "2026-11-24T10:00:00"}, 422, "interaction.occurred_at: input should have timezone info"),
-        ("interaction", {"hcp_id": "h", "channel": "carrier pigeon"}, 422, "interaction.channel: "),
-        ("hcp", {"name": None}, 422, "hcp.name: "),
+        ("content_item", {"title": "Deck"}, "forbidden", "administrator"),
+        ("hcp", {"name": "Dr S", "territory": "south"}, "forbidden", "territory"),
+        ("hcp", {"nickname": "x"}, "invalid", "no field 'nickname'"),
+        ("pets", {"name": "x"}, "invalid", "unknown table"),
+        ("hcp", {"name": "Dr T", "kol_tier": "top"}, "invalid", "hcp.kol_tier: "),
+        ("hcp", {"name": "Dr T", "therapeutic_areas": "Oncology"}, "invalid", "hcp.therapeutic_areas: "),
+        ("interaction", {"hcp_id": "h", "occurred_at": "2026-11-24T10:00:00"}, "invalid", "interaction.occurred_at: input should have timezone info"),
+        ("interaction", {"hcp_id": "h", "channel": "carrier pigeon"}, "invalid", "interaction.channel: "),
+        ("hcp", {"name": None}, "invalid", "hcp.name: "),
     ],
 )
-def test_a_refused_push_names_the_problem_and_writes_nothing(
-    server: EmbeddedServer, msl: Device, table: str, fields: dict, status: int, fragment: str
+def test_a_refused_change_is_answered_with_its_reason_and_the_rest_of_the_batch_applies(
+    server: EmbeddedServer, msl: Device, table: str, fields: dict, code: str, fragment: str
 ) -> None:
-    good = msl.change("hcp", "hcp-ok", {"name": "Dr OK"})
-    answer = msl.push(good, msl.change(table, "rec-1", fields))
-    assert answer.status_code == status and fragment in error(answer)["message"]
-    assert log_size(server) == 0
+    good, bad, after = msl.change("hcp", "hcp-ok", {"name": "Dr OK"}), msl.change(table, "rec-1", fields), msl.change("hcp", "hcp-2", {"name": "Dr Two"})
+    answer = msl.push(good, bad, after)
+    [refusal] = refused(answer)
+    assert (refusal["change_id"], refusal["index"], refusal["code"]) == (bad["change_id"], 1, code)
+    assert refusal["message"].startswith(f"change {bad['change_id']}: ") and fragment in refusal["message"]
+    assert answer.json()["accepted"] == [good["change_id"], after["change_id"]]
+    assert log_size(server) == 2
+
+
+def test_a_records_later_changes_wait_behind_its_refused_one_and_other_records_do_not(server: EmbeddedServer, msl: Device) -> None:
+    typo = msl.change("hcp", "hcp-typo", {"name": "Dr Typo", "territory": "south"})
+    fixed = msl.change("hcp", "hcp-typo", {"territory": "north"})
+    other = msl.change("hcp", "hcp-other", {"name": "Dr Other"})
+    answer = msl.push(typo, fixed, other)
+    assert [(r["change_id"], r["code"]) for r in refused(answer)] == [(typo["change_id"], "forbidden"), (fixed["change_id"], "held")]
+    assert typo["change_id"] in refused(answer)[1]["message"]
+    assert answer.json()["accepted"] == [other["change_id"]]
+    assert [c["record_id"] for c in Device(server, "ada@example.org", name="tablet").pull_all()] == ["hcp-other"]
 
 
 def test_a_change_claiming_another_device_is_refused(server: EmbeddedServer, msl: Device) -> None:
-    answer = msl.push({**msl.change("hcp", "h", {"name": "x"}), "device_id": "someone-else"})
-    assert answer.status_code == 403 and log_size(server) == 0
+    [refusal] = refused(msl.push({**msl.change("hcp", "h", {"name": "x"}), "device_id": "someone-else"}))
+    assert refusal["code"] == "forbidden" and refusal["field"] == "device_id" and log_size(server) == 0
 
 
-def test_malformed_json_names_the_field(server: EmbeddedServer, msl: Device) -> None:
-    answer = msl.client.post("/v1/push", json={"changes": [{"change_id": "x"}]})
-    assert answer.status_code == 422 and error(answer)["field"].startswith("changes.0")
+def test_a_malformed_change_is_refused_by_its_place_and_id_and_names_the_field(server: EmbeddedServer, msl: Device) -> None:
+    good = msl.change("hcp", "hcp-ok", {"name": "Dr OK"})
+    answer = msl.client.post("/v1/push", json={"changes": [good, {"change_id": "x"}, 17]})
+    assert [(r["change_id"], r["index"], r["code"]) for r in refused(answer)] == [("x", 1, "invalid"), (None, 2, "invalid")]
+    assert refused(answer)[0]["field"] in ("table", "record_id", "fields", "clocks", "device_id")
+    assert answer.json()["accepted"] == [good["change_id"]]
+
+
+def test_a_body_that_is_not_a_batch_is_refused_whole(server: EmbeddedServer, msl: Device) -> None:
+    answer = msl.client.post("/v1/push", json={"changes": "none"})
+    assert answer.status_code == 422 and error(answer)["field"].startswith("changes")
     assert msl.client.get("/v1/pull", params={"cursor": "garbage!"}).status_code == 422
 
 
