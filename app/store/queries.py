@@ -349,15 +349,20 @@ def open_conflicts(session: Session) -> list[Conflict]:
 
 def conflict_subject(session: Session, conflict: Conflict) -> str:
     """The record a conflict is about, as the MSL knows it: "HCP Dr Marie Curie", "Interaction with Dr Curie on 24 Nov 2026"."""
-    model = _LABELLED.get(conflict.table_name)
-    record = session.get(model, conflict.record_id) if model is not None else None
-    kind = conflict.table_name.replace("_", " ").capitalize() if conflict.table_name != "hcp" else "HCP"
+    return record_subject(session, conflict.table_name, conflict.record_id)
+
+
+def record_subject(session: Session, table: str, record_id: str) -> str:
+    """A record as the MSL knows it, for conflicts and refused changes: "HCP Dr Marie Curie"."""
+    model = _LABELLED.get(table)
+    record = session.get(model, record_id) if model is not None else None
+    kind = table.replace("_", " ").capitalize() if table != "hcp" else "HCP"
     if record is None:
-        return f"{kind} {conflict.record_id}"
+        return f"{kind} {record_id}"
     if isinstance(record, Interaction):
         name = hcp_names(session, [record.hcp_id]).get(record.hcp_id, "an HCP no longer here")
         return f"{kind} with {name} on {record.occurred_at:%d %b %Y}"
-    label = str(getattr(record, _LABEL_FIELD[conflict.table_name]) or "")
+    label = str(getattr(record, _LABEL_FIELD[table]) or "")
     return f"{kind} {label[:60] + '…' if len(label) > 60 else label}".rstrip()
 
 

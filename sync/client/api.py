@@ -88,11 +88,18 @@ class SyncApi:
         return EnrollResponse.model_validate(self._call("POST", "/v1/enroll", json=request.model_dump()))
 
     def push(self, request: PushRequest) -> PushResponse:
+        return self._send_changes("/v1/push", request)
+
+    def deliver_safety(self, request: PushRequest) -> PushResponse:
+        """A revoked device's last call: hand over its adverse events and inquiries (`accepted` lists those kept)."""
+        return self._send_changes("/v1/revoked/deliver", request)
+
+    def _send_changes(self, path: str, request: PushRequest) -> PushResponse:
         body = request.model_dump_json().encode()
         headers = {"Content-Type": "application/json"}
         if len(body) > COMPRESS_OVER_BYTES:
             body, headers["Content-Encoding"] = gzip.compress(body, compresslevel=6), "gzip"
-        return PushResponse.model_validate(self._call("POST", "/v1/push", content=body, headers=headers))
+        return PushResponse.model_validate(self._call("POST", path, content=body, headers=headers))
 
     def pull(self, cursor: str, limit: int, *, count: bool = False) -> PullResponse:
         """Parsed and validated in one pass from the raw bytes: pages are the bulk of what a device receives.
@@ -168,7 +175,7 @@ def _refusal(response: httpx.Response) -> SyncError:
     if response.status_code == 404 and code == "http_error":
         return NotOffered(f"the server does not offer {response.request.url.path}")
     if code == DEVICE_REVOKED:
-        return DeviceRevoked("this device was revoked by your administrator; its local data has been wiped")
+        return DeviceRevoked("this device was revoked by your administrator")
     if response.status_code == 401:
         if code == "invalid_code":
             return TokenRefused(f"enrolment refused: {message}")

@@ -23,6 +23,8 @@ err = Console(stderr=True, highlight=False)
 def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     conflicts_cli = typer.Typer(help="Concurrent edits that lost, kept for you to review.", invoke_without_command=True)
     cli.add_typer(conflicts_cli, name="conflicts")
+    rejected_cli = typer.Typer(help="Changes the server refused, waiting for you to correct and resend or discard.", invoke_without_command=True)
+    cli.add_typer(rejected_cli, name="rejected")
 
     @cli.command()
     def enroll(
@@ -45,13 +47,50 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
 
         from sync.client.engine import SyncEngine
 
-        with opened(data_dir) as store, Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True) as bar:
-            task = bar.add_task("sync", total=1.0)
-            report = SyncEngine(store).run_once(lambda stage, fraction: bar.update(task, description=stage, completed=fraction))
-        typer.echo(f"pushed {report.pushed}, received {report.pulled}, conflicts {report.conflicts}")
+        with opened(data_dir) as store:
+            with Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True) as bar:
+                task = bar.add_task("sync", total=1.0)
+                report = SyncEngine(store).run_once(lambda stage, fraction: bar.update(task, description=stage, completed=fraction))
+            typer.echo(f"pushed {report.pushed}, received {report.pulled}, conflicts {report.conflicts}")
+            _warn_refused(store)
         if report.audit_breaks:
             first = report.audit_breaks[0]
             err.print(f"warning: the server found this device's audit log does not match its anchor (entry {first.seq}: {first.reason}); run 'liaison verify-audit'", markup=False)
+
+    @rejected_cli.callback()
+    def rejected_list(ctx: typer.Context, data_dir: data_dir_option = None) -> None:
+        """List refused changes, one line per record: id, record, field, reason, changes waiting."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from app.store.queries import record_subject
+
+        with opened(data_dir) as store, store.repository.session() as session:
+            for refusal in store.repository.refused():
+                subject = record_subject(session, refusal.table, refusal.record_id)
+                typer.echo("\t".join((refusal.change_id, subject, refusal.field or "-", refusal.reason, f"{refusal.waiting} waiting")))
+
+    @rejected_cli.command("resend")
+    def rejected_resend(
+        change_id: Annotated[str, typer.Argument(metavar="ID")],
+        data_dir: data_dir_option = None,
+    ) -> None:
+        """Send a refused record again as it stands now (correct it first); it syncs at the next round."""
+        with opened(data_dir) as store:
+            queued = store.repository.resend_refused(change_id)
+        typer.echo(queued)
+
+    @rejected_cli.command("discard")
+    def rejected_discard(
+        change_id: Annotated[str, typer.Argument(metavar="ID")],
+        yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+        data_dir: data_dir_option = None,
+    ) -> None:
+        """Give up sending a refused record's changes (kept in the audit log; never for adverse events or inquiries)."""
+        if not yes:
+            typer.confirm("The record stays on this device but its refused changes will never reach the server. Discard them?", abort=True)
+        with opened(data_dir) as store:
+            dropped = store.repository.discard_refused(change_id)
+        typer.echo(f"discarded {dropped} change(s) of {change_id}")
 
     @cli.command()
     def retire(data_dir: data_dir_option = None) -> None:
@@ -86,3 +125,17 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         with opened(data_dir) as store:
             store.repository.resolve_conflict(conflict_id, keep)
         typer.echo(f"resolved {conflict_id}: kept {keep}")
+
+
+def _warn_refused(store: "Store") -> None:
+    """One line per record the server refused, on stderr: stdout keeps the one summary line scripts read."""
+    from app.store.queries import record_subject
+
+    waiting = store.repository.refused()
+    if not waiting:
+        return
+    with store.repository.session() as session:
+        for refusal in waiting:
+            where = f" ({refusal.field})" if refusal.field else ""
+            err.print(f"needs your attention: {record_subject(session, refusal.table, refusal.record_id)}{where}: {refusal.reason}", markup=False)
+    err.print(f"{len(waiting)} record(s) need your attention: correct and 'liaison rejected resend ID', or 'liaison rejected discard ID'", markup=False)

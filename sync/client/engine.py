@@ -8,11 +8,12 @@ the pull cursor is stored in the same transaction as the page it covers.
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.errors import UnstorableChange
@@ -94,15 +95,64 @@ class SyncEngine:
                 if anchored is not None:
                     report.anchored, report.audit_breaks = anchored.head_seq, anchored.breaks
         except DeviceRevoked:
+            delivered = self._deliver_safety(state)
             self.store.wipe()
-            raise
+            raise DeviceRevoked(
+                f"this device was revoked by your administrator; {delivered} adverse event and inquiry change(s) "
+                "were delivered to the server first, then its local data was wiped"
+            ) from None
         self.store.repository.mark_synced()
         notify("done", 1.0)
         return report
 
+    def _deliver_safety(self, state: SyncState) -> int:
+        """A revoked device's adverse events and inquiries (refused ones too) go to the server before the wipe; how many.
+
+        Anything the server does not confirm keeping stops the wipe: a network
+        failure leaves the store as it is, to deliver at the next contact.
+        """
+        delivered = 0
+        with SyncApi(state.server_url, state.token, transport=self._transport) as api:
+            while (batch := self._safety_batch()) is not None:
+                answer = api.deliver_safety(batch)
+                self.store.repository.acknowledge(answer.accepted)
+                kept = set(answer.accepted)
+                missing = [change.change_id for change in batch.changes if change.change_id not in kept]
+                if missing:
+                    raise SyncError(
+                        f"this device was revoked, and the server did not take {len(missing)} of its adverse event or inquiry "
+                        "changes; they stay on this device, which is not wiped: contact your administrator"
+                    )
+                delivered += len(kept)
+        return delivered
+
+    def _safety_batch(self) -> PushRequest | None:
+        with self.store.repository.session() as session:
+            entries = session.exec(
+                select(OutboxEntry)
+                .where(
+                    col(OutboxEntry.table_name).in_(refusals.SAFETY_TABLES)
+                    | (
+                        (col(OutboxEntry.table_name) == "amendment")
+                        & func.json_extract(OutboxEntry.fields, "$.subject_table").in_(refusals.SAFETY_TABLES)
+                    )
+                )
+                .order_by(col(OutboxEntry.seq))
+                .limit(PUSH_BATCH)
+            ).all()
+        return self._request(entries)
+
     def retire(self) -> None:
-        """Hand the device back: sync what is left, give up the token, then wipe."""
+        """Hand the device back: sync what is left, give up the token, then wipe; never while changes still wait."""
         self.run_once()
+        waiting = self.store.repository.refused()
+        if waiting:
+            raise SyncError(
+                f"{len(waiting)} record(s) the server refused still wait on this device ('liaison rejected'): "
+                "resend or discard them before retiring it; nothing was wiped"
+            )
+        if self.pending():
+            raise SyncError(f"{self.pending()} change(s) are still waiting to be sent; sync again before retiring; nothing was wiped")
         state = self.state()
         assert state is not None
         with SyncApi(state.server_url, state.token, transport=self._transport) as api:
@@ -153,6 +203,9 @@ class SyncEngine:
                 .order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
                 .limit(PUSH_BATCH)
             ).all()
+        return self._request(entries)
+
+    def _request(self, entries: Sequence[OutboxEntry]) -> PushRequest | None:
         if not entries:
             return None
         return PushRequest(

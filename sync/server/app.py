@@ -12,7 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from sync.protocol import COMPRESS_OVER_BYTES, PROTOCOL_VERSION
 from sync.server import errors, migrate
 from sync.server.db import make_engine
-from sync.server.routes import anchors, devices, reports, sync
+from sync.server.routes import anchors, devices, reports, safety, sync
 from sync.server.settings import ServerSettings
 from sync.server.web import routes as web
 
@@ -34,6 +34,7 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     errors.install(app)
     app.include_router(devices.router)
     app.include_router(sync.router)
+    app.include_router(safety.router)
     app.include_router(web.router)
     app.include_router(anchors.router)
     app.include_router(reports.router)

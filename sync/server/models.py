@@ -159,5 +159,25 @@ class AuditBreak(ServerModel, table=True):
     detected_at: datetime = Field(sa_type=UtcDateTime)
 
 
+class SafetyIntake(ServerModel, table=True):
+    """A safety change (adverse event, medical inquiry or an amendment to one) delivered by a revoked device.
+
+    Kept for pharmacovigilance whatever became of it: `applied` ones are in the
+    records like any other change, `refused` ones (a value the records cannot
+    hold) are kept here as sent, with the reason, for a person to act on.
+    """
+
+    __tablename__ = "safety_intake"
+    change_id: str = Field(primary_key=True, max_length=64)
+    device_id: str = Field(max_length=64, foreign_key="devices.id", index=True)
+    user_id: int = Field(foreign_key="users.id")
+    table_name: str = Field(max_length=40)
+    record_id: str = Field(max_length=64)
+    change: dict[str, Any] = Field(sa_type=JSON, description="the change exactly as the device sent it")
+    outcome: str = Field(max_length=16, description="applied | refused")
+    reason: str | None = Field(default=None, sa_type=Text)
+    received_at: datetime = Field(sa_type=UtcDateTime)
+
+
 METADATA = ServerModel.metadata
 ROLES = ("msl", "manager", "admin")

@@ -35,9 +35,9 @@ def check_write(user: User, table: str, record_id: str, existing: RecordRow | No
     if table in SHARED_BY_TERRITORY:
         current = existing.territory if existing else territory
         if current is not None and current != user.territory:
-            raise ApiError(403, "forbidden", f"{label}: belongs to territory {current!r}, not yours")
+            raise ApiError(403, "forbidden", f"{label}: belongs to territory {current!r}, not yours", "territory")
         if territory is not None and territory != user.territory:
-            raise ApiError(403, "forbidden", f"{label}: cannot move an HCP to territory {territory!r}")
+            raise ApiError(403, "forbidden", f"{label}: cannot move an HCP to territory {territory!r}", "territory")
         return
     if existing is not None and existing.owner_user_id != user.id:
         raise ApiError(403, "forbidden", f"{label}: belongs to another user")

@@ -12,7 +12,7 @@ from sync.protocol import MAX_ANCHOR_LINKS, AnchorLinksPage, AnchorRequest, Anch
 from sync.server import anchors
 from sync.server.deps import CallerDep, SessionDep
 from sync.server.errors import invalid
-from sync.server.routes.sync import _read_body
+from sync.server.batches import read_body
 
 router = APIRouter(prefix="/v1/audit")
 
@@ -23,7 +23,7 @@ async def anchor(request: Request, caller: CallerDep, session: SessionDep) -> An
 
     The body (an `AnchorRequest`) is read as push reads it: size-capped, gzip allowed.
     """
-    body = await _read_body(request)
+    body = await read_body(request)
     try:
         sent = AnchorRequest.model_validate_json(body)
     except pydantic.ValidationError as exc:
