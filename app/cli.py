@@ -407,10 +407,13 @@ def demo(
     seed: Annotated[int, typer.Option("--seed")] = 7,
     data_dir: DataDir = None,
 ) -> None:
-    """Fill the store with realistic, varied, fictional demo data."""
-    from app.domain.demo import DemoSize, populate
+    """Fill the store with realistic, varied, fictional demo data (on an enrolled store: in its territory, without library content)."""
+    from app.domain.demo import TERRITORY, DemoSize, populate
+    from app.store.models import SyncState
 
     with opened(data_dir) as store, progress_bar() as bar:
+        with store.repository.session() as session:
+            enrolled = session.get(SyncState, 1)
         tasks: dict[str, Any] = {}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -418,7 +421,10 @@ def demo(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        counts = populate(store.repository, DemoSize(hcps=hcps, interactions=interactions_), seed=seed, progress=report)
+        counts = populate(
+            store.repository, DemoSize(hcps=hcps, interactions=interactions_), seed=seed, progress=report,
+            content=enrolled is None, territory=enrolled.territory if enrolled is not None else TERRITORY,
+        )
     out.print(", ".join(f"{count} {table}" for table, count in counts.items()), markup=False)
 
 

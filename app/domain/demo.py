@@ -96,12 +96,14 @@ def populate(
     now: datetime | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     content: bool = True,
+    territory: str | None = TERRITORY,
 ) -> dict[str, int]:
     """Fill a store with a believable territory; returns how many records of each kind were written.
 
     With `content=False` the content library is not created here (on an enrolled
     device it comes from the server, which alone may publish it); interactions
-    then cite the items already in the local library.
+    then cite the items already in the local library. An enrolled device passes
+    its own `territory`, the only one its HCPs may be in.
     """
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
@@ -113,7 +115,7 @@ def populate(
     else:
         with repository.session() as session:
             content_ids = [item.id for item in library(session, now.date())]
-    hcp_rows = [_hcp(rng, number) for number in range(size.hcps)]
+    hcp_rows = [{**_hcp(rng, number), "territory": territory} for number in range(size.hcps)]
     hcp_ids: list[str] = []
     for start in range(0, len(hcp_rows), chunk):
         hcp_ids += repository.create_many(Hcp, hcp_rows[start : start + chunk], action="demo")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from app.store import refusals
 from app.store.models import Conflict
 from app.store.queries import pending_changes
 from app.store.store import Store
@@ -69,14 +70,15 @@ class SyncService:
         self._wake.set()
 
     def refresh(self) -> None:
-        """Re-read pending and conflict counts after a local write."""
+        """Re-read the pending, conflict and refused counts after a local write."""
         if self.store.locked:
             return
         with self.store.repository.session() as session:
             pending = pending_changes(session)
             conflicts = session.exec(select(func.count()).select_from(Conflict).where(col(Conflict.resolved_at).is_(None))).one()
+            attention = refusals.count(session)
         state = self.engine.state()
-        self._publish(pending=pending, conflicts=conflicts, last_success=state.last_success_at if state else None)
+        self._publish(pending=pending, conflicts=conflicts, attention=attention, last_success=state.last_success_at if state else None)
 
     @property
     def enrolled(self) -> bool:
@@ -139,7 +141,11 @@ class SyncService:
             self._note(f"failed: {exc}")
             return self.interval
         self._backoff = BACKOFF_START_S
-        self._note(f"pushed {report.pushed}, received {report.pulled}" + (f", {report.conflicts} conflict(s)" if report.conflicts else ""))
+        self._note(
+            f"pushed {report.pushed}, received {report.pulled}"
+            + (f", {report.conflicts} conflict(s)" if report.conflicts else "")
+            + (f", {report.refused} refused" if report.refused else "")
+        )
         self._publish(running=False, progress=None)
         self.refresh()
         return self.interval

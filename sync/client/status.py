@@ -15,6 +15,8 @@ class SyncStatus:
     """0.0–1.0 while a sync runs; None when idle or unknown."""
     last_success: datetime | None = None
     conflicts: int = 0
+    attention: int = 0
+    """Records whose changes the server refused: they wait for the MSL to correct and resend, or discard."""
     error: str | None = None
     """The last failure in plain words ("server refused the device token"), never a stack trace."""
     history: tuple[str, ...] = field(default_factory=tuple)

@@ -200,3 +200,12 @@ def test_a_device_that_is_not_revoked_cannot_use_the_revoked_delivery(server: Em
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "not_revoked"
     anonymous = httpx.post(f"{server.url}/v1/revoked/deliver", json={"changes": []})
     assert anonymous.status_code == 401
+
+
+def test_demo_data_on_an_enrolled_store_lands_in_its_territory_and_syncs_without_a_refusal(server: EmbeddedServer, south: Path) -> None:
+    out(south, "demo", "--hcps", "5", "--interactions", "8")
+    _, warnings = liaison(south, "sync")
+    assert "needs your attention" not in warnings and out(south, "rejected") == ""
+    with Session(server.engine) as session:
+        territories = {row.territory for row in session.exec(select(RecordRow).where(RecordRow.table_name == "hcp"))}
+    assert territories == {"south"}

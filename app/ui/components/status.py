@@ -1,4 +1,4 @@
-"""The sync badge every screen shows: online or offline, how many changes wait to be sent, and conflicts to review."""
+"""The sync badge every screen shows: online or offline, how many changes wait to be sent, conflicts to review and refusals to act on."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ def describe(status: SyncStatus, enrolled: bool) -> str:
     else:
         state = "Online" if status.online else "Offline"
     conflicts = f" · {status.conflicts} conflict{'s' if status.conflicts != 1 else ''} to review" if status.conflicts else ""
-    return f"{state} · {status.pending} pending{conflicts}"
+    attention = f" · {status.attention} need{'s' if status.attention == 1 else ''} your attention" if status.attention else ""
+    return f"{state} · {status.pending} pending{conflicts}{attention}"
 
 
 class SyncBadge(ft.Container):

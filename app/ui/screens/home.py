@@ -1,4 +1,4 @@
-"""Home: today at a glance — adverse events still to report (soonest deadline first), follow-ups due, drafts, sync."""
+"""Home: today at a glance — adverse events still to report (soonest deadline first), changes the server refused, follow-ups due, drafts, sync."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def build(ctx: UiContext) -> ft.Control:
         events = queries.unreported_adverse_events(session)[:8]
         draft_list = queries.drafts(session, limit=8)
         names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
+        refused = [(refusal, queries.record_subject(session, refusal.table, refusal.record_id)) for refusal in store.repository.refused()[:8]]
     summary = SyncSummary(*ctx.sync_status())
     ctx.live_status = summary
     countdowns = [badge(event.deadline_at, aware_at=event.aware_at) for event in events]
@@ -38,6 +39,24 @@ def build(ctx: UiContext) -> ft.Control:
                     for event, countdown in zip(events, countdowns)
                 ]
                 or [empty("No adverse event waiting to be reported.")],
+            ),
+            *(
+                [
+                    _card(
+                        "Needs your attention",
+                        [
+                            ft.ListTile(
+                                leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.ERROR),
+                                title=ft.Text(f"{subject} was refused by the server"),
+                                subtitle=ft.Text(refusal.reason),
+                                on_click=lambda e: ctx.navigate("Sync"),
+                            )
+                            for refusal, subject in refused
+                        ],
+                    )
+                ]
+                if refused
+                else []
             ),
             _card(
                 "Follow-ups due",

@@ -1,4 +1,4 @@
-"""Sync: online or offline, pending changes, a running sync's progress, history, and conflicts to settle."""
+"""Sync: online or offline, pending changes, a running sync's progress, history, refused changes and conflicts to settle."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from app.errors import LiaisonError
 from app.store import queries
 from app.store.models import Conflict
 from app.ui.components.forms import Form, empty, section
+from app.ui.components.refusal import RefusalCard
 from app.ui.components.status import describe
 from app.ui.state import UiContext
 from sync.clock import Stamp
@@ -56,8 +57,11 @@ class SyncScreen:
                 ft.FilledButton(content="Sync now", icon=ft.Icons.SYNC, on_click=lambda e: self._sync_now()),
                 section("History", *[ft.Text(line) for line in status.history] or [empty("No sync yet.")]),
             ]
+        refused = self.ctx.unlocked.repository.refused()
         with self.ctx.unlocked.repository.session() as session:
             subjects = {conflict.id: queries.conflict_subject(session, conflict) for conflict in conflicts}
+            named = {refusal.change_id: queries.record_subject(session, refusal.table, refusal.record_id) for refusal in refused}
+        rows.append(section("Needs your attention", *[RefusalCard(self.ctx, refusal, named[refusal.change_id]) for refusal in refused] or [empty("Nothing refused by the server.")]))
         cards = [self._conflict(conflict, subjects[conflict.id]) for conflict in conflicts]
         rows.append(section("Conflicts to review", *cards or [empty("No conflicts.")]))
         return ft.ListView(rows, spacing=12, padding=16, expand=True)
