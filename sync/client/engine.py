@@ -186,24 +186,33 @@ class SyncEngine:
                 report.refused += self.store.repository.acknowledge(
                     answer.accepted, [change.change_id for change in sent.changes], answer.refused
                 )
+                if in_flight is None and (batch := self._outbox_batch(None)) is not None:
+                    in_flight = uploads.submit(api.push, batch)  # what waited for the answer to its record's last change
                 self.store.repository.observe(answer.server_clock)
                 report.pushed += len(answer.accepted)
                 notify("push", min(1.0, (report.pushed + report.refused) / max(total, 1)) * 0.5)
 
     def _outbox_batch(self, in_flight: PushRequest | None) -> PushRequest | None:
-        """The first outbox entries by priority then age, leaving out held records and those of the batch in flight.
+        """The first outbox entries by priority then age, leaving out held records; None when none is ready.
 
-        None when nothing is left to send.
+        With a batch in flight, the batch ends before the first entry of a record
+        that batch carries: that entry waits for the server's answer, and so does
+        everything queued after it, so the queue's order (safety first) holds.
         """
-        flying = sorted({change.record_id for change in in_flight.changes}) if in_flight else []
+        if in_flight is not None:
+            sent = {change.change_id for change in in_flight.changes}
+            flying = {change.record_id for change in in_flight.changes}
+        else:
+            sent, flying = set(), set()
         with self.store.repository.session() as session:
             entries = session.exec(
                 select(OutboxEntry)
-                .where(col(OutboxEntry.record_id).not_in(refusals.held_records()), col(OutboxEntry.record_id).not_in(flying))
+                .where(col(OutboxEntry.record_id).not_in(refusals.held_records()), col(OutboxEntry.change_id).not_in(sorted(sent)))
                 .order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
                 .limit(PUSH_BATCH)
             ).all()
-        return self._request(entries)
+        ready = next((place for place, entry in enumerate(entries) if entry.record_id in flying), len(entries))
+        return self._request(entries[:ready])
 
     def _request(self, entries: Sequence[OutboxEntry]) -> PushRequest | None:
         if not entries:

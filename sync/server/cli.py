@@ -117,6 +117,20 @@ def list_devices(database_url: DatabaseUrl = None) -> None:
     Console(width=160).print(table)
 
 
+@cli.command("safety-intake")
+def safety_intake(database_url: DatabaseUrl = None) -> None:
+    """Safety changes delivered by revoked devices: what each was, whether the records took it, and why not."""
+    from sqlmodel import Session, col, select
+
+    from sync.server.models import SafetyIntake
+
+    table = Table("change", "device", "record", "outcome", "received", "reason")
+    with Session(_engine(database_url)) as session:
+        for row in session.exec(select(SafetyIntake).order_by(col(SafetyIntake.received_at))):
+            table.add_row(row.change_id, row.device_id, f"{row.table_name} {row.record_id}", row.outcome, f"{row.received_at:%Y-%m-%d %H:%M}", row.reason or "")
+    Console(width=200).print(table)
+
+
 @cli.command("verify-audit")
 def verify_audit(
     device: Annotated[str, typer.Option("--device", help="The device id, as list-devices shows it.")],

@@ -167,6 +167,10 @@ def test_a_revoked_device_delivers_its_adverse_events_before_it_wipes(server: Em
         assert {entry.record_id for entry in kept} == {event} and {entry.outcome for entry in kept} == {"applied"}
         assert session.exec(select(RecordRow).where(RecordRow.table_name == "hcp")).all() == [], "only safety records are taken"
     assert not (south / "liaison.db").exists() or liaison(south, "hcp", "list", ok=False)
+    from sync.server.cli import cli as server_cli
+
+    listed = runner.invoke(server_cli, ["safety-intake", "--database-url", server.engine.url.render_as_string(hide_password=False)])
+    assert listed.exit_code == 0 and f"adverse_event {event}" in listed.stdout and "applied" in listed.stdout
 
 
 def test_a_revoked_device_keeps_an_adverse_event_the_records_refuse_for_pharmacovigilance(server: EmbeddedServer, south: Path) -> None:

@@ -127,5 +127,6 @@ def test_a_device_cannot_push_a_taxonomy(server: EmbeddedServer) -> None:
     msl = Device(server, "ada@example.org")
     document = revised(3)
     answer = msl.push(msl.change("insight_taxonomy", "forged", {"version": 3, "document": document}))
-    assert answer.status_code == 403
-    assert "only an administrator" in answer.json()["error"]["message"]
+    [refused] = answer.json()["refused"]
+    assert answer.status_code == 200 and refused["code"] == "forbidden"
+    assert "only an administrator" in refused["message"]
