@@ -96,7 +96,7 @@ def dashboard(request: Request, session: SessionDep) -> Response:
         return respond(page("Manager dashboard", body, signed_in=signed_in, csrf=who.csrf), 422)
     sections = []
     for section in SECTIONS:
-        numbers = section.numbers(session, who.user, params)
+        numbers = section.numbers(session, who.user, params, request.app.state.settings)
         exports = f'<a href="{link(f"/manager/{section.slug}.csv", params.query())}">CSV</a> · <a href="{link(f"/manager/{section.slug}.json", params.query())}">JSON</a>'
         sections.append(
             f'<section class="report" id="{section.slug}" aria-labelledby="{section.slug}-title"><h2 id="{section.slug}-title">{esc(section.title)}</h2>'
@@ -142,7 +142,7 @@ def _export(slug: str, request: Request, session: Session) -> tuple[Section, Any
         params = ReportParams.parse(dict(request.query_params), date.today())
     except ValidationError as error:
         raise ApiError(422, "invalid", str(error), error.field) from None
-    numbers = section.numbers(session, who.user, params)
+    numbers = section.numbers(session, who.user, params, request.app.state.settings)
     session.commit()
     return section, numbers
 
