@@ -55,9 +55,10 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     form = await _form(request)
     try:
         auth.check_form(request, request.cookies.get(SIGN_IN_COOKIE), form.get("csrf"))
-        token, _ = await run_in_threadpool(auth.sign_in, session, form.get("email", ""), form.get("password", ""))
+        address = request.client.host if request.client else ""
+        token, _ = await run_in_threadpool(auth.sign_in, session, form.get("email", ""), form.get("password", ""), address)
     except Refused as refused:
-        return _sign_in_form(request, refused.status, str(refused), form.get("email", ""))
+        return _sign_in_form(request, refused.status, str(refused), _printable(form.get("email", "")))
     response = _redirect(HOME)
     _cookie(response, request, SESSION_COOKIE, token, int(SESSION_LIFETIME.total_seconds()))
     _forget(response, request, SIGN_IN_COOKIE)
@@ -202,6 +203,11 @@ async def _form(request: Request) -> dict[str, str]:
         if len(body) > MAX_FORM_BYTES:
             return {}
     return {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+def _printable(text: str) -> str:
+    """What of a typed value may be shown back in the form: control characters (a NUL, say) dropped."""
+    return "".join(char for char in text if char.isprintable())
 
 
 def _cell(value: object) -> object:
