@@ -17,8 +17,6 @@ A manager sees their team; an administrator sees everyone; nobody else sees it.
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from app.domain.safety import ReportingWindow, reporting_deadline
 from sync.server import scope
+from sync.server.csv_export import to_csv
 from sync.server.models import ChangeLog, RecordRow, User
 
 TABLE = "adverse_event"
@@ -156,11 +155,5 @@ def _moment(value: Any) -> datetime | None:
 
 def as_csv(rows: Sequence[BaseModel], model: type[BaseModel]) -> str:
     """One header row of field names, then one row per item; times in ISO 8601 UTC."""
-    buffer = io.StringIO()
     names = list(model.model_fields)
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        values = row.model_dump(mode="json")
-        writer.writerow(["" if values[name] is None else values[name] for name in names])
-    return buffer.getvalue()
+    return to_csv(names, ([row.model_dump(mode="json")[name] for name in names] for row in rows))

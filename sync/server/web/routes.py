@@ -7,8 +7,6 @@ sync API, and also accept a device's bearer token.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import ValidationError
+from sync.server.csv_export import to_csv
 from sync.server.deps import SessionDep
 from sync.server.errors import ApiError
 from sync.server.reports.periods import ReportParams
@@ -120,11 +119,7 @@ def export_json(slug: str, request: Request, session: SessionDep) -> Response:
 def export_csv(slug: str, request: Request, session: SessionDep) -> Response:
     section, numbers = _export(slug, request, session)
     header, rows = section.table(numbers)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    response = Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{slug}-{date.today().isoformat()}.csv"'})
+    response = Response(to_csv(header, rows), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{slug}-{date.today().isoformat()}.csv"'})
     secure(response)
     return response
 
@@ -208,10 +203,3 @@ async def _form(request: Request) -> dict[str, str]:
 def _printable(text: str) -> str:
     """What of a typed value may be shown back in the form: control characters (a NUL, say) dropped."""
     return "".join(char for char in text if char.isprintable())
-
-
-def _cell(value: object) -> object:
-    """A cell a spreadsheet will not run: text opening with = + - @ is quoted (verbatim insights are free text)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
