@@ -13,7 +13,7 @@ and in the server's commit order:
 - an incoming write that loses arrived after a newer write that did not build on
   it, so it was concurrent by construction.
 
-Compliance overrides are written once and never change after (`WRITE_ONCE_TABLES`).
+Compliance overrides and HCP erasure receipts are written once and never change after (`WRITE_ONCE_TABLES`).
 
 Filed records (submitted interactions, inquiries, adverse events) are never
 edited in place. A submit carries the full snapshot as filed, and that snapshot
@@ -36,9 +36,10 @@ FILED_TABLES: dict[str, frozenset[str]] = {
 }
 """Tables whose records are filed, and the workflow fields that may still change after filing."""
 
-WRITE_ONCE_TABLES = frozenset({"compliance_override"})
+WRITE_ONCE_TABLES = frozenset({"compliance_override", "hcp_erasure"})
 """Tables whose records stand as first written: a justified override is the evidence of what was
-filed over a compliance finding, so no later write (edit or delete) changes it on any node."""
+filed over a compliance finding, and an erasure receipt the evidence of who erased an HCP, when
+and why, so no later write (edit or delete) changes either on any node."""
 
 BOOKKEEPING_FIELDS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "device_id", "deleted", "deleted_at"})
 """Fields every record carries that never conflict: they follow the winning writes."""

@@ -87,7 +87,7 @@ FILED_KINDS: dict[type[Record], frozenset[str]] = {
 PRIORITY_KINDS = frozenset({AdverseEvent, MedicalInquiry})
 """Safety-critical kinds whose changes jump the sync queue."""
 
-NEVER_DELETED = frozenset({AdverseEvent, ComplianceOverride})
+NEVER_DELETED = frozenset({AdverseEvent, ComplianceOverride, HcpErasure})
 
 REVIEWED_ON_WRITE = frozenset({Insight, MedicalEvent})
 """Kinds that are not submitted: the compliance review runs whenever they are written."""
@@ -162,6 +162,8 @@ class Repository:
     def create(self, model: type[R], data: Mapping[str, Any], *, justification: str | None = None) -> R:
         if model is ComplianceOverride:
             raise ValidationError("compliance_override", "written only by the compliance review, with the record it justifies")
+        if model is HcpErasure:
+            raise ValidationError("hcp_erasure", "written only by erasing the HCP ('liaison hcp erase'), which scrubs their records with it")
         with self._transaction() as session:
             record = self._create(session, model, data)
             if model in REVIEWED_ON_WRITE:
@@ -193,6 +195,8 @@ class Repository:
     def _update(self, model: type[R], record_id: str, changes: Mapping[str, Any], justification: str | None, reviewed: bool) -> R:
         if model is ComplianceOverride:
             raise ImmutableRecord("a compliance override is kept as written and cannot be edited")
+        if model is HcpErasure:
+            raise ImmutableRecord("an HCP erasure receipt is kept as written and cannot be edited")
         with self._transaction() as session:
             record = self._load(session, model, record_id)
             self._refuse_if_filed(record, changes)

@@ -1,7 +1,8 @@
 """The central server: `create_app(settings)` builds a FastAPI app over one database.
 
 It keeps no state of its own beyond that database, so several processes (or
-machines behind a load balancer) can serve one PostgreSQL.
+machines behind a load balancer) can serve one PostgreSQL. The OpenAPI docs
+are off unless `ServerSettings.docs` (`liaison-server serve --docs`) turns them on.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
         title="Liaison central server",
         version=str(PROTOCOL_VERSION),
         description="Reconciles MSL devices: push outbox changes, pull by cursor. See sync/protocol.py.",
+        **_docs(settings),
     )
     app.state.engine = engine
     app.state.settings = settings
@@ -39,6 +41,14 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     app.include_router(anchors.router)
     app.include_router(reports.router)
     return app
+
+
+def _docs(settings: ServerSettings) -> dict[str, str | None]:
+    """The OpenAPI docs only when asked for (development): Swagger UI loads its script from a CDN,
+    which a production server must never make a browser fetch."""
+    if not settings.docs:
+        return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    return {"docs_url": "/docs", "redoc_url": None, "openapi_url": "/openapi.json"}
 
 
 def app_from_env() -> FastAPI:

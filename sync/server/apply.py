@@ -56,6 +56,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
     1,000-change push costs a handful of round trips.
     A change about an erased HCP is scrubbed before it is merged or logged, and
     an erasure receipt scrubs what the server already holds (`erasure`).
+    A change to evidence already held (`scope.check_write_once`) is refused.
     """
     ids = [change.change_id for change in changes]
     seen = set(session.exec(select(ChangeLog.change_id).where(among(session, ChangeLog.change_id, ids))).all()) if ids else set()
@@ -79,6 +80,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
             continue
         requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
         try:
+            scope.check_write_once(change, existing)
             hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
             scope.check_write(user, change.table, change.record_id, existing, requested_territory)
         except ApiError as refusal:
@@ -87,6 +89,8 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
             continue
         fields = _json(incoming.fields(change, existing))
         new_receipt = change.table == RECEIPT_TABLE and existing is None
+        if new_receipt:
+            fields["erased_by"] = user.email  # who erased is whoever the server authenticated, not what the device says
         current = RecordState(existing.fields, existing.clocks) if existing else None
         result = merge(change.table, current, fields, change.clocks, change.base_clocks)
         territory = scope.record_territory(user, change.table, requested_territory, existing)

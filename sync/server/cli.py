@@ -50,9 +50,17 @@ def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8765,
     workers: Annotated[int, typer.Option("--workers", min=1)] = 1,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips", envvar="LIAISON_FORWARDED_ALLOW_IPS",
+            help="Comma-separated addresses (or '*') of the TLS proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.",
+        ),
+    ] = "127.0.0.1",
+    docs: Annotated[bool, typer.Option("--docs", help="Serve the OpenAPI docs at /docs, for development (Swagger UI loads from a CDN).")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Serve the sync API (OpenAPI docs at /docs)."""
+    """Serve the sync API and the manager dashboard."""
     import uvicorn
 
     settings = ServerSettings.from_env(database_url=database_url)
@@ -60,9 +68,11 @@ def serve(
         raise LiaisonError("--workers: an SQLite database is served by one process; use PostgreSQL (--database-url) for more")
     migrate.upgrade(make_engine(settings.database_url))
     os.environ["LIAISON_DATABASE_URL"] = settings.database_url
+    if docs:
+        os.environ["LIAISON_DOCS"] = "1"
     uvicorn.run(
         "sync.server.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info",
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
     )
 
 

@@ -23,9 +23,13 @@ APPEND_LOCK_KEY = 0x4C69_6169
 
 
 def make_engine(database_url: str) -> Engine:
+    """The engine for this URL. Statement parameters never appear in its errors or logs (`hide_parameters`):
+    they hold sign-in e-mails, tokens' digests and field data, and a failed statement's error ends up in a traceback."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=POOL_SIZE, max_overflow=POOL_SIZE, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
@@ -58,7 +62,7 @@ def make_engine(database_url: str) -> Engine:
         event.listen(engine, "commit", _release)
         event.listen(engine, "rollback", _release)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE, hide_parameters=True)
 
 
 def writing(session: Session) -> None:

@@ -126,10 +126,16 @@ class WebSession(ServerModel, table=True):
 
 
 class SignInThrottle(ServerModel, table=True):
-    """Failed web sign-ins for one e-mail address as typed (kept only as its SHA-256), and when it may try again."""
+    """Failed web sign-ins for one key, and when it may try again: see `sync.server.web.throttle`.
+
+    A key is the SHA-256 of a client address and an e-mail address as typed, or
+    of a client address alone; `email_hash` (the e-mail's SHA-256) lets a new
+    password lift every lock on that account.
+    """
 
     __tablename__ = "web_sign_in_throttle"
-    email_hash: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=64)
+    email_hash: str | None = Field(default=None, max_length=64, index=True)
     failures: int
     last_failed_at: datetime = Field(sa_type=UtcDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,15 +18,15 @@ STARTUP_SECONDS = 60.0
 
 
 @contextmanager
-def served(database_url: str, log: Path, *, workers: int = 1) -> Iterator[str]:
+def served(database_url: str, log: Path, *, workers: int = 1, options: Sequence[str] = ()) -> Iterator[str]:
     """The server's base URL once its health check answers; the process is stopped on the way out.
 
     It runs this interpreter's `liaison-server` script (the project's own
-    environment), writing its output to `log`, which a failed start quotes.
+    environment) with any further `options`, writing its output to `log`, which a failed start quotes.
     """
     port = free_port()
     command = [str(Path(sys.executable).with_name("liaison-server")), "serve", "--port", str(port), "--workers", str(workers),
-               "--database-url", database_url]
+               "--database-url", database_url, *options]
     root = Path(__file__).resolve().parents[2]
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=root, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(root)})

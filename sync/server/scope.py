@@ -4,8 +4,11 @@
   they read their territory's HCP directory, the content library and their own records.
 - A manager reads their team's insights, interactions and compliance overrides (read-only) besides their own.
 - Only an admin writes the content library and the insight taxonomy. Nobody reads another territory's records.
-- An MSL may erase an HCP of their territory (an `hcp_erasure` receipt); every
-  device receives every receipt, since any of them may hold records naming the HCP.
+- An MSL may erase an HCP of their territory, and an administrator any HCP (an
+  `hcp_erasure` receipt); every device receives every receipt, since any of them
+  may hold records naming the HCP.
+- Evidence stands as first written (`sync.merge.WRITE_ONCE_TABLES`): nobody, its
+  author included, edits or deletes a compliance override or an erasure receipt.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from sync.merge import WRITE_ONCE_TABLES
+from sync.protocol import Change
 from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, RecordRow, User
 
@@ -21,6 +26,22 @@ LIBRARY = frozenset({"content_item", "insight_taxonomy"})
 """Published by an administrator, read by everyone."""
 TEAM_READABLE = frozenset({"insight", "interaction", "compliance_override"})
 ERASURES = frozenset({"hcp_erasure"})
+ERASERS = frozenset({"msl", "admin"})
+"""Who may erase an HCP: the MSLs of the HCP's territory, and administrators."""
+EVIDENCE_NAMES = {"compliance_override": "compliance override", "hcp_erasure": "HCP erasure receipt"}
+
+
+def check_write_once(change: Change, existing: RecordRow | None) -> None:
+    """Refuse any change to a write-once record the server already holds (a re-sent change is skipped before this)."""
+    if existing is None or change.table not in WRITE_ONCE_TABLES:
+        return
+    kind = EVIDENCE_NAMES.get(change.table, change.table.replace("_", " "))
+    field = "deleted" if "deleted" in change.fields else min(change.fields, default=None)
+    raise ApiError(
+        409, "write_once",
+        f"change {change.change_id}: {kind} {change.record_id} is kept as first written; it cannot be edited or deleted",
+        field,
+    )
 
 
 def check_write(user: User, table: str, record_id: str, existing: RecordRow | None, territory: str | None) -> None:
@@ -44,13 +65,15 @@ def check_write(user: User, table: str, record_id: str, existing: RecordRow | No
 
 
 def check_erasure(user: User, record_id: str, hcp_id: str | None, hcp: RecordRow | None) -> None:
-    """Only an MSL of the HCP's territory erases them; an HCP the server never received cannot be erased."""
+    """Only an MSL of the HCP's territory, or an administrator, erases them; an HCP the server never received cannot be erased."""
     label = f"hcp_erasure {record_id}"
+    if user.role not in ERASERS:
+        raise ApiError(403, "forbidden", f"{label}: only an MSL of the HCP's territory or an administrator can erase an HCP", "hcp_id")
     if not hcp_id:
         raise ApiError(422, "invalid", f"{label}: hcp_id is required", "hcp_id")
     if hcp is None:
         raise ApiError(404, "not_found", f"{label}: no HCP {hcp_id} on the server", "hcp_id")
-    if hcp.territory != user.territory:
+    if user.role != "admin" and hcp.territory != user.territory:
         raise ApiError(403, "forbidden", f"{label}: HCP {hcp_id} belongs to territory {hcp.territory!r}, not yours", "hcp_id")
 
 

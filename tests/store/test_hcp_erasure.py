@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.errors import NotFound, ValidationError
+from app.errors import ImmutableRecord, NotFound, ValidationError
 from app.store import audit, keys
 from app.store.models import (
     AdverseEvent,
@@ -291,3 +291,25 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
 
     again = repository.apply_remote([receipt], "cursor-3")
     assert again.erasures == 0, "a page delivered twice erases once"
+
+
+def test_the_receipt_is_kept_as_written_here_and_a_later_change_from_elsewhere_is_ignored(store: Store, curie: dict[str, str]) -> None:
+    repository = store.repository
+    receipt = repository.erase_hcp(curie["hcp"], REASON)
+    with pytest.raises(ImmutableRecord):
+        repository.update(HcpErasure, receipt.id, {"reason": "something else"})
+    with pytest.raises(ImmutableRecord):
+        repository.delete(HcpErasure, receipt.id)
+    with pytest.raises(ValidationError):
+        repository.create(HcpErasure, {"hcp_id": curie["colleague"], "pseudonym": pseudonym(curie["colleague"]), "requested_at": NOW,
+                                       "reason": REASON, "erased_by": "x"})
+    repository.save_enrollment(SyncState(server_url="https://liaison.example.org", token="t", user_email="msl@example.org", user_name="MSL"))
+    other = "other-device"
+    rewrite = Change(
+        change_id="c-rewrite", table="hcp_erasure", record_id=receipt.id, device_id=other,
+        fields={"reason": "never asked", "erased_by": "eve@example.org", "deleted": True},
+        clocks={"*": Stamp(repository.clock.last.wall_ms + 1000, 0, other).encode()},
+    )
+    report = repository.apply_remote([rewrite], "cursor-1")
+    kept = repository.get(HcpErasure, receipt.id)
+    assert report.applied == 0 and (kept.reason, kept.erased_by, kept.deleted) == (REASON, receipt.erased_by, False)

@@ -78,10 +78,18 @@ def test_a_filed_snapshot_wins_its_fields_and_later_edits_become_amendments() ->
     assert late.amendments == {"notes": "edited elsewhere"} and late.conflicts == []
 
 
-@pytest.mark.parametrize("edit", [{"justification": "rewritten afterwards"}, {"deleted": True}])
-def test_a_compliance_override_stands_as_first_written(edit: dict) -> None:
-    written = merge("compliance_override", None, {"justification": "HCP asked first", "deleted": False}, {ALL_FIELDS: s(1)}).state
-    result = merge("compliance_override", written, edit, {ALL_FIELDS: s(9, "b")}, {ALL_FIELDS: s(1)})
+@pytest.mark.parametrize(
+    ("table", "first", "edit"),
+    [
+        ("compliance_override", {"justification": "HCP asked first", "deleted": False}, {"justification": "rewritten afterwards"}),
+        ("compliance_override", {"justification": "HCP asked first", "deleted": False}, {"deleted": True}),
+        ("hcp_erasure", {"reason": "request by e-mail", "erased_by": "ada@example.org", "deleted": False}, {"erased_by": "eve@example.org"}),
+        ("hcp_erasure", {"reason": "request by e-mail", "erased_by": "ada@example.org", "deleted": False}, {"deleted": True}),
+    ],
+)
+def test_evidence_stands_as_first_written(table: str, first: dict, edit: dict) -> None:
+    written = merge(table, None, first, {ALL_FIELDS: s(1)}).state
+    result = merge(table, written, edit, {ALL_FIELDS: s(9, "b")}, {ALL_FIELDS: s(1)})
     assert result.state == written
     assert not result.changed and not result.conflicts and not result.amendments
 

@@ -3,8 +3,12 @@
 An event counts as received when a change carrying it as filed (submitted or
 acknowledged) first reached the server: the `received_at` of that change in
 the change log, the order of truth. A draft that synced is not a report yet.
-The deadline is the one the device computed from the company's window and
-stored on the event. Each event is on time (received by its deadline), late
+The deadline is computed here, from the event's awareness time and the
+server's own reporting window (`ServerSettings.ae_window`), with the same rule
+the app counts down by (`app.domain.safety.reporting_deadline`): a device's
+`deadline_at` is shown only as what the device said, and decides nothing.
+An event whose awareness time is missing or unreadable has no deadline the
+server can trust, so once received it counts as late. Each event is on time (received by its deadline), late
 (received after it, or not received and past it) or pending (not received, not
 yet due). Per MSL: how many, median and worst hours to receipt, how many late.
 
@@ -13,17 +17,18 @@ A manager sees their team; an administrator sees everyone; nobody else sees it.
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from app.domain.safety import ReportingWindow, reporting_deadline
 from sync.server import scope
+from sync.server.csv_export import to_csv
 from sync.server.models import ChangeLog, RecordRow, User
 
 TABLE = "adverse_event"
@@ -40,6 +45,9 @@ class EventTimeliness(BaseModel):
     status: str | None
     aware_at: datetime | None
     deadline_at: datetime | None
+    """Computed on the server from `aware_at` and the company's window."""
+    device_deadline_at: datetime | None
+    """The deadline the device stored, for information only."""
     received_at: datetime | None
     hours_to_receipt: float | None
     outcome: str
@@ -62,7 +70,18 @@ class TimelinessReport(BaseModel):
     msls: list[MslTimeliness]
 
 
-def ae_timeliness(session: Session, viewer: User, now: datetime | None = None) -> TimelinessReport:
+@dataclass(frozen=True)
+class Policy:
+    """The server's reporting window and the calendar its business days are counted in."""
+
+    window: ReportingWindow = ReportingWindow(hours=24)
+    zone: tzinfo = UTC
+
+    def deadline(self, aware_at: datetime | None) -> datetime | None:
+        return reporting_deadline(aware_at, self.window, self.zone) if aware_at is not None else None
+
+
+def ae_timeliness(session: Session, viewer: User, policy: Policy, now: datetime | None = None) -> TimelinessReport:
     """The report as `viewer` may see it: a manager's team, or everyone for an administrator."""
     now = now or datetime.now(UTC)
     owners = scope.report_owners(session, viewer)
@@ -70,7 +89,7 @@ def ae_timeliness(session: Session, viewer: User, now: datetime | None = None) -
     records = session.exec(select(RecordRow).where(RecordRow.table_name == TABLE, col(RecordRow.owner_user_id).in_(owners))).all() if owners else []
     received = _received(session, owners)
     events = sorted(
-        (_event(row, people[row.owner_user_id], received.get(row.record_id), now) for row in records),
+        (_event(row, people[row.owner_user_id], received.get(row.record_id), policy, now) for row in records),
         key=lambda item: (item.aware_at or now, item.event_id),
         reverse=True,
     )
@@ -94,19 +113,24 @@ def _received(session: Session, owners: Sequence[int]) -> dict[str, datetime]:
     return first
 
 
-def _event(row: RecordRow, owner: User, received_at: datetime | None, now: datetime) -> EventTimeliness:
+def _event(row: RecordRow, owner: User, received_at: datetime | None, policy: Policy, now: datetime) -> EventTimeliness:
     fields = row.fields
-    aware, deadline = _moment(fields.get("aware_at")), _moment(fields.get("deadline_at"))
+    aware = _moment(fields.get("aware_at"))
+    deadline = policy.deadline(aware)
     hours = round((received_at - aware).total_seconds() / 3600, 1) if received_at and aware else None
-    if received_at is not None:
-        outcome = "on time" if deadline is None or received_at <= deadline else "late"
-    else:
-        outcome = "late" if deadline is not None and now > deadline else "pending"
     return EventTimeliness(
         event_id=row.record_id, msl_email=owner.email, msl_name=owner.name, product=fields.get("product"),
         seriousness=fields.get("seriousness"), status=fields.get("status"), aware_at=aware, deadline_at=deadline,
-        received_at=received_at, hours_to_receipt=hours, outcome=outcome,
+        device_deadline_at=_moment(fields.get("deadline_at")), received_at=received_at, hours_to_receipt=hours,
+        outcome=_outcome(deadline, received_at, now),
     )
+
+
+def _outcome(deadline: datetime | None, received_at: datetime | None, now: datetime) -> str:
+    """On time only when received by the server's deadline; with no deadline the server can compute, never on time."""
+    if received_at is not None:
+        return "on time" if deadline is not None and received_at <= deadline else "late"
+    return "late" if deadline is not None and now > deadline else "pending"
 
 
 def _per_msl(user: User, events: list[EventTimeliness]) -> MslTimeliness:
@@ -131,11 +155,5 @@ def _moment(value: Any) -> datetime | None:
 
 def as_csv(rows: Sequence[BaseModel], model: type[BaseModel]) -> str:
     """One header row of field names, then one row per item; times in ISO 8601 UTC."""
-    buffer = io.StringIO()
     names = list(model.model_fields)
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        values = row.model_dump(mode="json")
-        writer.writerow(["" if values[name] is None else values[name] for name in names])
-    return buffer.getvalue()
+    return to_csv(names, ([row.model_dump(mode="json")[name] for name in names] for row in rows))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from sync.server.deps import CallerDep, SessionDep
 from sync.server.errors import ApiError
@@ -15,6 +15,7 @@ router = APIRouter(prefix="/reports")
 
 @router.get("/ae-timeliness", response_model=safety.TimelinessReport)
 def ae_timeliness(
+    request: Request,
     caller: CallerDep,
     session: SessionDep,
     output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
@@ -22,11 +23,13 @@ def ae_timeliness(
 ) -> safety.TimelinessReport | Response:
     """Time from awareness to receipt per adverse event and per MSL, for the caller's team.
 
-    `?format=csv` gives one row per event (or per MSL with `&by=msl`).
+    `?format=csv` gives one row per event (or per MSL with `&by=msl`). Deadlines come from the
+    server's reporting window, whatever deadline a device stored.
     """
     if caller.user.role not in safety.READERS:
         raise ApiError(403, "forbidden", "only a manager or an administrator may read the adverse-event timeliness report")
-    report = safety.ae_timeliness(session, caller.user)
+    settings = request.app.state.settings
+    report = safety.ae_timeliness(session, caller.user, safety.Policy(settings.ae_window, settings.ae_timezone))
     session.commit()
     if output == "csv":
         body = safety.as_csv(report.events, safety.EventTimeliness) if by == "event" else safety.as_csv(report.msls, safety.MslTimeliness)

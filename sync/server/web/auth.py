@@ -2,40 +2,39 @@
 
 Signing in trades a password (checked against its Argon2id hash) for a random
 session token, sent back as an HttpOnly, SameSite=Strict cookie (Secure over
-https) and kept on the server only as its SHA-256 digest, with an expiry. Forms
-carry a CSRF token derived from the session token; the sign-in form, which has
-no session yet, is tied to a one-off cookie of its own (double submit).
+https, whether direct or as a trusted proxy's X-Forwarded-Proto says) and kept
+on the server only as its SHA-256 digest, with an expiry. Wrong passwords are
+throttled per client address and account (`throttle`). Forms carry a CSRF token
+derived from the session token; the sign-in form, which has no session yet, is
+tied to a one-off cookie of its own (double submit).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
 from sqlalchemy import Engine, delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.errors import LiaisonError
 from sync.server.admin import AdminError
 from sync.server.db import writing
 from sync.server.deps import get_caller
-from sync.server.models import SignInThrottle, User, WebCredential, WebSession
+from sync.server.models import User, WebCredential, WebSession
 from sync.server.security import hash_token, new_token
-from sync.server.web import passwords
+from sync.server.web import passwords, throttle
 
 SESSION_COOKIE = "liaison_session"
 SIGN_IN_COOKIE = "liaison_sign_in"
 SESSION_LIFETIME = timedelta(hours=8)
 """A working day; then the manager signs in again."""
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
-"""How long an address is refused after `MAX_FAILURES` wrong passwords in a row."""
+MAX_EMAIL_LENGTH = 254
 WEB_ROLES = frozenset({"manager", "admin"})
 COOKIE_PATH = "/manager"
 
@@ -76,7 +75,7 @@ def set_password(engine: Engine, *, email: str, password: str) -> User:
         credential.password_hash, credential.updated_at = passwords.hash_password(password), datetime.now(UTC)
         session.add(credential)
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # type: ignore[arg-type]
-        session.execute(delete(SignInThrottle).where(SignInThrottle.email_hash == hash_token(user.email)))  # type: ignore[arg-type]
+        throttle.lift(session, user.email)
         session.commit()
         return user
 
@@ -84,59 +83,45 @@ def set_password(engine: Engine, *, email: str, password: str) -> User:
 # --- signing in and out ---------------------------------------------------------------
 
 
-def sign_in(session: Session, email: str, password: str) -> tuple[str, User]:
+def sign_in(session: Session, email: str, password: str, address: str) -> tuple[str, User]:
     """A new session token for the right password of a manager or administrator; refused otherwise.
 
-    After `MAX_FAILURES` wrong passwords in a row for one address, that address
-    is refused for `LOCKOUT`, right password or not, so a password cannot be
-    guessed at the speed of the network. Unknown addresses are counted alike,
-    so the answer says nothing about which addresses exist.
+    `address` is the client's network address. Every attempt is first charged
+    to the (address, account) pair and to the address (`throttle`), and refused
+    without looking at the password while either is locked, so a password
+    cannot be guessed at the speed of the network. Unknown accounts are counted
+    alike, so the answer says nothing about which accounts exist.
     """
     now = datetime.now(UTC)
-    throttle_key = hash_token(email.strip().lower())
-    throttle = session.get(SignInThrottle, throttle_key)
-    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
-        minutes = max(1, math.ceil((throttle.locked_until - now).total_seconds() / 60))
-        raise Refused(429, f"Too many failed sign-ins for this e-mail address; try again in {minutes} minute{'s' if minutes > 1 else ''}.")
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    email = sign_in_email(email)
+    keys = throttle.Keys.of(address, email)
+    try:
+        throttle.charge(session, keys, now)
+    except throttle.Throttled as refused:
+        raise Refused(429, refused.message) from None
+    user = session.exec(select(User).where(User.email == email)).first()
     credential = session.get(WebCredential, user.id) if user is not None else None
     matches = passwords.verify_password(password, credential.password_hash if credential else passwords.decoy())
     if user is None or credential is None or not matches:
-        _count_failure(session, throttle_key, now)
         raise Refused(401, "Wrong e-mail or password.")
+    throttle.forgive(session, keys)
     if user.role not in WEB_ROLES:
         raise Refused(403, "Only managers and administrators can sign in to these pages.")
     token = new_token()
     session.commit()
     writing(session)
-    session.execute(delete(SignInThrottle).where(SignInThrottle.email_hash == throttle_key))  # type: ignore[arg-type]
     session.execute(delete(WebSession).where(WebSession.expires_at <= now))  # type: ignore[arg-type]
     session.add(WebSession(token_hash=hash_token(token), user_id=user.id, created_at=now, expires_at=now + SESSION_LIFETIME))  # type: ignore[arg-type]
     session.commit()
     return token, user
 
 
-def _count_failure(session: Session, throttle_key: str, now: datetime) -> None:
-    """One more wrong password for this address; the run starts again after a quiet `LOCKOUT`."""
-    for attempt in range(2):
-        session.commit()
-        writing(session)
-        throttle = session.get(SignInThrottle, throttle_key)
-        if throttle is None:
-            throttle = SignInThrottle(email_hash=throttle_key, failures=0, last_failed_at=now)
-        elif now - throttle.last_failed_at > LOCKOUT:
-            throttle.failures = 0
-        throttle.failures += 1
-        throttle.last_failed_at = now
-        throttle.locked_until = now + LOCKOUT if throttle.failures >= MAX_FAILURES else None
-        session.add(throttle)
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()  # another failure for the same address was counted first: count on top of it
-            if attempt:
-                raise
+def sign_in_email(typed: str) -> str:
+    """The e-mail address as the sign-in looks it up; one with control characters (a NUL, say) is refused before any query."""
+    email = typed.strip().lower()
+    if len(email) > MAX_EMAIL_LENGTH or any(unicodedata.category(char) == "Cc" for char in email):
+        raise Refused(422, "E-mail: must be an e-mail address, without control characters.")
+    return email
 
 
 def sign_out(session: Session, token: str) -> None:

@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from sync.server import scope
 from sync.server.models import RecordRow, User
 from sync.server.reports.periods import ReportParams, period_key
-from sync.server.reports.safety import EventTimeliness, TimelinessReport, ae_timeliness
+from sync.server.reports.safety import EventTimeliness, Policy, TimelinessReport, ae_timeliness
+from sync.server.settings import ServerSettings
 from sync.server.web.html import esc
 
 EVENT_COLUMNS = ["event_id", "msl_email", "msl_name", "product", "seriousness", "status", "aware_at", "deadline_at", "received_at", "hours_to_receipt", "outcome"]
@@ -35,9 +36,9 @@ class SafetySection:
     slug = "ae-timeliness"
     title = "Adverse-event timeliness"
 
-    def numbers(self, session: Session, viewer: User, params: ReportParams) -> TimelinessReport:
+    def numbers(self, session: Session, viewer: User, params: ReportParams, settings: ServerSettings) -> TimelinessReport:
         """Events heard of in the window, and any not yet reported whenever they were heard of: an overdue one never drops off."""
-        report = ae_timeliness(session, viewer)
+        report = ae_timeliness(session, viewer, Policy(settings.ae_window, settings.ae_timezone))
         shown = [event for event in report.events if _in_window(event.aware_at, params) or event.received_at is None]
         return report.model_copy(update={"events": shown})
 
@@ -109,7 +110,7 @@ class OverridesSection:
     slug = "overrides"
     title = "Compliance overrides"
 
-    def numbers(self, session: Session, viewer: User, params: ReportParams) -> list[Override]:
+    def numbers(self, session: Session, viewer: User, params: ReportParams, settings: ServerSettings) -> list[Override]:
         owners = scope.report_owners(session, viewer)
         if not owners:
             return []

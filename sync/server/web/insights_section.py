@@ -17,6 +17,7 @@ from sync.server.reports.insights import (
     insight_report,
 )
 from sync.server.reports.periods import ReportParams, period_label
+from sync.server.settings import ServerSettings
 from sync.server.web.charts import OTHER, Series, colours, legend, sparkline, stacked_bars
 from sync.server.web.html import esc
 
@@ -32,7 +33,7 @@ class InsightsSection:
     slug = "insights"
     title = "Insight themes"
 
-    def numbers(self, session: Session, viewer: User, params: ReportParams) -> InsightReport:
+    def numbers(self, session: Session, viewer: User, params: ReportParams, settings: ServerSettings) -> InsightReport:
         return insight_report(session, viewer, taxonomy.current(session), params)
 
     # --- HTML ------------------------------------------------------------------------------

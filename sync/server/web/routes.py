@@ -7,8 +7,6 @@ sync API, and also accept a device's bearer token.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
@@ -20,6 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.errors import ValidationError
+from sync.server.csv_export import to_csv
 from sync.server.deps import SessionDep
 from sync.server.errors import ApiError
 from sync.server.reports.periods import ReportParams
@@ -55,9 +54,10 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     form = await _form(request)
     try:
         auth.check_form(request, request.cookies.get(SIGN_IN_COOKIE), form.get("csrf"))
-        token, _ = await run_in_threadpool(auth.sign_in, session, form.get("email", ""), form.get("password", ""))
+        address = request.client.host if request.client else ""
+        token, _ = await run_in_threadpool(auth.sign_in, session, form.get("email", ""), form.get("password", ""), address)
     except Refused as refused:
-        return _sign_in_form(request, refused.status, str(refused), form.get("email", ""))
+        return _sign_in_form(request, refused.status, str(refused), _printable(form.get("email", "")))
     response = _redirect(HOME)
     _cookie(response, request, SESSION_COOKIE, token, int(SESSION_LIFETIME.total_seconds()))
     _forget(response, request, SIGN_IN_COOKIE)
@@ -96,7 +96,7 @@ def dashboard(request: Request, session: SessionDep) -> Response:
         return respond(page("Manager dashboard", body, signed_in=signed_in, csrf=who.csrf), 422)
     sections = []
     for section in SECTIONS:
-        numbers = section.numbers(session, who.user, params)
+        numbers = section.numbers(session, who.user, params, request.app.state.settings)
         exports = f'<a href="{link(f"/manager/{section.slug}.csv", params.query())}">CSV</a> · <a href="{link(f"/manager/{section.slug}.json", params.query())}">JSON</a>'
         sections.append(
             f'<section class="report" id="{section.slug}" aria-labelledby="{section.slug}-title"><h2 id="{section.slug}-title">{esc(section.title)}</h2>'
@@ -119,11 +119,7 @@ def export_json(slug: str, request: Request, session: SessionDep) -> Response:
 def export_csv(slug: str, request: Request, session: SessionDep) -> Response:
     section, numbers = _export(slug, request, session)
     header, rows = section.table(numbers)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    response = Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{slug}-{date.today().isoformat()}.csv"'})
+    response = Response(to_csv(header, rows), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{slug}-{date.today().isoformat()}.csv"'})
     secure(response)
     return response
 
@@ -142,7 +138,7 @@ def _export(slug: str, request: Request, session: Session) -> tuple[Section, Any
         params = ReportParams.parse(dict(request.query_params), date.today())
     except ValidationError as error:
         raise ApiError(422, "invalid", str(error), error.field) from None
-    numbers = section.numbers(session, who.user, params)
+    numbers = section.numbers(session, who.user, params, request.app.state.settings)
     session.commit()
     return section, numbers
 
@@ -204,8 +200,6 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
 
 
-def _cell(value: object) -> object:
-    """A cell a spreadsheet will not run: text opening with = + - @ is quoted (verbatim insights are free text)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _printable(text: str) -> str:
+    """What of a typed value may be shown back in the form: control characters (a NUL, say) dropped."""
+    return "".join(char for char in text if char.isprintable())

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from sync.server.models import User
 from sync.server.reports.periods import ReportParams
+from sync.server.settings import ServerSettings
 from sync.server.web.compliance_sections import OverridesSection, SafetySection
 from sync.server.web.insights_section import InsightsSection
 
@@ -24,8 +25,10 @@ class Section(Protocol):
     """Its anchor on the page and the name of its exports."""
     title: str
 
-    def numbers(self, session: Session, viewer: User, params: ReportParams) -> Any:
-        """What the viewer may see of it in the window: only the viewer's team (or everyone, for an administrator)."""
+    def numbers(self, session: Session, viewer: User, params: ReportParams, settings: ServerSettings) -> Any:
+        """What the viewer may see of it in the window: only the viewer's team (or everyone, for an administrator).
+
+        `settings` are the server's own (the adverse-event window, for one)."""
 
     def html(self, numbers: Any) -> str:
         """The section's body (the page adds its heading and export links)."""

@@ -10,7 +10,10 @@ from sqlmodel import Session, select
 
 from sync.clock import Stamp
 from sync.erasure import pseudonym, receipt_id
+from sync.protocol import Change
+from sync.server import scope
 from sync.server.embedded import EmbeddedServer
+from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, RecordRow
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -20,8 +23,8 @@ NAME = "Dr Marie Curie"
 class Raw:
     """A device speaking the wire protocol directly, to try what the app would never send."""
 
-    def __init__(self, server: EmbeddedServer, email: str, territory: str) -> None:
-        code = server.create_user(email, email.split("@")[0], territory=territory)
+    def __init__(self, server: EmbeddedServer, email: str, territory: str | None, role: str = "msl") -> None:
+        code = server.create_user(email, email.split("@")[0], role=role, territory=territory)
         self.id = f"raw-{email.split('@')[0]}"
         answer = httpx.post(f"{server.url}/v1/enroll", json={"code": code, "device_id": self.id, "device_name": "raw"})
         self.client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {answer.json()['token']}"})
@@ -124,3 +127,64 @@ def test_records_created_in_the_same_push_as_the_erasure_are_scrubbed_too(server
         logged = session.exec(select(ChangeLog.fields)).all()
     assert event is not None and (event.fields["reporter"], event.fields["reporter_hcp_id"]) == (pseudonym("hcp-1"), pseudonym("hcp-1"))
     assert not any("Curie" in str(fields) or "7946" in str(fields) for fields in logged)
+
+
+def stored(server: EmbeddedServer, table: str, record_id: str) -> dict:
+    with Session(server.engine) as session:
+        row = session.get(RecordRow, (table, record_id))
+    assert row is not None
+    return row.fields
+
+
+@pytest.mark.parametrize("change", [{"reason": "never asked", "erased_by": "carol@example.org"}, {"deleted": True}])
+def test_a_receipt_stands_as_first_written_whoever_tries_to_change_it(server: EmbeddedServer, change: dict) -> None:
+    ada, carol = Raw(server, "ada@example.org", "north"), Raw(server, "carol@example.org", "north")
+    ada.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
+    assert ada.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1")).status_code == 200
+    first, before = stored(server, "hcp_erasure", receipt_id("hcp-1")), log_size(server)
+    for device in (carol, ada):
+        answer = device.push("hcp_erasure", receipt_id("hcp-1"), change)
+        problem = answer.json()["error"]
+        assert answer.status_code == 409 and problem["code"] == "write_once" and problem["field"] == min(change)
+        assert problem["message"].startswith(f"change {device.id}-{device.wall}: HCP erasure receipt {receipt_id('hcp-1')} is kept as first written")
+    assert stored(server, "hcp_erasure", receipt_id("hcp-1")) == first and log_size(server) == before
+
+
+def test_a_compliance_override_stands_as_first_written_on_the_server(server: EmbeddedServer) -> None:
+    ada = Raw(server, "ada@example.org", "north")
+    override = {"subject_table": "interaction", "subject_id": "int-1", "findings": [], "justification": "HCP asked about it first",
+                "overridden_at": NOW.isoformat()}
+    assert ada.push("compliance_override", "co-1", override).status_code == 200
+    answer = ada.push("compliance_override", "co-1", {"justification": "rewritten afterwards"})
+    assert (answer.status_code, answer.json()["error"]["code"], answer.json()["error"]["field"]) == (409, "write_once", "justification")
+    assert stored(server, "compliance_override", "co-1")["justification"] == "HCP asked about it first"
+
+
+def test_the_receipt_names_the_authenticated_caller_as_the_eraser_whatever_the_device_says(server: EmbeddedServer) -> None:
+    ada, bob = Raw(server, "ada@example.org", "north"), Raw(server, "bob@example.org", "south")
+    ada.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
+    ada.push("hcp_erasure", receipt_id("hcp-1"), {**receipt("hcp-1"), "erased_by": "the.ceo@example.org"})
+    assert stored(server, "hcp_erasure", receipt_id("hcp-1"))["erased_by"] == "ada@example.org"
+    [pulled] = bob.client.get("/v1/pull").json()["changes"]
+    assert pulled["change"]["fields"]["erased_by"] == "ada@example.org"
+
+
+def test_an_administrator_may_erase_an_hcp_of_any_territory_and_a_manager_may_not(server: EmbeddedServer) -> None:
+    ada = Raw(server, "ada@example.org", "north")
+    ada.push("hcp", "hcp-1", {"name": NAME, "territory": "north"})
+    ada.push("hcp", "hcp-2", {"name": "Dr Pierre Roux", "territory": "north"})
+    manager = Raw(server, "mia@example.org", "north", role="manager")
+    refused = manager.push("hcp_erasure", receipt_id("hcp-1"), receipt("hcp-1"))
+    assert (refused.status_code, refused.json()["error"]["field"]) == (403, "hcp_id")
+    admin = Raw(server, "root@example.org", None, role="admin")
+    assert admin.push("hcp_erasure", receipt_id("hcp-2"), receipt("hcp-2")).status_code == 200
+    assert stored(server, "hcp", "hcp-2")["name"] == pseudonym("hcp-2")
+
+
+def test_check_write_once_lets_a_first_write_through_and_refuses_any_later_one() -> None:
+    change = Change(change_id="c-1", table="hcp_erasure", record_id="r-1", fields={"deleted": True}, clocks={"*": Stamp(1, 0, "d").encode()}, device_id="d")
+    scope.check_write_once(change, None)
+    scope.check_write_once(change.model_copy(update={"table": "hcp"}), RecordRow(table_name="hcp", record_id="r-1", fields={}, clocks={}, owner_user_id=1, updated_seq=1))
+    with pytest.raises(ApiError) as refused:
+        scope.check_write_once(change, RecordRow(table_name="hcp_erasure", record_id="r-1", fields={}, clocks={}, owner_user_id=1, updated_seq=1))
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "write_once", "deleted")

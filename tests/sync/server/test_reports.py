@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from app.domain.safety import ReportingWindow
 from sync.server.embedded import EmbeddedServer
+from sync.server.settings import ServerSettings
 from sync.server.models import ChangeLog
 from tests.sync.server.test_routes import Device, error
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-def adverse_event(device: Device, event_id: str, hours_ago: float, *, status: str = "submitted", product: str = "zentrolimab") -> dict:
+def adverse_event(
+    device: Device, event_id: str, hours_ago: float, *, status: str = "submitted", product: str = "zentrolimab", device_deadline: timedelta = timedelta(hours=24),
+) -> dict:
     aware = NOW - timedelta(hours=hours_ago)
     return device.change(
         "adverse_event", event_id,
         {
-            "reporter": "Dr Curie", "aware_at": aware.isoformat(), "deadline_at": (aware + timedelta(hours=24)).isoformat(),
+            "reporter": "Dr Curie", "aware_at": aware.isoformat(), "deadline_at": (aware + device_deadline).isoformat(),
             "product": product, "description": "Grade 3 rash", "seriousness": "serious", "status": status,
         },
     )
@@ -107,3 +112,37 @@ def test_a_manager_with_no_team_gets_an_empty_report_and_a_bad_format_is_named(s
     assert lonely.client.get("/reports/ae-timeliness").json()["events"] == []
     answer = lonely.client.get("/reports/ae-timeliness", params={"format": "xml"})
     assert answer.status_code == 422 and "format" in error(answer)["message"]
+
+
+def test_the_deadline_is_the_servers_whatever_deadline_the_device_stored(server: EmbeddedServer) -> None:
+    """An event filed 30 days after awareness is late, though its device said it had ten years; one with a too-early device deadline is on time."""
+    Device(server, "mia@example.org", role="manager")
+    ada = Device(server, "ada@example.org", manager="mia@example.org")
+    assert ada.push(
+        adverse_event(ada, "ae-a-month-late", 30 * 24, device_deadline=timedelta(days=3650)),
+        adverse_event(ada, "ae-prompt", 2, device_deadline=timedelta(minutes=1)),
+    ).status_code == 200
+    mia = Device(server, "mia@example.org", name="tablet")
+    events = {event["event_id"]: event for event in mia.client.get("/reports/ae-timeliness").json()["events"]}
+    late, prompt = events["ae-a-month-late"], events["ae-prompt"]
+    assert late["outcome"] == "late"
+    assert datetime.fromisoformat(late["deadline_at"]) == datetime.fromisoformat(late["aware_at"]) + timedelta(hours=24)
+    assert datetime.fromisoformat(late["device_deadline_at"]) - datetime.fromisoformat(late["aware_at"]) == timedelta(days=3650), "shown, not used"
+    assert prompt["outcome"] == "on time"
+    rows = {row["event_id"]: row for row in csv.DictReader(io.StringIO(mia.client.get("/reports/ae-timeliness", params={"format": "csv"}).text))}
+    assert rows["ae-a-month-late"]["outcome"] == "late"
+
+
+def test_the_window_is_the_servers_configured_policy(server: EmbeddedServer, team: dict[str, Device]) -> None:
+    server.app.state.settings = replace(server.app.state.settings, ae_window=ReportingWindow(hours=48))
+    events = {event["event_id"]: event for event in team["mia"].client.get("/reports/ae-timeliness").json()["events"]}
+    assert events["ae-late"]["outcome"] == "on time", "30 hours is within a 48-hour window"
+    dashboard_rows = team["mia"].client.get("/manager/ae-timeliness.json").json()["events"]
+    assert {row["event_id"]: row["outcome"] for row in dashboard_rows}["ae-late"] == "on time"
+
+
+def test_the_servers_policy_is_the_apps_setting_read_from_the_same_environment() -> None:
+    assert ServerSettings.from_env({}).ae_window == ReportingWindow(hours=24)
+    business = ServerSettings.from_env({"LIAISON_AE_WINDOW_BUSINESS_DAYS": "3", "LIAISON_TIMEZONE": "Europe/Paris"})
+    assert business.ae_window == ReportingWindow(hours=None, business_days=3) and str(business.ae_timezone) == "Europe/Paris"
+    assert ServerSettings.from_env({"LIAISON_AE_WINDOW_HOURS": "12"}).ae_window == ReportingWindow(hours=12)

@@ -74,9 +74,10 @@ def msl(server: EmbeddedServer) -> Device:
     return Device(server, "ada@example.org")
 
 
-def test_health_needs_no_token_and_docs_are_served(server: EmbeddedServer) -> None:
+def test_health_needs_no_token_and_the_default_server_serves_no_docs(server: EmbeddedServer) -> None:
     assert httpx.get(f"{server.url}/v1/health").json() == {"status": "ok", "protocol": 1}
-    assert "/v1/push" in httpx.get(f"{server.url}/openapi.json").json()["paths"]
+    for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"):
+        assert httpx.get(f"{server.url}{path}").status_code == 404, path
 
 
 def test_a_pushed_change_reaches_the_msls_other_device_in_order_and_pages(server: EmbeddedServer, msl: Device) -> None:
