@@ -9,9 +9,12 @@ device of the territory on its next pull.
 
 from __future__ import annotations
 
+import inspect
 import json
+import math
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from types import UnionType
 from enum import Enum
@@ -132,22 +135,114 @@ def quick_check(model: type[Record], name: str) -> Callable[[Any], bool] | None:
     """A cheap test that a JSON value already is what the column stores and keeps every rule of the field.
 
     Most wire values pass it (text, numbers, flags, known enum values, lists and
-    dicts of those); the rest, and every field whose definition has a rule this
-    cannot read (a field validator, a nested model, a time), pay for full pydantic
-    validation. None where there is no such test.
+    dicts of those), calling the field's own validators directly rather than
+    through pydantic; the rest, and every field whose definition has a rule this
+    cannot read (a nested model, a time), pay for full pydantic validation.
+    None where there is no such test.
     """
     definition = _definition(model, name)
-    if definition.annotation != model.model_fields[name].annotation:
-        return None
-    if any(not wire.is_wire_rule(getattr(rule, "func", None)) for rule in _validators(model, name)):
-        return None
+    validators = _direct(model, name)
     bounds = _bounds(definition.metadata)
-    shape = _shape(definition.annotation)
-    if bounds is None or shape is None:
+    if validators is None or bounds is None:
         return None
-    if bounds is _NO_BOUNDS:
+    if definition.annotation != model.model_fields[name].annotation:
+        check = _empty_list if get_origin(definition.annotation) is list and bounds.length[0] == 0 else None
+    else:
+        check = _plain_check(definition.annotation, bounds) or _shaped(definition.annotation, bounds)
+    if check is None or not validators:
+        return check
+    return _unchanged_by(check, validators)
+
+
+def _direct(model: type[Record], name: str) -> list[Callable[[Any], Any]] | None:
+    """The field's validators as plain calls, without the wire rule (the quick checks apply it), or None when one
+    needs pydantic (it is not an after-validator, or it reads the other fields)."""
+    direct = []
+    for rule in _validators(model, name):
+        if wire.is_wire_rule(getattr(rule, "func", None)):
+            continue
+        if not isinstance(rule, AfterValidator) or len(inspect.signature(rule.func).parameters) != 1:
+            return None
+        direct.append(rule.func)
+    return direct
+
+
+def _unchanged_by(check: Callable[[Any], bool], validators: list[Callable[[Any], Any]]) -> Callable[[Any], bool]:
+    """`check`, then the validators in the model's order, as pydantic runs them after the type: the value passes
+    when none refuses it and it comes out as it went in (one they would change takes the slow road)."""
+
+    def quick(value: Any) -> bool:
+        if not check(value):
+            return False
+        out = value
+        try:
+            for validator in validators:
+                out = validator(out)
+        except (ValueError, AssertionError):
+            return False
+        return type(out) is type(value) and out == value
+
+    return quick
+
+
+def _empty_list(value: Any) -> bool:
+    return type(value) is list and not value
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    length: tuple[int, float] = (0, math.inf)
+    value: tuple[float, float] = (-math.inf, math.inf)
+
+
+def _bounds(metadata: list[Any]) -> _Bounds | None:
+    """A field's length and range constraints (`Field(min_length, max_length, ge, le)`), or None when it has
+    a constraint these quick checks do not read."""
+    length: list[float] = [0, math.inf]
+    value = [-math.inf, math.inf]
+    for item in metadata:
+        if isinstance(item, annotated_types.MinLen):
+            length[0] = max(length[0], item.min_length)
+        elif isinstance(item, annotated_types.MaxLen):
+            length[1] = min(length[1], item.max_length)
+        elif isinstance(item, annotated_types.Ge):
+            value[0] = max(value[0], item.ge)  # type: ignore[call-overload]
+        elif isinstance(item, annotated_types.Le):
+            value[1] = min(value[1], item.le)  # type: ignore[call-overload]
+        elif type(item).__name__ != "FieldInfoMetadata":  # SQLModel's column options: no rule for a value
+            return None
+    return _Bounds((int(length[0]), length[1]), (value[0], value[1]))
+
+
+def _plain_check(annotation: Any, bounds: _Bounds) -> Callable[[Any], bool] | None:
+    """The test for a field of one plain type, optionally None: one call per value, the hot path of a first pull."""
+    args = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    kinds = [arg for arg in args if arg is not type(None)]
+    if len(kinds) != 1 or kinds[0] not in (str, int, float, bool):
+        return None
+    kind, nullable = kinds[0], len(args) == 2 and type(None) in args
+    if len(args) > 2 or (len(args) == 2 and not nullable):
+        return None
+    rule = wire.LEAF_RULES[kind]
+    (shortest, longest), (least, most) = bounds.length, bounds.value
+    if kind is bool:
+        return (lambda value: value is None or type(value) is bool) if nullable else (lambda value: type(value) is bool)
+    if kind is str:
+        test: Callable[[Any], bool] = lambda value: type(value) is str and rule(value) and shortest <= len(value) <= longest  # noqa: E731
+    else:
+        test = lambda value: type(value) is kind and rule(value) and least <= value <= most  # noqa: E731
+    return (lambda value: value is None or test(value)) if nullable else test
+
+
+def _shaped(annotation: Any, bounds: _Bounds) -> Callable[[Any], bool] | None:
+    """The test for any other field the quick checks read: its shape, then its length (a list's, a dict's)."""
+    shape = _shape(annotation)
+    if shape is None or bounds.value != _Bounds().value:
+        return None
+    if bounds.length == _Bounds().length:
         return shape
-    return lambda value: shape(value) and (value is None or bounds(value))
+    shortest, longest = bounds.length
+    return lambda value: shape(value) and (value is None or shortest <= len(value) <= longest)
 
 
 def _shape(annotation: Any) -> Callable[[Any], bool] | None:
@@ -191,39 +286,6 @@ def _union(args: tuple[Any, ...]) -> Callable[[Any], bool] | None:
 
 
 _PLAIN = (str, int, float, bool, type(None))
-
-
-def _bounds(metadata: list[Any]) -> Callable[[Any], bool] | None:
-    """A test of a field's length and range constraints (`Field(min_length, max_length, ge, le, gt, lt)`), or None
-    when the field has a constraint this does not read."""
-    tests: list[Callable[[Any], bool]] = []
-    for item in metadata:
-        if isinstance(item, annotated_types.MaxLen):
-            tests.append(lambda value, most=item.max_length: len(value) <= most)
-        elif isinstance(item, annotated_types.MinLen):
-            tests.append(lambda value, least=item.min_length: len(value) >= least)
-        elif isinstance(item, annotated_types.Ge):
-            tests.append(lambda value, least=item.ge: value >= least)
-        elif isinstance(item, annotated_types.Le):
-            tests.append(lambda value, most=item.le: value <= most)
-        elif isinstance(item, annotated_types.Gt):
-            tests.append(lambda value, least=item.gt: value > least)
-        elif isinstance(item, annotated_types.Lt):
-            tests.append(lambda value, most=item.lt: value < most)
-        elif type(item).__name__ != "FieldInfoMetadata":  # SQLModel's column options: no rule for a value
-            return None
-    if not tests:
-        return _NO_BOUNDS
-    if len(tests) == 1:
-        return tests[0]
-    return lambda value: all(test(value) for test in tests)
-
-
-def _no_bounds(value: Any) -> bool:
-    return True
-
-
-_NO_BOUNDS = _no_bounds
 
 
 @cache

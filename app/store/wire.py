@@ -23,6 +23,9 @@ from pydantic import BaseModel, field_validator
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
+NO_NUL_PATTERN = r"^[^\x00]*$"
+"""The text rule as a regex, for protocol ids that pydantic checks in its own engine (`sync.protocol`)."""
+
 NUL_PROBLEM = "must not contain a NUL character"
 INTEGER_PROBLEM = f"must be a whole number between {INT64_MIN} and {INT64_MAX}"
 NUMBER_PROBLEM = "must be a finite number (not NaN or infinity)"

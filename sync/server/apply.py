@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.errors import ValidationError
 from app.store.models import RECORD_TYPES
 from app.store.remote import check_values
+from sync.clock import Stamp
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import Change
@@ -71,7 +72,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         requested_territory = change.fields.get("territory") if change.table in scope.SHARED_BY_TERRITORY else None
         hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
         scope.check_write(user, change.table, change.record_id, existing, requested_territory)
-        fields = _json(incoming.fields(change, existing))
+        fields = attributed(change, _json(incoming.fields(change, existing)), user, first_write=existing is None)
         new_receipt = change.table == RECEIPT_TABLE and existing is None
         current = RecordState(existing.fields, existing.clocks) if existing else None
         result = merge(change.table, current, fields, change.clocks, change.base_clocks)
@@ -104,6 +105,27 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> No
         session.execute(RecordRow.__table__.insert(), [_columns(record) for record in fresh])  # type: ignore[attr-defined]
     for done in erased:
         erasure.scrub_log(session, done)
+
+
+def attributed(change: Change, fields: dict[str, Any], user: User, *, first_write: bool) -> dict[str, Any]:
+    """The change's fields with who wrote them taken from the caller: a device says what changed, never who changed it.
+
+    `created_by` is the caller on a record's first write and kept as it was after;
+    `updated_by` is the caller (in the form devices stamp, the e-mail address) and
+    `device_id` the device that sent the change. A change stamped by another
+    device's clock is refused: merged, it would win or lose as that device's write.
+    """
+    strangers = sorted({Stamp.decode(stamp).device for stamp in change.clocks.values()} - {change.device_id})
+    if strangers:
+        raise ApiError(
+            422, "invalid", f"change {change.change_id}: {change.table} is stamped by device {strangers[0]!r}, not by the device that sent it", "clocks"
+        )
+    attributed = {name: value for name, value in fields.items() if name != "created_by"}
+    if first_write:
+        attributed["created_by"] = user.email
+    attributed["updated_by"] = user.email
+    attributed["device_id"] = change.device_id
+    return attributed
 
 
 def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:
