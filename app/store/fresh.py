@@ -102,12 +102,13 @@ class FreshRows:
 class WireRows:
     """One kind's wire rows as the arrays `wire_insert` reads: every value checked, each only as much as it needs.
 
-    A flag is stored as it comes once its type is right. Rows of one kind come
-    in a handful of type shapes (which of the optional columns are null), so
-    flag columns' types are checked once per shape met, not once per value.
-    Every other column (text and numbers, whose length, range and wire rules
-    hold per value; times, enums, lists, dicts) goes through its converter
-    (`wire_bind`) on every row.
+    Most columns hold a plain JSON value (text, a number, a flag, null) that is
+    stored as it comes once its type is right and it keeps its field's rules.
+    Rows of one kind come in a handful of type shapes (which of the optional
+    columns are null), so those columns' types are checked once per shape met;
+    their rules (lengths, ranges, the wire rule, the field's validators) are
+    one quick call per value (`remote.quick_check`). The other columns (times,
+    enums, lists, dicts) go through their converter (`wire_bind`) on every row.
     """
 
     def __init__(self, model: type[Record], dialect: Dialect) -> None:
@@ -116,6 +117,9 @@ class WireRows:
         self._converters = tuple(wire_bind(model, key, dialect) for key in self.keys)
         self._plain = {index: types for index, key in enumerate(self.keys) if (types := _plain_types(model, key, dialect)) is not None}
         self._others = tuple((index, convert) for index, convert in enumerate(self._converters) if index not in self._plain)
+        self._ruled = tuple(
+            (index, check) for index in self._plain if not self._plain[index] <= _FLAGS and (check := quick_check(model, self.keys[index]))
+        )
         self._shapes_met: set[tuple[type, ...]] = set()
 
     def row(self, wire: dict[str, Any]) -> list[Any]:
@@ -126,6 +130,9 @@ class WireRows:
             return self._first_of_its_shape(values, shape)
         for index, convert in self._others:
             values[index] = convert(values[index])
+        for index, check in self._ruled:
+            if not check(values[index]):
+                values[index] = self._converters[index](values[index])  # refuses it, naming the field, or converts it
         return values
 
     def _first_of_its_shape(self, values: list[Any], shape: tuple[type, ...]) -> list[Any]:
@@ -194,20 +201,23 @@ def _is_json(column: Any) -> bool:
 
 
 def _plain_types(model: type[Record], name: str, dialect: Dialect) -> frozenset[type] | None:
-    """The JSON types of a flag column, which stores them exactly as they come (`true` is the 1 its bind writes)
-    and has no rule beyond its type; None for every other column, whose values each need their rules checked."""
+    """The JSON types a column stores exactly as they come (a flag's `true` is the 1 its bind writes), or None.
+
+    Only columns the quick checks read qualify: their other rules are checked per value (`WireRows._ruled`).
+    """
     column = model.__table__.columns[name]  # type: ignore[attr-defined]
-    if _is_json(column) or quick_check(model, name) is None:
+    if _is_json(column) or isinstance(column.type, UtcDateTime) or quick_check(model, name) is None:
         return None
     annotation = model.model_fields[name].annotation
     types = frozenset(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else frozenset({annotation})
-    if not types <= _FLAGS:
+    if not types <= _PLAIN:
         return None
     if column.type.dialect_impl(dialect).bind_processor(dialect) is not None and not isinstance(column.type, Boolean):
         return None
     return types
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 _FLAGS = frozenset({bool, type(None)})
 
 

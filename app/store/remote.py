@@ -223,15 +223,7 @@ def _plain_check(annotation: Any, bounds: _Bounds) -> Callable[[Any], bool] | No
     kind, nullable = kinds[0], len(args) == 2 and type(None) in args
     if len(args) > 2 or (len(args) == 2 and not nullable):
         return None
-    rule = wire.LEAF_RULES[kind]
-    (shortest, longest), (least, most) = bounds.length, bounds.value
-    if kind is bool:
-        return (lambda value: value is None or type(value) is bool) if nullable else (lambda value: type(value) is bool)
-    if kind is str:
-        test: Callable[[Any], bool] = lambda value: type(value) is str and rule(value) and shortest <= len(value) <= longest  # noqa: E731
-    else:
-        test = lambda value: type(value) is kind and rule(value) and least <= value <= most  # noqa: E731
-    return (lambda value: value is None or test(value)) if nullable else test
+    return wire.plain_check(kind, nullable=nullable, length=bounds.length, value=bounds.value)
 
 
 def _shaped(annotation: Any, bounds: _Bounds) -> Callable[[Any], bool] | None:
@@ -255,6 +247,10 @@ def _shape(annotation: Any) -> Callable[[Any], bool] | None:
     """
     if annotation is Any:
         return lambda value: wire.problem(value) is None
+    if annotation == list[str]:
+        return wire.text_list
+    if annotation == dict[str, str]:
+        return wire.text_map
     if annotation in _PLAIN:
         rule = wire.LEAF_RULES[annotation]
         return lambda value: type(value) is annotation and rule(value)

@@ -53,6 +53,46 @@ LEAF_RULES: Mapping[type, Callable[[Any], bool]] = {
 """The rule for each plain JSON type, by exact type: what the quick checks of the pull call per value."""
 
 
+def plain_check(kind: type, *, nullable: bool, length: tuple[int, float], value: tuple[float, float]) -> Callable[[Any], bool]:
+    """One call that tells a plain JSON value of `kind` (or None, when `nullable`) keeps these rules and a field's
+    bounds (`length` for text, `value` for numbers): the per-value test of a first pull, a hundred thousand
+    records each with a dozen of them, so the rule is written out here once more rather than called."""
+    shortest, longest = length
+    least, most = value
+    if kind is int:
+        least, most = max(least, INT64_MIN), min(most, INT64_MAX)
+    if kind is str:
+        if nullable:
+            return lambda v: v is None or (type(v) is str and "\x00" not in v and shortest <= len(v) <= longest)
+        return lambda v: type(v) is str and "\x00" not in v and shortest <= len(v) <= longest
+    if kind is int:
+        if nullable:
+            return lambda v: v is None or (type(v) is int and least <= v <= most)
+        return lambda v: type(v) is int and least <= v <= most
+    if kind is float:
+        if nullable:
+            return lambda v: v is None or (type(v) is float and least <= v <= most and math.isfinite(v))
+        return lambda v: type(v) is float and least <= v <= most and math.isfinite(v)
+    if kind is bool:
+        return (lambda v: v is None or type(v) is bool) if nullable else (lambda v: type(v) is bool)
+    raise TypeError(f"not a plain JSON type: {kind!r}")
+
+
+def text_list(value: Any) -> bool:
+    """A list of texts keeping the text rule (a field's topics, products, attendees), in one call."""
+    return type(value) is list and all(type(item) is str for item in value) and "\x00" not in "".join(value)
+
+
+def text_map(value: Any) -> bool:
+    """A dict of texts to texts keeping the text rule, keys included (identifiers, clocks), in one call."""
+    return (
+        type(value) is dict
+        and all(type(key) is str and type(item) is str for key, item in value.items())
+        and "\x00" not in "".join(value)
+        and "\x00" not in "".join(value.values())
+    )
+
+
 def problem(value: Any) -> str | None:
     """What keeps `value` from being stored everywhere, saying where inside it ("0.1: …"), or None when nothing does."""
     found = _find(value)
