@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.store.wire import INT64_MAX, NO_NUL_PATTERN
 from sync.clock import STAMP_PATTERN
 
 PROTOCOL_VERSION = 1
@@ -53,6 +54,14 @@ SYNCED_TABLES = frozenset(
 StampText = Annotated[str, StringConstraints(pattern=STAMP_PATTERN)]
 """A clock stamp as `Stamp.encode` writes it; checked by the validator's own regex, not per stamp in Python."""
 
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL_PATTERN)]
+"""An id on the wire (change, record, device): no NUL character, which no database's text can hold."""
+
+FieldName = Annotated[str, StringConstraints(pattern=NO_NUL_PATTERN)]
+
+MAX_SEQ = INT64_MAX
+"""The largest position a database stores (signed 64-bit): cursors and audit positions stop here."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,13 +75,13 @@ class Change(_Strict):
     which is how merge tells a sequential edit from a concurrent one.
     """
 
-    change_id: str = Field(min_length=1, max_length=64)
+    change_id: Id
     table: str
-    record_id: str = Field(min_length=1, max_length=64)
+    record_id: Id
     fields: dict[str, Any] = Field(min_length=1, description="a change sets at least one field")
-    clocks: dict[str, StampText]
-    base_clocks: dict[str, StampText] = Field(default_factory=dict)
-    device_id: str = Field(min_length=1, max_length=64)
+    clocks: dict[FieldName, StampText] = Field(min_length=1, description="a change is stamped: without one it could never win a merge")
+    base_clocks: dict[FieldName, StampText] = Field(default_factory=dict)
+    device_id: Id
 
     @field_validator("table")
     @classmethod
@@ -80,7 +89,6 @@ class Change(_Strict):
         if value not in SYNCED_TABLES:
             raise ValueError(f"unknown table {value!r}")
         return value
-
 
 
 class PushRequest(_Strict):
@@ -143,9 +151,9 @@ class PullResponse(_Strict):
 
 class EnrollRequest(_Strict):
     protocol: Literal[1] = PROTOCOL_VERSION
-    code: str = Field(min_length=1, max_length=128)
-    device_id: str = Field(min_length=1, max_length=64, description="the id the device stamps its clock with")
-    device_name: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=128, pattern=NO_NUL_PATTERN)
+    device_id: Id = Field(description="the id the device stamps its clock with")
+    device_name: str = Field(min_length=1, max_length=200, pattern=NO_NUL_PATTERN)
 
 
 class EnrollResponse(_Strict):
@@ -188,13 +196,13 @@ MAX_ANCHOR_LINKS = 5000
 class AuditLink(_Strict):
     """One link of a device's audit chain: its place, its hash, and the hash it names as its predecessor."""
 
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_SEQ)
     prev_hash: str = Field(pattern=HASH_PATTERN)
     hash: str = Field(pattern=HASH_PATTERN)
 
 
 class AnchorRequest(_Strict):
-    head_seq: int = Field(ge=0, description="the last entry of the device's chain as it stands now")
+    head_seq: int = Field(ge=0, le=MAX_SEQ, description="the last entry of the device's chain as it stands now")
     links: list[AuditLink] = Field(max_length=MAX_ANCHOR_LINKS, description="in ascending order, without gaps")
 
     @field_validator("links")

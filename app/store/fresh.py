@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import Enum
 from functools import cache
 from operator import itemgetter
 from types import UnionType
@@ -31,7 +30,7 @@ from sqlmodel import Session
 
 from app.errors import UnstorableChange, ValidationError
 from app.store.models import Record
-from app.store.remote import typed, typed_values
+from app.store.remote import quick_check, typed, typed_values
 from app.store.types import UtcDateTime
 
 Convert = Callable[[Any], Any]
@@ -104,11 +103,12 @@ class WireRows:
     """One kind's wire rows as the arrays `wire_insert` reads: every value checked, each only as much as it needs.
 
     Most columns hold a plain JSON value (text, a number, a flag, null) that is
-    stored as it comes once its type is right. Rows of one kind come in a
-    handful of type shapes (which of the optional columns are null), so those
-    columns' types are checked once per shape met, not once per value. The
-    other columns (times, enums, lists, dicts) go through their converter
-    (`wire_bind`) on every row.
+    stored as it comes once its type is right and it keeps its field's rules.
+    Rows of one kind come in a handful of type shapes (which of the optional
+    columns are null), so those columns' types are checked once per shape met;
+    their rules (lengths, ranges, the wire rule, the field's validators) are
+    one quick call per value (`remote.quick_check`). The other columns (times,
+    enums, lists, dicts) go through their converter (`wire_bind`) on every row.
     """
 
     def __init__(self, model: type[Record], dialect: Dialect) -> None:
@@ -117,6 +117,9 @@ class WireRows:
         self._converters = tuple(wire_bind(model, key, dialect) for key in self.keys)
         self._plain = {index: types for index, key in enumerate(self.keys) if (types := _plain_types(model, key, dialect)) is not None}
         self._others = tuple((index, convert) for index, convert in enumerate(self._converters) if index not in self._plain)
+        self._ruled = tuple(
+            (index, check) for index in self._plain if not self._plain[index] <= _FLAGS and (check := quick_check(model, self.keys[index]))
+        )
         self._shapes_met: set[tuple[type, ...]] = set()
 
     def row(self, wire: dict[str, Any]) -> list[Any]:
@@ -127,6 +130,9 @@ class WireRows:
             return self._first_of_its_shape(values, shape)
         for index, convert in self._others:
             values[index] = convert(values[index])
+        for index, check in self._ruled:
+            if not check(values[index]):
+                values[index] = self._converters[index](values[index])  # refuses it, naming the field, or converts it
         return values
 
     def _first_of_its_shape(self, values: list[Any], shape: tuple[type, ...]) -> list[Any]:
@@ -182,14 +188,9 @@ def wire_bind(model: type[Record], name: str, dialect: Dialect) -> Convert:
 
     if isinstance(column.type, UtcDateTime):
         return _utc_text(slow, nullable=bool(column.nullable))
-    shape = _shape(model.model_fields[name].annotation)
-    if shape is None:
+    check = quick_check(model, name)
+    if check is None:
         return slow
-    if isinstance(shape, frozenset):
-        if bind is None:
-            return lambda value: value if type(value) in shape else slow(value)
-        return lambda value: bind(value) if type(value) in shape else slow(value)
-    check = shape
     if bind is None:
         return lambda value: value if check(value) else slow(value)
     return lambda value: bind(value) if check(value) else slow(value)
@@ -200,16 +201,24 @@ def _is_json(column: Any) -> bool:
 
 
 def _plain_types(model: type[Record], name: str, dialect: Dialect) -> frozenset[type] | None:
-    """The JSON types a column stores exactly as they come (a flag's `true` is the 1 its bind writes), or None."""
+    """The JSON types a column stores exactly as they come (a flag's `true` is the 1 its bind writes), or None.
+
+    Only columns the quick checks read qualify: their other rules are checked per value (`WireRows._ruled`).
+    """
     column = model.__table__.columns[name]  # type: ignore[attr-defined]
-    if _is_json(column) or isinstance(column.type, UtcDateTime):
+    if _is_json(column) or isinstance(column.type, UtcDateTime) or quick_check(model, name) is None:
         return None
-    shape = _shape(model.model_fields[name].annotation)
-    if not isinstance(shape, frozenset) or not shape <= _PLAIN:
+    annotation = model.model_fields[name].annotation
+    types = frozenset(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else frozenset({annotation})
+    if not types <= _PLAIN:
         return None
     if column.type.dialect_impl(dialect).bind_processor(dialect) is not None and not isinstance(column.type, Boolean):
         return None
-    return shape
+    return types
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FLAGS = frozenset({bool, type(None)})
 
 
 _UTC_MICROSECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}(?:Z|\+00:00)")
@@ -237,50 +246,3 @@ def _utc_text(slow: Convert, *, nullable: bool) -> Convert:
         return slow(value)
 
     return convert
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-Shape = frozenset[type] | Callable[[Any], bool]
-"""The exact JSON types a value may have, or a check for shapes a type test cannot express."""
-
-
-def _shape(annotation: Any) -> Shape | None:
-    """How to tell that a JSON value already is what the annotation stores; None where only pydantic can tell.
-
-    Plain values must have exactly the annotated type (an int for a float
-    field goes the slow road, which converts it). Enums store their value, so
-    a known value string is already right; lists and string-keyed dicts are
-    checked item by item; `Any` takes anything.
-    """
-    if annotation is Any:
-        return lambda value: True
-    if annotation in _PLAIN:
-        return frozenset({annotation})
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        values = frozenset(member.value for member in annotation)
-        return lambda value: type(value) is str and value in values
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, UnionType):
-        return _union([_shape(arg) for arg in args])
-    if origin is list and len(args) == 1 and (item := _shape(args[0])) is not None:
-        if isinstance(item, frozenset):
-            return lambda value: type(value) is list and all(type(entry) in item for entry in value)
-        return lambda value: type(value) is list and all(item(entry) for entry in value)
-    if origin is dict and len(args) == 2 and args[0] is str and (entry := _shape(args[1])) is not None:
-        check = entry if callable(entry) else (lambda value: type(value) in entry)
-        return lambda value: type(value) is dict and all(type(key) is str and check(item) for key, item in value.items())
-    return None
-
-
-def _union(shapes: list[Shape | None]) -> Shape | None:
-    if any(shape is None for shape in shapes):
-        return None
-    types = frozenset().union(*(shape for shape in shapes if isinstance(shape, frozenset)))
-    checks = [shape for shape in shapes if not isinstance(shape, frozenset) and shape is not None]
-    if not checks:
-        return types
-    if len(checks) == 1:
-        [check] = checks
-        return lambda value: type(value) in types or check(value)
-    return lambda value: type(value) in types or any(check(value) for check in checks)

@@ -3,7 +3,8 @@
 Each kind follows SQLModel's pattern: a `…Base` with the fields a person
 enters and their rules, the table model that adds the bookkeeping every record
 carries (id, times, author, device, tombstone, per-field clock stamps), and the
-`…Create` model that validates input before it reaches the repository.
+`…Create` model that validates input before it reaches the repository (and,
+through `WireValues`, that every value is one any device and the server can store).
 
 List-valued fields (therapeutic areas, topics, attendees) are JSON columns: each
 is one field for the field-level merge, which is how an MSL thinks of them.
@@ -33,6 +34,7 @@ from app.store.enums import (  # the vocabularies live apart (see app.store.enum
     TrialStatus,
 )
 from app.store.types import UtcDateTime
+from app.store.wire import WireValues
 
 
 def _text_list() -> Any:
@@ -119,7 +121,7 @@ class Hcp(HcpBase, Record, table=True):
     __table_args__ = (Index("ix_hcp_deleted_name", "deleted", "name"),)
 
 
-class HcpCreate(HcpBase):
+class HcpCreate(WireValues, HcpBase):
     pass
 
 
@@ -170,7 +172,7 @@ class Interaction(InteractionBase, Record, table=True):
     follow_ups: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
 
 
-class InteractionCreate(InteractionBase):
+class InteractionCreate(WireValues, InteractionBase):
     pass
 
 
@@ -202,7 +204,7 @@ class MedicalInquiry(MedicalInquiryBase, Record, table=True):
     __tablename__ = "medical_inquiry"
 
 
-class MedicalInquiryCreate(MedicalInquiryBase):
+class MedicalInquiryCreate(WireValues, MedicalInquiryBase):
     pass
 
 
@@ -243,7 +245,7 @@ class AdverseEvent(AdverseEventBase, Record, table=True):
     __tablename__ = "adverse_event"
 
 
-class AdverseEventCreate(AdverseEventBase):
+class AdverseEventCreate(WireValues, AdverseEventBase):
     pass
 
 
@@ -273,7 +275,7 @@ class Insight(InsightBase, Record, table=True):
     __tablename__ = "insight"
 
 
-class InsightCreate(InsightBase):
+class InsightCreate(WireValues, InsightBase):
     pass
 
 
@@ -295,7 +297,7 @@ class TrialSite(TrialSiteBase, Record, table=True):
     __tablename__ = "trial_site"
 
 
-class TrialSiteCreate(TrialSiteBase):
+class TrialSiteCreate(WireValues, TrialSiteBase):
     pass
 
 
@@ -321,7 +323,7 @@ class MedicalEvent(MedicalEventBase, Record, table=True):
     __tablename__ = "medical_event"
 
 
-class MedicalEventCreate(MedicalEventBase):
+class MedicalEventCreate(WireValues, MedicalEventBase):
     pass
 
 
@@ -342,7 +344,7 @@ class ContentItem(ContentItemBase, Record, table=True):
     __tablename__ = "content_item"
 
 
-class ContentItemCreate(ContentItemBase):
+class ContentItemCreate(WireValues, ContentItemBase):
     pass
 
 
@@ -372,7 +374,7 @@ class InsightTaxonomy(InsightTaxonomyBase, Record, table=True):
     __tablename__ = "insight_taxonomy"
 
 
-class InsightTaxonomyCreate(InsightTaxonomyBase):
+class InsightTaxonomyCreate(WireValues, InsightTaxonomyBase):
     pass
 
 
@@ -398,7 +400,7 @@ class Amendment(AmendmentBase, Record, table=True):
     __tablename__ = "amendment"
 
 
-class AmendmentCreate(AmendmentBase):
+class AmendmentCreate(WireValues, AmendmentBase):
     pass
 
 
@@ -446,7 +448,7 @@ class ComplianceOverride(ComplianceOverrideBase, Record, table=True):
     __tablename__ = "compliance_override"
 
 
-class ComplianceOverrideCreate(ComplianceOverrideBase):
+class ComplianceOverrideCreate(WireValues, ComplianceOverrideBase):
     pass
 
 
@@ -480,7 +482,7 @@ class HcpErasure(HcpErasureBase, Record, table=True):
     __tablename__ = "hcp_erasure"
 
 
-class HcpErasureCreate(HcpErasureBase):
+class HcpErasureCreate(WireValues, HcpErasureBase):
     pass
 
 

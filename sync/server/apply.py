@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.errors import ValidationError
 from app.store.models import RECORD_TYPES
 from app.store.remote import check_values
+from sync.clock import Stamp
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import HELD, Change
@@ -83,11 +84,11 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
             scope.check_write_once(change, existing)
             hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
             scope.check_write(user, change.table, change.record_id, existing, requested_territory)
+            fields = attributed(change, _json(incoming.fields(change, existing)), user, first_write=existing is None)
         except ApiError as refusal:
             refused[change.change_id] = refusal
             blocked[key] = change.change_id
             continue
-        fields = _json(incoming.fields(change, existing))
         new_receipt = change.table == RECEIPT_TABLE and existing is None
         if new_receipt:
             fields["erased_by"] = user.email  # who erased is whoever the server authenticated, not what the device says
@@ -137,6 +138,27 @@ def held(change: Change, refused_id: str) -> ApiError:
     return ApiError(
         409, HELD, f"change {change.change_id}: waits for change {refused_id} to {change.table} {change.record_id}, which was refused", None
     )
+
+
+def attributed(change: Change, fields: dict[str, Any], user: User, *, first_write: bool) -> dict[str, Any]:
+    """The change's fields with who wrote them taken from the caller: a device says what changed, never who changed it.
+
+    `created_by` is the caller on a record's first write and kept as it was after;
+    `updated_by` is the caller (in the form devices stamp, the e-mail address) and
+    `device_id` the device that sent the change. A change stamped by another
+    device's clock is refused: merged, it would win or lose as that device's write.
+    """
+    strangers = sorted({Stamp.decode(stamp).device for stamp in change.clocks.values()} - {change.device_id})
+    if strangers:
+        raise ApiError(
+            422, "invalid", f"change {change.change_id}: {change.table} is stamped by device {strangers[0]!r}, not by the device that sent it", "clocks"
+        )
+    attributed = {name: value for name, value in fields.items() if name != "created_by"}
+    if first_write:
+        attributed["created_by"] = user.email
+    attributed["updated_by"] = user.email
+    attributed["device_id"] = change.device_id
+    return attributed
 
 
 def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:

@@ -19,7 +19,7 @@ from sqlalchemy import Text, cast, func, union
 from sqlmodel import Session, col, select
 
 from sync.clock import ZERO
-from sync.protocol import MAX_PULL_BYTES, PROTOCOL_VERSION
+from sync.protocol import MAX_PULL_BYTES, MAX_SEQ, PROTOCOL_VERSION
 from sync.server import scope
 from sync.server.errors import ApiError
 from sync.server.models import ChangeLog, Device, User
@@ -130,7 +130,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         version, _, seq = text.partition(":")
-        if version != f"v{PROTOCOL_VERSION}" or not seq.isdigit():
+        if version != f"v{PROTOCOL_VERSION}" or not (seq.isascii() and seq.isdigit()) or int(seq) > MAX_SEQ:
             raise ValueError(text)
         return int(seq)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -17,6 +17,7 @@ from app.store.models import (
     Interaction,
     MedicalInquiry,
     OutboxEntry,
+    TrialSite,
 )
 from app.store.repository import BatchValidationError
 from app.store.store import Store
@@ -179,3 +180,31 @@ def test_the_clock_survives_reopening(store: Store, hcp: Hcp, data_dir) -> None:
     with Store.open(data_dir, PASSPHRASE) as reopened:
         later = reopened.repository.create(Hcp, {"name": "Dr Later"})
     assert Stamp.decode(later.clocks[ALL_FIELDS]) > last
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "field"),
+    [
+        (Hcp, {"name": "Dr A", "kol_tier": 2**63}, "kol_tier"),
+        (Hcp, {"name": "x" * 201}, "name"),
+        (Hcp, {"name": "Dr\x00A"}, "name"),
+        (Hcp, {"name": "Dr A", "identifiers": {"rpps\x00": "1"}}, "identifiers"),
+        (TrialSite, {"study": "Zen", "protocol": "Z-1", "site_name": "Lyon", "enrolment_target": 2**63}, "enrolment_target"),
+        (TrialSite, {"study": "Zen", "protocol": "Z-1", "site_name": "Lyon", "enrolment_target": -1}, "enrolment_target"),
+        (TrialSite, {"study": "Zen", "protocol": "Z-1", "site_name": "Lyon", "issues": [{"n": [float("nan")]}]}, "issues"),
+    ],
+)
+def test_the_write_path_refuses_what_no_other_device_could_store(store: Store, model: type, values: dict, field: str) -> None:
+    before = counts(store)
+    with pytest.raises(ValidationError) as caught:
+        store.repository.create(model, values)
+    assert caught.value.field == field
+    assert counts(store) == before
+
+
+def test_the_write_path_refuses_a_signature_with_a_point_that_is_not_a_number(store: Store, hcp: Hcp) -> None:
+    with pytest.raises(ValidationError) as caught:
+        store.repository.create(
+            MedicalInquiry, {"hcp_id": hcp.id, "received_at": NOW, "question": "Renal dosing?", "signature": [[[0.1, float("nan")]]]}
+        )
+    assert caught.value.field == "signature" and "finite" in caught.value.message

@@ -8,7 +8,7 @@ import pydantic
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from sync.protocol import MAX_ANCHOR_LINKS, AnchorLinksPage, AnchorRequest, AnchorState
+from sync.protocol import MAX_ANCHOR_LINKS, MAX_SEQ, AnchorLinksPage, AnchorRequest, AnchorState
 from sync.server import anchors
 from sync.server.deps import CallerDep, SessionDep
 from sync.server.errors import invalid
@@ -41,7 +41,7 @@ def anchor_state(caller: CallerDep, session: SessionDep) -> AnchorState:
 def anchored_links(
     caller: CallerDep,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_ANCHOR_LINKS)] = 1000,
 ) -> AnchorLinksPage:
     """The calling device's anchored links after position `after`, to find where a chain and its anchor part."""

@@ -109,9 +109,10 @@ def test_a_change_arriving_after_the_erasure_is_scrubbed_before_it_is_merged_or_
         interaction = session.get(RecordRow, ("interaction", "int-1"))
         hcp = session.get(RecordRow, ("hcp", "hcp-1"))
         logged = session.exec(select(ChangeLog.fields).where(ChangeLog.record_id.in_(["int-1", "hcp-1"]))).all()  # type: ignore[attr-defined]
-    assert interaction is not None and interaction.fields == {"hcp_id": pseudonym("hcp-1"), "notes": ""}
+    attribution = {"created_by": "ada@example.org", "updated_by": "ada@example.org", "device_id": north.id}
+    assert interaction is not None and interaction.fields == {"hcp_id": pseudonym("hcp-1"), "notes": "", **attribution}
     assert hcp is not None and (hcp.fields["email"], hcp.fields["deleted"], hcp.fields["name"]) == (None, True, pseudonym("hcp-1"))
-    assert not any("Curie" in str(fields) or "example.org" in str(fields) for fields in logged)
+    assert not any("Curie" in str(fields) or "marie@" in str(fields) or "new@" in str(fields) for fields in logged)
 
 
 def test_records_created_in_the_same_push_as_the_erasure_are_scrubbed_too(server: EmbeddedServer) -> None:

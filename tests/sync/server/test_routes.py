@@ -145,7 +145,9 @@ def test_the_server_merges_field_by_field(server: EmbeddedServer, msl: Device) -
     msl.push(msl.change("hcp", "hcp-1", {"specialty": "Cardiology"}))
     with Session(server.engine) as session:
         row = session.get(RecordRow, ("hcp", "hcp-1"))
-    assert row is not None and row.fields == {"name": "Dr A", "specialty": "Cardiology"}
+    assert row is not None and row.fields == {
+        "name": "Dr A", "specialty": "Cardiology", "created_by": "ada@example.org", "updated_by": "ada@example.org", "device_id": msl.id
+    }
 
 
 @pytest.mark.parametrize(
