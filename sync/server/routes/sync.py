@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from sync.clock import ZERO, Stamp
+from sync.clock import ZERO, Stamp, wall_ms
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_BODY_BYTES,
@@ -46,11 +46,17 @@ def _apply_push(body: bytes, caller: Caller, session: Session) -> PushResponse:
         raise invalid(exc) from None
     for change in batch.changes:
         check_shape(change, caller.device.id)
-    newest = max((Stamp.decode(stamp) for change in batch.changes for stamp in change.clocks.values()), default=ZERO)
     with session.begin():
         lock_change_log(session)
         apply_changes(session, caller.user, batch.changes)
-    return PushResponse(accepted=[change.change_id for change in batch.changes], server_clock=newest.encode())
+    return PushResponse(accepted=[change.change_id for change in batch.changes], server_clock=_server_clock(batch).encode())
+
+
+def _server_clock(batch: PushRequest) -> Stamp:
+    """The server's own time: the later of its wall clock and the batch's newest stamp (every one of which
+    passed `check_clocks`), so a device whose clock runs slow catches up when it observes it."""
+    newest = max((Stamp.decode(stamp) for change in batch.changes for stamp in change.clocks.values()), default=ZERO)
+    return max(newest, Stamp(wall_ms(), 0, ""))
 
 
 @router.get("/pull", response_model=PullResponse)
