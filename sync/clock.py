@@ -114,7 +114,7 @@ def describe_ahead(ms: int) -> str:
     days = hours // 24
     if days < 730:
         return f"{days} days"
-    return f"{days // 365} years"
+    return f"{days * 4 // 1461} years"  # 1461 days in four years
 
 ALL_FIELDS = "*"
 """Key of a record's base stamp. A record's clocks map is `{"*": stamp}` plus one
@@ -191,13 +191,13 @@ class HybridLogicalClock:
             return True
 
     def observe_newest(self, texts: Iterable[str]) -> bool:
-        """Observe the newest of many wire stamps (a pulled page's) that the clock may adopt.
+        """Observe the newest of many stamp texts (a pulled page's) that the clock may adopt.
 
         Wire stamps sort as text the way they compare, so the newest acceptable
-        one is found without decoding the others.
+        one is found without decoding the others; a text the wire would refuse is passed over.
         """
         bound = f"{min(self._wall() + MAX_AHEAD_MS, MAX_WALL_MS):0{_WALL_DIGITS}d}"
-        newest = max((text for text in texts if text[:_WALL_DIGITS] <= bound), default=None)
+        newest = max((text for text in texts if text[:_WALL_DIGITS] <= bound and _WIRE.fullmatch(text)), default=None)
         return newest is not None and self.observe(Stamp.decode(newest))
 
 
