@@ -45,7 +45,7 @@ from app.errors import (
     UnstorableChange,
     ValidationError,
 )
-from app.store import audit, refusals
+from app.store import audit, clock_reset, refusals
 from app.store import erasure as erasing
 from app.store.db import writer
 from app.store.models import (
@@ -83,6 +83,9 @@ FILED_KINDS: dict[type[Record], frozenset[str]] = {
     AdverseEvent: frozenset({"status"}),
 }
 """Kinds that are submitted, and the workflow fields that may still move afterwards."""
+
+CLOCK_RESET = "clock_reset"
+"""The action of the entry that says the device's stored clock was poisoned and restarted from the wall clock."""
 
 PRIORITY_KINDS = frozenset({AdverseEvent, MedicalInquiry})
 """Safety-critical kinds whose changes jump the sync queue."""
@@ -417,14 +420,14 @@ class Repository:
         A value this device cannot store refuses the whole page with
         `UnstorableChange`, naming the record and the field: nothing of it is
         written and the cursor stays where it was.
+        The clock moves past the page's newest stamp that is not too far ahead
+        (`sync.clock.MAX_AHEAD_MS`); one further ahead still merges by its stamp.
         """
         report = ApplyReport()
         with self._transaction() as session:
             known = self._preload(session, changes)
             fresh = FreshRows()
-            newest = max((stamp for change in changes for stamp in change.clocks.values()), default=None)
-            if newest is not None:
-                self.clock.observe(Stamp.decode(newest))  # encoded stamps sort as stamps do
+            self.clock.observe_newest(stamp for change in changes for stamp in change.clocks.values())
             for change in changes:
                 if change.device_id == self.actor.device_id:
                     continue
@@ -528,6 +531,21 @@ class Repository:
         with self._transaction() as session:
             self.clock.observe(Stamp.decode(stamp))
             self._save_clock(session)
+
+    def reset_clock(self, stored: str) -> None:
+        """Carry on from a poisoned stored clock: this repository's clock was started at the wall clock.
+
+        Queued changes the bad clock stamped are re-stamped (`clock_reset`), and
+        one audit entry keeps the old and the new stamp and how many were re-stamped.
+        """
+        reset_at = self.clock.last.wall_ms
+        with self._transaction() as session:
+            renamed = clock_reset.restamp_outbox(session, self.clock, reset_at)
+            self._save_clock(session)
+            self._audit_raw(
+                session, CLOCK_RESET, DeviceState.__tablename__, "1", {"clock": stored},
+                {"clock": self.clock.last.encode(), "restamped_changes": len(renamed)},
+            )
 
     def save_enrollment(self, state: SyncState) -> None:
         with self._transaction() as session:

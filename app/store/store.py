@@ -23,7 +23,7 @@ from app.store import keys, migrate, remember
 from app.store.db import DataKey, db_path, open_engine
 from app.store.models import DeviceState
 from app.store.repository import Actor, Repository
-from sync.clock import HybridLogicalClock, Stamp
+from sync.clock import HybridLogicalClock, Stamp, resumable, wall_ms
 
 
 @dataclass
@@ -97,13 +97,10 @@ class Store:
                 state = session.get(DeviceState, 1)
             if state is None:
                 raise StoreError(f"{db_path(data_dir)}: store has no device identity; it was not initialised")
+            repository = _repository(engine, state, settings)
         except Exception:
             engine.dispose()
             raise
-        last = Stamp.decode(state.clock)
-        clock = HybridLogicalClock(state.device_id, last=Stamp(last.wall_ms, last.counter, state.device_id))
-        actor = Actor(user=state.user, device_id=state.device_id)
-        repository = Repository(engine, actor, clock, ae_window=settings.ae_window, local_tz=settings.local_tz)
         return cls(
             data_dir=data_dir,
             engine=engine,
@@ -146,6 +143,19 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _repository(engine: Engine, state: DeviceState, settings: Settings) -> Repository:
+    """The store's repository, its clock carried on from the stored one, or reset when that one is poisoned."""
+    now = wall_ms()
+    last = resumable(state.clock, now)
+    start = Stamp(last.wall_ms, last.counter, state.device_id) if last else Stamp(now, 0, state.device_id)
+    actor = Actor(user=state.user, device_id=state.device_id)
+    clock = HybridLogicalClock(state.device_id, last=start)
+    repository = Repository(engine, actor, clock, ae_window=settings.ae_window, local_tz=settings.local_tz)
+    if last is None:
+        repository.reset_clock(state.clock)  # unreadable, past the wire format, or too far ahead
+    return repository
 
 
 def _db_files(data_dir: Path) -> list[Path]:

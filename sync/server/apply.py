@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.errors import ValidationError
 from app.store.models import RECORD_TYPES
 from app.store.remote import check_values
-from sync.clock import Stamp
+from sync.clock import ALL_FIELDS, MAX_AHEAD_MS, Stamp, describe_ahead, wall_ms
 from sync.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from sync.merge import RecordState, merge
 from sync.protocol import HELD, Change
@@ -42,6 +42,25 @@ def check_shape(change: Change, device_id: str) -> None:
         check_values(RECORD_TYPES[change.table][0], change.fields)
     except ValidationError as problem:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table}.{problem}", problem.field) from None
+    check_clocks(change, wall_ms())
+
+
+def check_clocks(change: Change, now_ms: int) -> None:
+    """Refuse a change stamped further ahead of the server's clock than `MAX_AHEAD_MS`: kept, its stamp
+    would win every later edit of those fields and drag the clock of every device that pulls it.
+
+    Its `base_clocks` are not checked: they name values the device already holds.
+    """
+    for name, text in change.clocks.items():
+        ahead = Stamp.decode(text).wall_ms - now_ms
+        if ahead > MAX_AHEAD_MS:
+            written = change.table if name == ALL_FIELDS else f"{change.table}.{name}"
+            raise ApiError(
+                422, "clock_ahead",
+                f"change {change.change_id}: {written} stamped {describe_ahead(ahead)} ahead of the server's clock; "
+                "check this device's date and time",
+                "clocks",
+            )
 
 
 def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> dict[str, ApiError]:

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from sync.clock import ZERO, Stamp
+from sync.clock import ZERO, Stamp, wall_ms
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
+    Change,
     PullResponse,
     PushBatch,
     PushResponse,
@@ -52,12 +53,18 @@ def _apply_push(body: bytes, caller: Caller, session: Session) -> PushResponse:
     accepted = [change for _, change in checked if change.change_id not in refused]
     for change_id, refusal in refused.items():
         log.info("push from device %s: change %s refused (%s)", caller.device.id, change_id, refusal.code)
-    newest = max((Stamp.decode(stamp) for change in accepted for stamp in change.clocks.values()), default=ZERO)
     return PushResponse(
         accepted=[change.change_id for change in accepted],
         refused=answers(batch.changes, checked, refused),
-        server_clock=newest.encode(),
+        server_clock=_server_clock(accepted).encode(),
     )
+
+
+def _server_clock(accepted: list[Change]) -> Stamp:
+    """The server's own time: the later of its wall clock and the newest accepted stamp (every one of which
+    passed `check_clocks`), so a device whose clock runs slow catches up when it observes it."""
+    newest = max((Stamp.decode(stamp) for change in accepted for stamp in change.clocks.values()), default=ZERO)
+    return max(newest, Stamp(wall_ms(), 0, ""))
 
 
 @router.get("/pull", response_model=PullResponse)
