@@ -54,6 +54,26 @@ class StoreError(LiaisonError):
     """The encrypted database cannot be opened or is damaged."""
 
 
+class StorageFull(StoreError):
+    """The device has no room for a write; the transaction rolled back, so nothing of it was kept."""
+
+    MESSAGE = "the device's storage is full: free some space; nothing of this change was written"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)
+
+
+class StoreDamaged(StoreError):
+    """A page of the database fails its integrity check: the file was damaged on disk, not by a wrong key."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path}: the store is damaged (a page fails its integrity check); stop using this device and contact support, "
+            "who can restore it from a backup or re-enrol the device so it syncs again from the server"
+        )
+        self.path = path
+
+
 class Locked(LiaisonError):
     """The store is locked: the data key is not in memory."""
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,6 +100,103 @@ def test_passphrase_change_rewraps_the_key(liaison: Liaison) -> None:
     assert (liaison.data_dir / "liaison.db").read_bytes() == database
     liaison("hcp", "list", ok=False)
     liaison("hcp", "list", LIAISON_PASSPHRASE="a brand new passphrase")
+
+
+def run_liaison(data_dir: Path, *args: str, limit_file_size: int | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """`liaison …` in its own process, so whatever reaches the terminal (C libraries included) is what is checked."""
+
+    def limit() -> None:
+        if limit_file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True, text=True, timeout=120, preexec_fn=limit,
+        env={**os.environ, "LIAISON_DATA_DIR": str(data_dir), "LIAISON_PASSPHRASE": PASSPHRASE, **env},
+    )
+
+
+def only_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), f"expected one line of error, got: {stderr!r}"
+    return lines[0]
+
+
+def flip_byte(path: Path, offset: int) -> None:
+    raw = bytearray(path.read_bytes())
+    raw[offset] ^= 0xFF
+    path.write_bytes(bytes(raw))
+
+
+def test_a_damaged_database_page_is_one_line_naming_the_file_and_support(liaison: Liaison) -> None:
+    liaison("demo", "--hcps", "30", "--interactions", "10")
+    database = liaison.data_dir / "liaison.db"
+    with Store.open(liaison.data_dir, PASSPHRASE) as store, store.engine.connect() as connection:
+        page = connection.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'hcp'").scalar_one()
+    flip_byte(database, (page - 1) * 4096 + 512)
+    listing = run_liaison(liaison.data_dir, "hcp", "list")
+    assert listing.returncode == 1
+    line = only_line(listing.stderr)
+    assert str(database) in line and "damaged" in line and "support" in line
+
+
+def test_a_damaged_first_page_is_one_line_at_unlock(liaison: Liaison) -> None:
+    flip_byte(liaison.data_dir / "liaison.db", 200)
+    listing = run_liaison(liaison.data_dir, "hcp", "list")
+    assert listing.returncode == 1 and "damaged" in only_line(listing.stderr)
+
+
+@pytest.mark.parametrize("memory_cost_kib", [2**40, 2**31, 0, "65536"])
+def test_an_absurd_key_derivation_parameter_is_one_line_naming_the_key_file(liaison: Liaison, memory_cost_kib: object) -> None:
+    key_file = liaison.data_dir / "liaison.key"
+    document = json.loads(key_file.read_text())
+    document["kdf"]["memory_cost_kib"] = memory_cost_kib
+    key_file.write_text(json.dumps(document))
+    line = one_line_error(liaison("hcp", "list", ok=False))
+    assert str(key_file) in line and "kdf.memory_cost_kib" in line and "backup" in line
+
+
+def test_a_truncated_key_file_is_one_line_naming_it(liaison: Liaison) -> None:
+    key_file = liaison.data_dir / "liaison.key"
+    key_file.write_bytes(key_file.read_bytes()[:100])
+    line = one_line_error(liaison("hcp", "list", ok=False))
+    assert str(key_file) in line and "backup" in line
+
+
+def test_passphrase_change_with_the_wrong_current_one_is_one_line_and_leaves_the_key_file(liaison: Liaison) -> None:
+    before = (liaison.data_dir / "liaison.key").read_bytes()
+    result = liaison("passphrase", "change", ok=False, LIAISON_PASSPHRASE="not the passphrase", LIAISON_NEW_PASSPHRASE="a brand new passphrase")
+    assert "wrong passphrase" in one_line_error(result)
+    assert (liaison.data_dir / "liaison.key").read_bytes() == before
+    assert sorted(path.name for path in liaison.data_dir.iterdir()) == ["liaison.db", "liaison.key"]
+
+
+def test_passphrase_change_that_cannot_write_is_one_line_and_the_old_passphrase_still_works(liaison: Liaison) -> None:
+    before = (liaison.data_dir / "liaison.key").read_bytes()
+    changing = run_liaison(liaison.data_dir, "passphrase", "change", limit_file_size=64, LIAISON_NEW_PASSPHRASE="a brand new passphrase")
+    assert changing.returncode == 1
+    assert "your old passphrase still works" in only_line(changing.stderr)
+    assert (liaison.data_dir / "liaison.key").read_bytes() == before
+    assert sorted(path.name for path in liaison.data_dir.iterdir()) == ["liaison.db", "liaison.key"]
+    liaison("hcp", "list")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after_seconds", [0.05, 0.2, 0.4, 0.6, 0.8, 1.2])
+def test_passphrase_change_interrupted_at_any_moment_leaves_one_whole_key_file_and_no_temporary(liaison: Liaison, after_seconds: float) -> None:
+    changing = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "passphrase", "change"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "LIAISON_DATA_DIR": str(liaison.data_dir), "LIAISON_PASSPHRASE": PASSPHRASE, "LIAISON_NEW_PASSPHRASE": "a brand new passphrase"},
+    )
+    time.sleep(after_seconds)
+    changing.send_signal(signal.SIGINT)
+    changing.communicate(timeout=60)
+    assert sorted(path.name for path in liaison.data_dir.iterdir()) == ["liaison.db", "liaison.key"]
+    unlocks = [phrase for phrase in (PASSPHRASE, "a brand new passphrase")
+               if runner.invoke(cli, ["hcp", "list"], env={**liaison.env, "LIAISON_PASSPHRASE": phrase}).exit_code == 0]
+    assert len(unlocks) == 1, "the old key file or the new one, whole"
 
 
 # --- HCPs --------------------------------------------------------------------

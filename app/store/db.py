@@ -6,6 +6,13 @@ memory (`temp_store = MEMORY`) so that no plaintext scratch file is written.
 The data key is passed as a raw 256-bit key (`x'…'`), which skips SQLCipher's
 own PBKDF2: the expensive derivation already happened in Argon2id.
 
+SQLite's own verdicts on a write or a read become one-line errors here, for
+every caller at once: SQLITE_FULL is `StorageFull` (SQLite rolled the
+statement back; the repository's transaction then rolls back the rest), and a
+page that fails SQLCipher's HMAC or SQLite's structure checks is `StoreDamaged`,
+naming the file. SQLCipher's own log stays off: it would print to the terminal
+beside that one line.
+
 `plain=True` opens an ordinary SQLite file with the same settings; it exists for
 the benchmark's encrypted/plain comparison and nothing else.
 """
@@ -19,9 +26,10 @@ from typing import Any
 import pydantic_core
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import QueuePool
 
-from app.errors import Locked, StoreError
+from app.errors import LiaisonError, Locked, StorageFull, StoreDamaged, StoreError
 
 DB_FILE_NAME = "liaison.db"
 
@@ -37,6 +45,11 @@ _PRAGMAS = (
     "PRAGMA cache_size = -32768",
     "PRAGMA busy_timeout = 5000",
 )
+
+# SQLite's primary result codes (the low byte of an extended code).
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_NOTADB = 26
 
 
 def db_path(data_dir: Path) -> Path:
@@ -78,6 +91,7 @@ def open_engine(path: Path, data_key: bytes | DataKey | None, *, plain: bool = F
     def connect() -> Any:
         connection = module.connect(str(path), check_same_thread=False, isolation_level=None)
         if key is not None:
+            connection.execute("PRAGMA cipher_log_level = NONE")
             connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         for pragma in _PRAGMAS:
             connection.execute(pragma)
@@ -93,6 +107,7 @@ def open_engine(path: Path, data_key: bytes | DataKey | None, *, plain: bool = F
         json_serializer=_json_text,
     )
     _use_explicit_transactions(engine)
+    _name_storage_faults(engine, path)
     _check_opens(engine, path)
     return engine
 
@@ -126,10 +141,35 @@ def _use_explicit_transactions(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _name_storage_faults(engine: Engine, path: Path) -> None:
+    """Turn a full device or a damaged page, wherever SQLite meets it, into the error that says what to do."""
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: ExceptionContext) -> None:
+        fault = storage_fault(context.original_exception, path)
+        if fault is not None:
+            raise fault from None
+
+
+def storage_fault(error: BaseException, path: Path) -> StoreError | None:
+    """The one-line error for a driver error caused by the device or the file, else None."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return None
+    if code & 0xFF == SQLITE_FULL:
+        return StorageFull()
+    if code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return StoreDamaged(path)
+    return None
+
+
 def _check_opens(engine: Engine, path: Path) -> None:
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except LiaisonError:
+        engine.dispose()
+        raise
     except Exception as exc:  # the driver raises DatabaseError("file is not a database")
         engine.dispose()
         raise StoreError(f"{path}: cannot open the encrypted store ({exc.__class__.__name__}: {exc})") from None

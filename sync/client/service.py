@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from app.errors import StoreError
 from app.store import refusals
 from app.store.models import Conflict
 from app.store.queries import pending_changes
@@ -136,7 +137,7 @@ class SyncService:
         except Offline as exc:
             self._publish(online=False, running=False, progress=None, error=str(exc))
             return self._back_off()
-        except SyncError as exc:
+        except (SyncError, StoreError) as exc:  # StoreError: a full device or a damaged store, said as such
             self._publish(running=False, progress=None, error=str(exc))
             self._note(f"failed: {exc}")
             return self.interval

@@ -122,6 +122,21 @@ def test_later_runs_unlock_with_the_passphrase_and_refuse_a_wrong_one(data_dir: 
     store.close()
 
 
+def test_a_damaged_store_is_named_on_the_lock_screen_and_the_passphrase_is_not_blamed(data_dir: Path) -> None:
+    Store.init(data_dir, PASSPHRASE, user="msl@example.org").close()
+    database = data_dir / "liaison.db"
+    raw = bytearray(database.read_bytes())
+    raw[200] ^= 0xFF  # the first page: its HMAC no longer matches
+    database.write_bytes(bytes(raw))
+    lock = LockScreen(UiContext(settings=Settings(), data_dir=data_dir), lambda *args: pytest.fail("must not open"))
+    view = lock.view()
+    type_in(view, "Passphrase", PASSPHRASE)
+    click(view, "Unlock")
+    assert error_of(view, "Passphrase") is None
+    [message] = [line for line in texts(view) if "damaged" in line]
+    assert str(database) in message and "support" in message and "\n" not in message
+
+
 def test_first_run_hands_over_the_server_and_code_for_enrolment(data_dir: Path) -> None:
     handed: list[tuple[str | None, str | None]] = []
 
