@@ -131,11 +131,12 @@ def test_the_watch_moves_countdowns_in_place_and_announces_each_climb_once(ui: S
     assert str(badge.value) == "overdue by 1 h 0 min" and badge.color == ft.Colors.ERROR
     assert heard and all(found for found in heard), "announced only when something climbed"
 
-    shown = banner(heard[-1], lambda: ui.ctx.navigate("Safety"))
-    assert isinstance(shown.content, ft.Text) and "is overdue" in str(shown.content.value)
-    assert isinstance(shown.action, ft.SnackBarAction) and shown.action.label == "Open Safety"
+    shown = banner(heard[-1], lambda event_id: ui.ctx.navigate("Safety", ae_id=event_id))
+    loudest = territory_store.repository.get(AdverseEvent, heard[-1][0].event_id)
+    assert isinstance(shown.content, ft.Text) and f"({loudest.product}) is overdue" in str(shown.content.value), "the banner names the event"
+    assert isinstance(shown.action, ft.SnackBarAction) and shown.action.label == "Open report"
     shown.action.on_click(None)  # type: ignore[misc, arg-type]
-    assert ui.last_visit[0] == "Safety"
+    assert ui.last_visit == ("Safety", {"ae_id": loudest.id}), "the banner opens the event it names"
 
 
 def test_the_watch_is_silent_once_the_store_is_locked(ui: Session, territory_store: Store) -> None:
