@@ -120,8 +120,8 @@ def test_list_due_shows_what_is_due_soon_or_overdue_soonest_first_and_drops_what
 def fields_of(liaison: Liaison, event_id: str) -> dict[str, str]:
     """`liaison ae show` as label → value, for the event's own lines (before any follow-up)."""
     lines = liaison("ae", "show", event_id).stdout.splitlines()
-    own = [line for line in lines[: next((i for i, line in enumerate(lines) if line.startswith("follow-up ")), len(lines))]]
-    return dict(line.split(": ", 1) for line in own)
+    end = next((number for number, line in enumerate(lines) if line.startswith("follow-up ")), len(lines))
+    return dict(line.split(": ", 1) for line in lines[:end])
 
 
 def test_add_takes_the_new_fields_and_criteria_alone_make_the_event_serious(liaison: Liaison) -> None:

@@ -53,12 +53,12 @@ def test_a_draft_is_opened_from_safety_completed_reported_and_followed_up(page, 
     unlock(page)
     go(page, "Safety")
     page.get_by_text(TITLE).click()
-    page.get_by_role("textbox", name=re.compile(r"^Reporter contact")).wait_for(timeout=WAIT)
+    page.get_by_role("textbox", name=re.compile(r"^Reporter's contact")).wait_for(timeout=WAIT)
     assert not page.get_by_text("must be provided and visible").count(), "no framework error under the description"
 
     type_into(page, "Onset date", (date.today() - timedelta(days=2)).isoformat())
     page.get_by_role("checkbox", name="Hospitalisation or its prolongation").click()
-    type_into(page, "Reporter contact", "ward 4, ext 2231")
+    type_into(page, "Reporter's contact", "ward 4, ext 2231")
     type_into(page, "Concomitant medication", "metformin")
     shot(page, "ae-draft-completed")
     page.get_by_role("button", name="Report adverse event").click()

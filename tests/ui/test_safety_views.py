@@ -183,7 +183,7 @@ def test_a_draft_opens_filled_in_is_completed_saved_again_and_reported(ui: Sessi
     choose(view, "Outcome", "recovering")
     tick(view, "Hospitalisation or its prolongation")
     type_in(view, "Concomitant medication", "metformin 500 mg twice daily")
-    type_in(view, "Reporter contact", "ward 4, ext 2231")
+    type_in(view, "Reporter's contact", "ward 4, ext 2231")
     click(view, "Save draft")
     saved = territory_store.repository.get(AdverseEvent, event.id)
     assert (saved.status, saved.outcome, saved.seriousness, saved.seriousness_criteria) == ("draft", "recovering", "serious", ["hospitalisation"])

@@ -109,7 +109,7 @@ class SafetyScreen:
             "Complete the draft adverse event" if opened else "Report an adverse event",
             ft.Text("The four minimum elements: an identifiable reporter, an identifiable patient, a product and an event."),
             ft.Row([self.form.text("reporter", "Reporter", hint="Who told you (name and role)", width=360),
-                    self.form.text("reporter_contact", "Reporter contact", hint="How pharmacovigilance reaches them", width=360)], wrap=True),
+                    self.form.text("reporter_contact", "Reporter's contact", hint="How pharmacovigilance reaches them", width=360)], wrap=True),
             ft.Row(
                 [
                     self.form.text("patient_initials", "Patient initials", width=160),
@@ -314,7 +314,7 @@ def _as_typed(event: AdverseEvent) -> dict[str, Any]:
 def _described(event: AdverseEvent) -> list[tuple[str, str]]:
     """A filed event's fields as 'label: value' lines, in words."""
     return [
-        ("Reporter", event.reporter), ("Reporter contact", event.reporter_contact or ""), ("Event", event.description),
+        ("Reporter", event.reporter), ("Reporter's contact", event.reporter_contact or ""), ("Event", event.description),
         ("Patient", ", ".join(part for part in (event.patient_initials, f"{event.patient_age} y" if event.patient_age is not None else None, str(event.patient_sex)) if part)),
         ("Aware at", f"{event.aware_at.astimezone():%d %b %Y %H:%M}"), ("Onset date", event.onset_date.isoformat() if event.onset_date else ""),
         ("Seriousness", str(event.seriousness).replace("_", "-")),
