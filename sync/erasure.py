@@ -46,6 +46,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
 CLEARED: dict[str, dict[str, Any]] = {
     "interaction": {"notes": "", "follow_ups": []},
     "medical_inquiry": {"signature": None},
+    "adverse_event": {"reporter_contact": None},
 }
 """Free text and marks of the person on records that are kept: cleared, whatever they held."""
 

@@ -32,9 +32,10 @@ from sync.clock import ALL_FIELDS, ZERO, Stamp, field_stamp
 FILED_TABLES: dict[str, frozenset[str]] = {
     "interaction": frozenset({"status", "submitted_at"}),
     "medical_inquiry": frozenset({"status", "submitted_at"}),
-    "adverse_event": frozenset({"status", "submitted_at"}),
+    "adverse_event": frozenset({"status", "submitted_at", "case_reference"}),
 }
-"""Tables whose records are filed, and the workflow fields that may still change after filing."""
+"""Tables whose records are filed, and the workflow fields that may still change after filing
+(app.store.repository.FILED_KINDS says the same to local edits)."""
 
 WRITE_ONCE_TABLES = frozenset({"compliance_override", "hcp_erasure"})
 """Tables whose records stand as first written: a justified override is the evidence of what was

@@ -229,7 +229,9 @@ def _adverse_event(
             ("Grade 3 rash two weeks after the first dose.", "Hospitalised with dizziness and hypotension.",
              "Elevated liver enzymes at the routine visit.")
         ),
-        "seriousness": rng.choice(("serious", "non_serious", "unknown")),
+        **rng.choice(
+            ({"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}, {"seriousness": "non_serious"}, {"seriousness": "unknown"})
+        ),
     }
 
 

@@ -15,7 +15,8 @@ window both escalate at the same point of their course.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Collection
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -81,6 +82,29 @@ def check_awareness(aware_at: datetime, now: datetime | None = None) -> datetime
     if aware_at - now > FUTURE_TOLERANCE:
         raise ValueError("aware_at: is in the future; give the moment you became aware")
     return aware_at
+
+
+# --- seriousness ---------------------------------------------------------------------
+
+SERIOUS, NON_SERIOUS = "serious", "non_serious"
+
+
+def settled_seriousness(seriousness: str, criteria: Collection[str]) -> str:
+    """The one rule tying seriousness to its ICH E2B criteria: naming a criterion makes an event serious,
+    and a serious event names at least one. An unknown seriousness with criteria becomes serious;
+    a contradiction raises ValueError in words the MSL can act on."""
+    if criteria and seriousness == NON_SERIOUS:
+        raise ValueError("a non-serious event meets no seriousness criterion: mark it serious or remove the criteria")
+    if criteria:
+        return SERIOUS
+    if seriousness == SERIOUS:
+        raise ValueError("a serious event names at least one seriousness criterion (e.g. hospitalisation)")
+    return seriousness
+
+
+def latest_date(moment: datetime) -> date:
+    """The latest calendar date anywhere on Earth at `moment` (UTC+14): a date that is after it is after it everywhere."""
+    return (moment.astimezone(UTC) + timedelta(hours=14)).date()
 
 
 # --- escalation ----------------------------------------------------------------------

@@ -47,6 +47,28 @@ class Seriousness(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Outcome(StrEnum):
+    """The event's outcome at the time of the report, in ICH E2B(R3)'s terms."""
+
+    RECOVERED = "recovered"
+    RECOVERING = "recovering"
+    NOT_RECOVERED = "not_recovered"
+    RECOVERED_WITH_SEQUELAE = "recovered_with_sequelae"
+    FATAL = "fatal"
+    UNKNOWN = "unknown"
+
+
+class SeriousnessCriterion(StrEnum):
+    """What makes an event serious, as ICH E2B(R3) lists it; naming any one makes the event serious."""
+
+    DEATH = "death"
+    LIFE_THREATENING = "life_threatening"
+    HOSPITALISATION = "hospitalisation"
+    DISABILITY = "disability"
+    CONGENITAL_ANOMALY = "congenital_anomaly"
+    MEDICALLY_IMPORTANT = "medically_important"
+
+
 class Sex(StrEnum):
     FEMALE = "female"
     MALE = "male"
@@ -71,3 +93,24 @@ class EventKind(StrEnum):
     ADVISORY_BOARD = "advisory_board"
     EDUCATION = "education"
     CONGRESS = "congress"
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.RECOVERED: "Recovered/resolved",
+    Outcome.RECOVERING: "Recovering/resolving",
+    Outcome.NOT_RECOVERED: "Not recovered/not resolved",
+    Outcome.RECOVERED_WITH_SEQUELAE: "Recovered/resolved with sequelae",
+    Outcome.FATAL: "Fatal",
+    Outcome.UNKNOWN: "Unknown",
+}
+"""How the outcomes read on screen: E2B's own wording."""
+
+CRITERION_LABELS: dict[SeriousnessCriterion, str] = {
+    SeriousnessCriterion.DEATH: "Results in death",
+    SeriousnessCriterion.LIFE_THREATENING: "Life-threatening",
+    SeriousnessCriterion.HOSPITALISATION: "Hospitalisation or its prolongation",
+    SeriousnessCriterion.DISABILITY: "Persistent or significant disability/incapacity",
+    SeriousnessCriterion.CONGENITAL_ANOMALY: "Congenital anomaly/birth defect",
+    SeriousnessCriterion.MEDICALLY_IMPORTANT: "Other medically important condition",
+}
+"""How the seriousness criteria read on screen: E2B's own wording."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlalchemy import JSON, Index, Integer, String, Text, text
 from sqlmodel import Field, SQLModel
 
@@ -28,11 +28,14 @@ from app.store.enums import (  # the vocabularies live apart (see app.store.enum
     EventKind,
     InquiryStatus,
     Initiation,
+    Outcome,
     Seriousness,
+    SeriousnessCriterion,
     Sex,
     Status,
     TrialStatus,
 )
+from app.domain.safety import latest_date, settled_seriousness
 from app.store.types import UtcDateTime
 from app.store.wire import WireValues
 
@@ -222,6 +225,16 @@ class AdverseEventBase(SQLModel):
     product: str = Field(min_length=1, max_length=120)
     description: str = Field(min_length=1, sa_type=Text)
     seriousness: Seriousness = Field(default=Seriousness.UNKNOWN, sa_type=String(32))
+    seriousness_criteria: list[SeriousnessCriterion] = Field(
+        default_factory=list, sa_type=JSON, description="ICH E2B seriousness criteria; naming one makes the event serious"
+    )
+    onset_date: date | None = Field(default=None, description="when the event began: not after awareness")
+    outcome: Outcome | None = Field(default=None, sa_type=String(32))
+    concomitant_medication: str | None = Field(default=None, sa_type=Text)
+    reporter_contact: str | None = Field(default=None, max_length=300, description="how pharmacovigilance reaches the reporter")
+    case_reference: str | None = Field(
+        default=None, max_length=64, description="the company's safety case number: arrives after filing, set without an amendment"
+    )
     interaction_id: str | None = Field(default=None, max_length=36)
     status: AeStatus = Field(default=AeStatus.DRAFT, sa_type=String(32))
     submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -230,6 +243,39 @@ class AdverseEventBase(SQLModel):
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         return _require_aware(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _criteria_always_checked(cls, data: Any) -> Any:
+        """Pydantic skips validating a default, but "serious" with no criteria breaks the rule: check them even when absent."""
+        if isinstance(data, dict) and data.get("seriousness_criteria") is None:
+            return {**data, "seriousness_criteria": []}
+        return data
+
+    @field_validator("seriousness_criteria")
+    @classmethod
+    def _criteria_agree(cls, value: list[SeriousnessCriterion], info: ValidationInfo) -> list[SeriousnessCriterion]:
+        value = list(dict.fromkeys(value))
+        settled_seriousness(info.data.get("seriousness", Seriousness.UNKNOWN), value)
+        return value
+
+    @field_validator("onset_date")
+    @classmethod
+    def _onset_not_after_awareness(cls, value: date | None, info: ValidationInfo) -> date | None:
+        aware_at = info.data.get("aware_at")
+        if value is not None and aware_at is not None and value > latest_date(aware_at):
+            raise ValueError("is after the moment you became aware; the event began before you heard of it")
+        return value
+
+    @field_validator("concomitant_medication", "reporter_contact", "case_reference")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @model_validator(mode="after")
+    def _criteria_make_it_serious(self) -> AdverseEventBase:
+        self.seriousness = Seriousness(settled_seriousness(self.seriousness, self.seriousness_criteria))
+        return self
 
     @field_validator("patient_initials")
     @classmethod

@@ -19,6 +19,7 @@ from app.domain.taxonomy import Taxonomy, newest
 from app.store.models import (
     NO_FOLLOW_UPS,
     AdverseEvent,
+    Amendment,
     Conflict,
     ContentItem,
     Hcp,
@@ -247,6 +248,12 @@ def follow_ups_due(session: Session, until: date) -> list[DueFollowUp]:
 
 def adverse_events(session: Session, limit: int = 100) -> list[AdverseEvent]:
     return list(session.exec(select(AdverseEvent).order_by(col(AdverseEvent.aware_at).desc()).limit(limit)).all())
+
+
+def amendments_of(session: Session, table: str, record_id: str) -> list[Amendment]:
+    """A filed record's amendments (follow-up information for an adverse event), oldest first."""
+    statement = select(Amendment).where(Amendment.subject_table == table, Amendment.subject_id == record_id)
+    return list(session.exec(statement.order_by(col(Amendment.created_at), col(Amendment.id))).all())
 
 
 def inquiries(session: Session, limit: int = 100) -> list[MedicalInquiry]:

@@ -80,15 +80,17 @@ R = TypeVar("R", bound=Record)
 FILED_KINDS: dict[type[Record], frozenset[str]] = {
     Interaction: frozenset(),
     MedicalInquiry: frozenset({"status"}),
-    AdverseEvent: frozenset({"status"}),
+    AdverseEvent: frozenset({"status", "case_reference"}),
 }
-"""Kinds that are submitted, and the workflow fields that may still move afterwards."""
+"""Kinds that are submitted, and the workflow fields that may still move afterwards
+(sync.merge.FILED_TABLES says the same to the merge). An adverse event's case reference
+is the number pharmacovigilance gives it once filed: bookkeeping of the workflow, not a fact amended."""
 
 CLOCK_RESET = "clock_reset"
 """The action of the entry that says the device's stored clock was poisoned and restarted from the wall clock."""
 
 PRIORITY_KINDS = frozenset({AdverseEvent, MedicalInquiry})
-"""Safety-critical kinds whose changes jump the sync queue."""
+"""Safety-critical kinds whose changes jump the sync queue; so do amendments of them (follow-up information)."""
 
 NEVER_DELETED = frozenset({AdverseEvent, ComplianceOverride, HcpErasure})
 
@@ -278,10 +280,13 @@ class Repository:
                 raise ValidationError(unknown[0], f"{_label(model)} has no such field")
             before = _fields(record)
             amended = self._validate(session, model, {**before, **changes}, current=record)
+            changed = _differences(before, _jsonable(amended))
+            if not changed:
+                raise ValidationError("changes", f"nothing differs from the {_label(model)} as it stands; give at least one new value")
             data = {
                 "subject_table": model.__tablename__,
                 "subject_id": record_id,
-                "changes": _jsonable(changes),
+                "changes": changed,
                 "reason": reason.strip(),
             }
             amendment = self._create(session, Amendment, data)
@@ -864,7 +869,7 @@ class Repository:
             fields=payload,
             clocks={ALL_FIELDS: stamp.encode()},
             base_clocks=dict(base or {}),
-            priority=0 if model in PRIORITY_KINDS else 1,
+            priority=0 if _is_priority(record) else 1,
             created_at=utcnow(),
         )
         session.add(entry)
@@ -926,6 +931,19 @@ def _synced(record: Record) -> dict[str, Any]:
 def _fields(record: Record) -> dict[str, Any]:
     """A record's user-visible fields as JSON values: what the audit log keeps."""
     return _jsonable({name: getattr(record, name) for name in type(record).model_fields if name not in Record.BOOKKEEPING})
+
+
+def _is_priority(record: Record) -> bool:
+    """Safety-critical changes sync first: the kinds themselves and the amendments that follow them up."""
+    if isinstance(record, Amendment):
+        return record.subject_table in {kind.__tablename__ for kind in PRIORITY_KINDS}
+    return type(record) in PRIORITY_KINDS
+
+
+def _differences(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """What an amendment really changes: a value given as it already was says nothing new, and a
+    value the rules derive from another (criteria making an event serious) is recorded with it."""
+    return {name: value for name, value in changes.items() if before.get(name) != value}
 
 
 def _refuse_findings(findings: Sequence[compliance.Finding]) -> None:

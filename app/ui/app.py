@@ -95,7 +95,7 @@ class LiaisonApp:
                 except LiaisonError as error:
                     self.notify(f"Not enrolled: {error}. You can enrol later from Sync.")
         self.navigate("Home")
-        self.watch = DeadlineWatch(self.ctx, lambda found: self.page.show_dialog(banner(found, lambda: self.navigate("Safety"))))
+        self.watch = DeadlineWatch(self.ctx, lambda found: self.page.show_dialog(banner(found, lambda event_id: self.navigate("Safety", ae_id=event_id))))
         self.page.run_task(self._watch_deadlines, self.watch)
 
     async def _watch_deadlines(self, watch: DeadlineWatch) -> None:

@@ -176,8 +176,8 @@ def test_kept_records_still_move_through_their_workflow_and_take_amendments(stor
     store.repository.erase_hcp(curie["hcp"], REASON)
     answered = store.repository.update(MedicalInquiry, curie["inquiry"], {"status": "answered"})
     assert answered.status == "answered" and answered.hcp_id == pseudonym(curie["hcp"])
-    amendment = store.repository.amend(AdverseEvent, curie["linked"], {"seriousness": "serious"}, "hospitalised on day 3")
-    assert amendment.changes == {"seriousness": "serious"}
+    amendment = store.repository.amend(AdverseEvent, curie["linked"], {"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}, "hospitalised on day 3")
+    assert amendment.changes == {"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}
 
 
 def test_no_new_record_can_name_an_erased_hcp(store: Store, curie: dict[str, str]) -> None:

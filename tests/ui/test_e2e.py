@@ -159,6 +159,8 @@ def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no
     page.get_by_text(re.compile("“Maria Lopez” looks like a person.s name")).wait_for(timeout=WAIT)
     shot(page, "safety-identifier-warning")
     page.get_by_role("button", name="Report adverse event").click()
+    page.get_by_role("button", name="Save case reference").wait_for(timeout=WAIT)  # the filed event opens, read-only
+    go(page, "Safety")
     page.get_by_text(re.compile("zentrolimab: Grade 3 rash")).wait_for(timeout=WAIT)
     page.get_by_text(re.compile("due in")).first.wait_for(timeout=WAIT)
 

@@ -513,7 +513,8 @@ def test_an_adverse_event_needs_the_four_minimum_elements_and_goes_first_in_the_
 
         priorities = {entry.priority for entry in session.exec(select(OutboxEntry).where(OutboxEntry.record_id == event.id))}
     assert event.status == "submitted" and event.deadline_at is not None and priorities == {0}
-    assert shows(ui.follow(), "zentrolimab: Grade 3 rash after second dose")
+    assert shows(ui.follow(), "zentrolimab: adverse event, submitted"), "the filed event opens, ready for follow-up"
+    assert shows(ui.screen("Safety"), "zentrolimab: Grade 3 rash after second dose")
 
 
 # --- Insights ------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 The draft outlives the screen, so unsaved input survives switching screens;
 a `ValidationError` is shown beside the field it names, in plain words.
+Defaults (a time that means "now") are not part of the draft: they are worked
+out when the form opens, so a form opened later never offers a stale moment.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import flet as ft
@@ -19,8 +21,10 @@ Option = tuple[str, str]
 
 
 class Form:
-    def __init__(self, draft: dict[str, Any], on_input: Callable[[], None] | None = None) -> None:
+    def __init__(self, draft: dict[str, Any], on_input: Callable[[], None] | None = None, defaults: Mapping[str, Any] | None = None) -> None:
         self.draft = draft
+        self.defaults = dict(defaults or {})
+        """What a field shows and means until the MSL types in it, worked out as the form opens."""
         self.controls: dict[str, ft.Control] = {}
         """Fields by draft key; a control with `show_error(message)` shows its own errors."""
         self.banner = ft.Text("", color=ft.Colors.ERROR, visible=False, semantics_label="Form error")
@@ -32,7 +36,7 @@ class Form:
         keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
     ) -> ft.TextField:
         field = ft.TextField(
-            label=label, value=str(self.draft.get(name) or ""), multiline=multiline, min_lines=3 if multiline else None,
+            label=label, value=str(self.draft.get(name, self.defaults.get(name)) or ""), multiline=multiline, min_lines=3 if multiline else None,
             autofocus=autofocus, hint_text=hint, password=password, can_reveal_password=password, width=width,
             keyboard_type=keyboard, on_change=lambda e: self.set(name, e.control.value),
             on_submit=_submit_handler(on_submit),
@@ -42,7 +46,7 @@ class Form:
 
     def dropdown(self, name: str, label: str, options: Sequence[Option], *, width: float | None = 260) -> ft.Dropdown:
         control = ft.Dropdown(
-            label=label, value=self.draft.get(name), width=width,
+            label=label, value=self.draft.get(name, self.defaults.get(name)), width=width,
             options=[ft.DropdownOption(key=key, text=text) for key, text in options],
             on_select=lambda e: self.set(name, e.control.value),
         )
@@ -60,7 +64,7 @@ class Form:
         self._on_input()
 
     def value(self, name: str, default: Any = None) -> Any:
-        value = self.draft.get(name, default)
+        value = self.draft.get(name, self.defaults.get(name, default))
         return default if value == "" else value
 
     def show_error(self, error: LiaisonError) -> None:
@@ -80,15 +84,16 @@ class Form:
         self.banner.value, self.banner.visible = "", False
 
     def reset(self) -> None:
-        """After a save: empty the draft and the controls."""
+        """After a save: empty the draft, and show the defaults again."""
         self.draft.clear()
-        for control in self.controls.values():
+        for name, control in self.controls.items():
+            default = self.defaults.get(name)
             if isinstance(control, CheckField):
-                control.checkbox.value = False
+                control.checkbox.value = bool(default)
             elif isinstance(control, ft.Dropdown):
-                control.value = None
+                control.value = default
             elif isinstance(control, ft.TextField):
-                control.value = ""
+                control.value = str(default or "")
         self.clear_errors()
 
     def _clear(self, name: str) -> None:

@@ -47,13 +47,14 @@ class DeadlineWatch:
         return found
 
 
-def banner(reminders: list[Reminder], open_safety: Callable[[], None]) -> ft.SnackBar:
-    """What the MSL sees on any screen when a deadline gets louder: the loudest first, in its colour, with a way to act."""
-    loudest = reminders[0].level
+def banner(reminders: list[Reminder], open_event: Callable[[str], None]) -> ft.SnackBar:
+    """What the MSL sees on any screen when a deadline gets louder: the loudest first, in its colour,
+    and a button that opens that very event (a draft in its form, ready to complete and report)."""
+    loudest, event_id = reminders[0].level, reminders[0].event_id
     return ft.SnackBar(
         ft.Text(summary(reminders), color=ft.Colors.ON_ERROR if loudest is Urgency.OVERDUE else None),
         bgcolor=COLOURS[loudest] if loudest is Urgency.OVERDUE else None,
-        action=ft.SnackBarAction(label="Open Safety", on_click=lambda e: open_safety()),
+        action=ft.SnackBarAction(label="Open report", on_click=lambda e: open_event(event_id)),
         duration=ft.Duration(seconds=12),
         show_close_icon=True,
     )

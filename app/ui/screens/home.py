@@ -34,7 +34,7 @@ def build(ctx: UiContext) -> ft.Control:
                     ft.ListTile(
                         title=ft.Text(f"{event.product}: {event.description[:60]}"),
                         subtitle=countdown,
-                        on_click=lambda e: ctx.navigate("Safety"),
+                        on_click=lambda e, event_id=event.id: ctx.navigate("Safety", ae_id=event_id),
                     )
                     for event, countdown in zip(events, countdowns)
                 ]

@@ -69,7 +69,7 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
         "Home": home.build,
         "Interactions": interactions.build,
         "Inquiries": lambda ctx, **kw: inquiries.InquiriesScreen(ctx).view(),
-        "Safety": lambda ctx, **kw: safety.SafetyScreen(ctx).view(),
+        "Safety": lambda ctx, **kw: safety.SafetyScreen(ctx, kw.get("ae_id")).view(),
         "Insights": lambda ctx, **kw: insights.InsightsScreen(ctx).view(),
         "Trials": lambda ctx, **kw: trials.TrialsScreen(ctx).view(),
         "Events": lambda ctx, **kw: events.EventsScreen(ctx).view(),
