@@ -256,13 +256,14 @@ class AdverseEventBase(SQLModel):
     @classmethod
     def _criteria_agree(cls, value: list[SeriousnessCriterion], info: ValidationInfo) -> list[SeriousnessCriterion]:
         value = list(dict.fromkeys(value))
-        settled_seriousness(info.data.get("seriousness", Seriousness.UNKNOWN), value)
+        if info.data is not None:  # a record's fields together; a lone wire value has no seriousness to agree with
+            settled_seriousness(info.data.get("seriousness", Seriousness.UNKNOWN), value)
         return value
 
     @field_validator("onset_date")
     @classmethod
     def _onset_not_after_awareness(cls, value: date | None, info: ValidationInfo) -> date | None:
-        aware_at = info.data.get("aware_at")
+        aware_at = (info.data or {}).get("aware_at")
         if value is not None and aware_at is not None and value > latest_date(aware_at):
             raise ValueError("is after the moment you became aware; the event began before you heard of it")
         return value
