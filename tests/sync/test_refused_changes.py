@@ -55,7 +55,7 @@ def on_server(server: EmbeddedServer, table: str, record_id: str) -> RecordRow |
 def report_serious_ae(data_dir: Path) -> str:
     return out(
         data_dir, "ae", "add", "--reporter", "Dr Lee (nephrologist)", "--product", "zentrolimab", "--event", "anaphylaxis after the second dose",
-        "--aware-at", AWARE, "--seriousness", "serious",
+        "--aware-at", AWARE, "--seriousness", "serious", "--criterion", "hospitalisation",
     ).splitlines()[0].split()[0]
 
 
