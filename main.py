@@ -4,7 +4,7 @@ It starts the same app as the `liaison` command, with the deployment profile
 (`flet.toml`) and the platform's per-app data directory.
 """
 
-from app.config import load_settings
-from app.launch import launch
+from liaison.device.config import load_settings
+from liaison.device.launch import launch
 
 launch(load_settings(), None, demo=False, web=False, port=None)

@@ -37,14 +37,14 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.domain.demo import FIRST_NAMES, LAST_NAMES, SPECIALTIES, TOPICS
-from app.store import migrate
-from app.store.db import db_path, open_engine
-from app.store.models import DeviceState, Hcp, Interaction
-from app.store.queries import HcpFilter, interactions, search_hcps
-from app.store.repository import Actor, Repository
-from app.store.store import Store
-from sync.clock import HybridLogicalClock, Stamp
+from liaison.device.domain.demo import FIRST_NAMES, LAST_NAMES, SPECIALTIES, TOPICS
+from liaison.device.store import migrate
+from liaison.device.store.db import db_path, open_engine
+from liaison.device.store.models import DeviceState, Hcp, Interaction
+from liaison.device.store.queries import HcpFilter, interactions, search_hcps
+from liaison.device.store.repository import Actor, Repository
+from liaison.device.store.store import Store
+from liaison.core.clock import HybridLogicalClock, Stamp
 
 CHUNK = 2000
 PASSPHRASE = "benchmark passphrase"

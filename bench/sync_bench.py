@@ -49,16 +49,16 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.store.models import Hcp, Interaction
-from app.store.store import Store
-from sync.client.engine import SyncEngine
-from sync.clock import ALL_FIELDS, Stamp
-from sync.protocol import Change, PushRequest
-from sync.server import admin, migrate
-from sync.server.db import make_engine
-from sync.server.models import ChangeLog, RecordRow, User
-from sync.server.pages import encode_cursor
-from sync.server.process import served
+from liaison.device.store.models import Hcp, Interaction
+from liaison.device.store.store import Store
+from liaison.device.sync.engine import SyncEngine
+from liaison.core.clock import ALL_FIELDS, Stamp
+from liaison.core.protocol import Change, PushRequest
+from liaison.server import admin, migrate
+from liaison.server.db import make_engine
+from liaison.server.models import ChangeLog, RecordRow, User
+from liaison.server.pages import encode_cursor
+from liaison.server.process import served
 
 PASSPHRASE = "bench passphrase that is long enough"
 POSTGRES_ADMIN_URL = os.environ.get("LIAISON_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -170,7 +170,7 @@ def shape_templates(workdir: Path) -> dict[str, dict[str, Any]]:
     """One HCP and one interaction from a real store's outbox: the wire shape devices send."""
     from sqlmodel import select as sql_select
 
-    from app.store.models import OutboxEntry
+    from liaison.device.store.models import OutboxEntry
 
     with Store.init(workdir / "template", PASSPHRASE, user="bench@example.org") as store:
         hcp = store.repository.create(Hcp, {"name": "Dr Template", "specialty": "Oncology", "institution": "Hôpital Édouard Herriot",

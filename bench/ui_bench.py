@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from app.store import queries  # noqa: E402
-from app.store.models import Hcp, Interaction  # noqa: E402
-from app.store.queries import HcpFilter  # noqa: E402
-from app.store.store import Store  # noqa: E402
+from liaison.device.store import queries  # noqa: E402
+from liaison.device.store.models import Hcp, Interaction  # noqa: E402
+from liaison.device.store.queries import HcpFilter  # noqa: E402
+from liaison.device.store.store import Store  # noqa: E402
 from store_bench import LAST_NAMES, fill  # noqa: E402
 
 PASSPHRASE = "ui bench passphrase, long enough"
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         spawn = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "--web", "--port", str(port), "--data-dir", str(data_dir)],
+            [sys.executable, "-m", "liaison.device.cli", "--web", "--port", str(port), "--data-dir", str(data_dir)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
         try:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.store.store import Store
+from liaison.device.store.store import Store
+
+pytest_plugins = ["tests.servers"]  # real central servers on loopback, for every layer's specs
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -16,14 +16,14 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from app.cli import cli as liaison_cli
-from app.store import audit
-from app.store.models import AuditEntry
-from app.store.store import Store
-from sync.server.admin import list_devices
-from sync.server.cli import cli as server_cli
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import RecordRow
+from liaison.device.cli import cli as liaison_cli
+from liaison.device.store import audit
+from liaison.device.store.models import AuditEntry
+from liaison.device.store.store import Store
+from liaison.server.admin import list_devices
+from liaison.server.cli import cli as server_cli
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import RecordRow
 from tests.conftest import PASSPHRASE
 from tests.sync.test_two_devices import liaison
 

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from app.store import audit
-from app.store.models import AuditEntry, Conflict, DeviceState, Hcp, OutboxEntry
-from app.store.repository import CLOCK_RESET
-from app.store.store import Store
-from sync.client.engine import SyncEngine
-from sync.clock import HOUR_MS, Stamp, fits_wire, is_acceptable, resumable, wall_ms
-from sync.protocol import Change
-from sync.server.apply import apply_changes
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import RecordRow, User
+from liaison.device.store import audit
+from liaison.device.store.models import AuditEntry, Conflict, DeviceState, Hcp, OutboxEntry
+from liaison.device.store.repository import CLOCK_RESET
+from liaison.device.store.store import Store
+from liaison.device.sync.engine import SyncEngine
+from liaison.core.clock import HOUR_MS, Stamp, fits_wire, is_acceptable, resumable, wall_ms
+from liaison.core.protocol import Change
+from liaison.server.apply import apply_changes
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import RecordRow, User
 from tests.conftest import PASSPHRASE
 
 EMAIL = "ada@example.org"

@@ -9,14 +9,14 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session, select
 
-from app.store.models import Hcp, Insight, Interaction
-from app.store.store import Store
-from sync.client.engine import SyncEngine
-from sync.clock import Stamp
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import RecordRow
+from liaison.device.store.models import Hcp, Insight, Interaction
+from liaison.device.store.store import Store
+from liaison.device.sync.engine import SyncEngine
+from liaison.core.clock import Stamp
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import RecordRow
 from tests.conftest import PASSPHRASE
-from tests.sync.server.test_routes import Device
+from tests.server.test_routes import Device
 
 WHY = "The KOL's words, recorded verbatim as the insight they are."
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from app.store import audit, keys
-from app.store.models import AdverseEvent, Hcp, HcpErasure, Interaction, MedicalInquiry
-from app.store.store import Store
-from sync.client.engine import SyncEngine
-from sync.erasure import pseudonym, receipt_id
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import RecordRow
+from liaison.device.store import audit, keys
+from liaison.device.store.models import AdverseEvent, Hcp, HcpErasure, Interaction, MedicalInquiry
+from liaison.device.store.store import Store
+from liaison.device.sync.engine import SyncEngine
+from liaison.core.erasure import pseudonym, receipt_id
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import RecordRow
 from tests.conftest import PASSPHRASE
 from tests.traces import page_traces, row_traces, server_traces
 

@@ -14,14 +14,14 @@ import pytest
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from app.cli import cli
-from app.store.models import AuditEntry, OutboxEntry
-from app.store.store import Store
-from sync.client import engine as sync_engine
-from sync.client.engine import SyncEngine
-from sync.server import admin
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import RecordRow, SafetyIntake
+from liaison.device.cli import cli
+from liaison.device.store.models import AuditEntry, OutboxEntry
+from liaison.device.store.store import Store
+from liaison.device.sync import engine as sync_engine
+from liaison.device.sync.engine import SyncEngine
+from liaison.server import admin
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import RecordRow, SafetyIntake
 from tests.conftest import PASSPHRASE
 
 runner = CliRunner()
@@ -134,7 +134,7 @@ def test_retire_refuses_while_refused_changes_wait_and_wipes_nothing(server: Emb
 def test_a_records_next_change_waits_while_its_previous_one_is_in_flight(server: EmbeddedServer, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """With one change a batch, the typo's correction is readied while the typo is in flight: it must not reach the server alone."""
     SyncEngine(store).enroll(server.url, server.create_user("sam@example.org", "Sam", territory="south"), "laptop")
-    from app.store.models import Hcp
+    from liaison.device.store.models import Hcp
 
     typo = store.repository.create(Hcp, {"name": "Dr Wrong Territory", "territory": "north"}).id
     store.repository.update(Hcp, typo, {"specialty": "Nephrology"})
@@ -167,7 +167,7 @@ def test_a_revoked_device_delivers_its_adverse_events_before_it_wipes(server: Em
         assert {entry.record_id for entry in kept} == {event} and {entry.outcome for entry in kept} == {"applied"}
         assert session.exec(select(RecordRow).where(RecordRow.table_name == "hcp")).all() == [], "only safety records are taken"
     assert not (south / "liaison.db").exists() or liaison(south, "hcp", "list", ok=False)
-    from sync.server.cli import cli as server_cli
+    from liaison.server.cli import cli as server_cli
 
     listed = runner.invoke(server_cli, ["safety-intake", "--database-url", server.engine.url.render_as_string(hide_password=False)])
     assert listed.exit_code == 0 and f"adverse_event {event}" in listed.stdout and "applied" in listed.stdout

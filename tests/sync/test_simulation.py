@@ -30,14 +30,14 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from app.store.models import AdverseEvent, Conflict, Hcp, OutboxEntry
-from app.store.store import Store
-from sync.client.engine import SyncEngine
-from sync.client.errors import DeviceRevoked, SyncError
-from sync.clock import HybridLogicalClock, Stamp
-from sync.server import admin
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import RecordRow
+from liaison.device.store.models import AdverseEvent, Conflict, Hcp, OutboxEntry
+from liaison.device.store.store import Store
+from liaison.device.sync.engine import SyncEngine
+from liaison.device.sync.errors import DeviceRevoked, SyncError
+from liaison.core.clock import HybridLogicalClock, Stamp
+from liaison.server import admin
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import RecordRow
 
 SEEDS = range(int(os.environ.get("LIAISON_SIM_SEEDS", "8")))
 STEPS = 45

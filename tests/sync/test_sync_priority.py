@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from app.store.models import AdverseEvent, Hcp, Interaction, MedicalInquiry
-from app.store.store import Store
-from sync.client import engine as sync_engine
-from sync.client.engine import SyncEngine
-from sync.server.embedded import EmbeddedServer
-from sync.server.models import ChangeLog
+from liaison.device.store.models import AdverseEvent, Hcp, Interaction, MedicalInquiry
+from liaison.device.store.store import Store
+from liaison.device.sync import engine as sync_engine
+from liaison.device.sync.engine import SyncEngine
+from liaison.server.embedded import EmbeddedServer
+from liaison.server.models import ChangeLog
 
 
 def test_safety_records_are_pushed_first_even_across_batches(sqlite_server: EmbeddedServer, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import cli
-from sync.server.embedded import EmbeddedServer
+from liaison.device.cli import cli
+from liaison.server.embedded import EmbeddedServer
 from tests.conftest import PASSPHRASE
 
 runner = CliRunner()
@@ -69,8 +69,8 @@ def test_concurrent_edits_converge_and_leave_one_conflict(devices: tuple[Path, P
 
 
 def test_a_revoked_device_wipes_its_store_and_says_why(devices: tuple[Path, Path], server: EmbeddedServer) -> None:
-    from sync.server import admin
-    from sync.server.admin import list_devices
+    from liaison.server import admin
+    from liaison.server.admin import list_devices
 
     laptop, _ = devices
     liaison(laptop, "hcp", "add", "--name", "Dr Secret")

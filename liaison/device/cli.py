@@ -1,0 +1,461 @@
+"""`liaison`: with no sub-command it runs the app; sub-commands serve scripting, support and tests.
+
+Every sub-command takes `--data-dir` (or LIAISON_DATA_DIR) and reads the
+passphrase from LIAISON_PASSPHRASE or a hidden prompt. A problem is reported as
+one line naming the field, row or file, with a non-zero exit; nothing is
+half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import click
+import typer
+import typer.core
+from rich.console import Console
+
+from liaison.device.compliance_cli import kept_as_draft
+from liaison.device.compliance_cli import register as _register_compliance
+from liaison.device.config import Settings, load_settings
+from liaison.core.errors import ComplianceFindings, LiaisonError
+from liaison.core.enums import Channel, Initiation
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from liaison.device.store.store import Store
+
+# The store, its models and SQLModel are imported inside the commands that use them,
+# here and in the sub-command modules: `liaison` with no sub-command starts the app,
+# which imports them on a thread while its page loads (see liaison.device.ui.entry).
+
+PASSPHRASE_ENV = "LIAISON_PASSPHRASE"
+DATA_DIR_ENV = "LIAISON_DATA_DIR"
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+class _Group(typer.core.TyperGroup):
+    """Turns a LiaisonError anywhere below into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LiaisonError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+
+
+cli = typer.Typer(
+    cls=_Group,
+    name="liaison",
+    help="Liaison: the offline-first field app for Medical Science Liaisons.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+hcp_cli = typer.Typer(help="The HCP directory.", no_args_is_help=True)
+interaction_cli = typer.Typer(help="Scientific exchanges with HCPs.", no_args_is_help=True)
+import_cli = typer.Typer(help="Bring records in from files.", no_args_is_help=True)
+passphrase_cli = typer.Typer(help="The passphrase that unlocks this store.", no_args_is_help=True)
+cli.add_typer(hcp_cli, name="hcp")
+cli.add_typer(interaction_cli, name="interaction")
+cli.add_typer(import_cli, name="import")
+cli.add_typer(passphrase_cli, name="passphrase")
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", envvar=DATA_DIR_ENV, help="Where the encrypted store lives.", show_default=False),
+]
+
+
+# --- plumbing ----------------------------------------------------------------
+
+
+def main() -> None:
+    cli()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"error: {message}", markup=False)
+    raise SystemExit(code)
+
+
+def default_data_dir(settings: Settings) -> Path:
+    """The per-user data dir: the deployment profile's choice, else the platform's usual place."""
+    if settings.data_dir:
+        return Path(settings.data_dir).expanduser()
+    if os.environ.get("FLET_APP_STORAGE_DATA"):
+        return Path(os.environ["FLET_APP_STORAGE_DATA"]) / "liaison"  # inside a `flet build` bundle (tablets)
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Liaison"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Liaison"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "liaison"
+
+
+def resolve_data_dir(data_dir: Path | None) -> Path:
+    return data_dir if data_dir is not None else default_data_dir(load_settings())
+
+
+def read_passphrase(prompt: str = "Passphrase", *, confirm: bool = False, env: bool = True) -> str:
+    if env and os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        fail(f"passphrase: set {PASSPHRASE_ENV} or run in a terminal to be asked")
+    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+@contextmanager
+def opened(data_dir: Path | None) -> Iterator[Store]:
+    """Unlock the store for one command and lock it again, whatever happens."""
+    from liaison.device.store import keys
+    from liaison.device.store.store import Store
+
+    path = resolve_data_dir(data_dir)
+    if not keys.key_file_path(path).exists():
+        fail(f"{path}: no Liaison store here; run 'liaison init --data-dir {path}' first")
+    store = Store.open(path, read_passphrase(), settings=load_settings())
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def progress_bar() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    )
+
+
+# --- the app -----------------------------------------------------------------
+
+
+@cli.callback(invoke_without_command=True)
+def run_app(
+    ctx: typer.Context,
+    data_dir: DataDir = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Start with demo data and an embedded sync server.")] = False,
+    web: Annotated[bool, typer.Option("--web", help="Serve the app to a browser instead of a window.")] = False,
+    port: Annotated[int | None, typer.Option("--port", help="Port for --web.")] = None,
+    server_url: Annotated[str | None, typer.Option("--server-url", help="Central server (overrides flet.toml).")] = None,
+    auto_lock_minutes: Annotated[int | None, typer.Option("--auto-lock-minutes", min=1)] = None,
+) -> None:
+    """With no sub-command: run the app."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from liaison.device.launch import launch
+
+    settings = load_settings().with_overrides(server_url=server_url, auto_lock_minutes=auto_lock_minutes)
+    launch(settings, data_dir, demo=demo, web=web, port=port)
+
+
+# --- store -------------------------------------------------------------------
+
+
+@cli.command()
+def init(
+    data_dir: DataDir = None,
+    user: Annotated[str | None, typer.Option("--user", help="Your name or e-mail, stamped on every record.")] = None,
+) -> None:
+    """Create a new encrypted store, protected by a passphrase you choose."""
+    from liaison.device.store import keys
+    from liaison.device.store.store import Store
+
+    path = resolve_data_dir(data_dir)
+    passphrase = read_passphrase("New passphrase", confirm=True)
+    keys.validate_new_passphrase(passphrase)
+    Store.init(path, passphrase, user=user, settings=load_settings()).close()
+    out.print(f"created an encrypted store in {path}", markup=False)
+
+
+@passphrase_cli.command("change")
+def passphrase_change(data_dir: DataDir = None) -> None:
+    """Re-wrap the data key under a new passphrase; the database itself is untouched."""
+    from liaison.device.store import keys
+
+    path = resolve_data_dir(data_dir)
+    current = read_passphrase("Current passphrase")
+    new = os.environ.get("LIAISON_NEW_PASSPHRASE") or read_passphrase("New passphrase", confirm=True, env=False)
+    keys.change_passphrase(path, current, new)
+    out.print("passphrase changed")
+
+
+@cli.command("verify-audit")
+def verify_audit(data_dir: DataDir = None) -> None:
+    """Recompute the audit hash chain, then compare it with its anchor on the server (or the copy kept here)."""
+    from liaison.device.store import audit
+    from liaison.device.sync.anchoring import verify as verify_anchor
+
+    with opened(data_dir) as store:
+        with store.repository.session() as session:
+            report = audit.verify(session)
+        if not report.intact:
+            fail(f"audit chain broken at entry {report.first_broken}: {report.reason}")
+        check = verify_anchor(store)
+    if not check.intact:
+        fail(f"audit chain does not match its anchor on {check.source} at entry {check.first_broken}: {check.reason}")
+    if check.source is None:
+        out.print(f"audit chain intact: {report.entries} entries; not compared with an anchor: {check.note}", markup=False)
+        return
+    against = f"matches {check.source} up to entry {check.anchored_seq}" if check.anchored_seq else f"nothing anchored on {check.source} yet"
+    out.print(f"audit chain intact: {report.entries} entries; {against}" + (f" ({check.note})" if check.note else ""), markup=False)
+
+
+# --- HCPs --------------------------------------------------------------------
+
+
+@hcp_cli.command("add")
+def hcp_add(
+    name: Annotated[str, typer.Option("--name", help="Full name, e.g. 'Dr Marie Curie'.")],
+    specialty: Annotated[str | None, typer.Option("--specialty")] = None,
+    institution: Annotated[str | None, typer.Option("--institution")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Two-letter code, e.g. GB.")] = None,
+    territory: Annotated[str | None, typer.Option("--territory")] = None,
+    tier: Annotated[int | None, typer.Option("--tier", help="KOL tier, 1 (national) to 4 (local).")] = None,
+    therapeutic_area: Annotated[list[str] | None, typer.Option("--therapeutic-area", help="Repeat for several.")] = None,
+    npi: Annotated[str | None, typer.Option("--npi")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    consent: Annotated[bool, typer.Option("--consent/--no-consent", help="HCP agreed to be contacted.")] = False,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Add an HCP to the directory; prints the new id."""
+    from liaison.device.store.models import Hcp
+
+    values = _given(
+        name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
+        kol_tier=tier, therapeutic_areas=therapeutic_area or None, npi=npi, email=email, phone=phone, notes=notes,
+    )
+    values["contact_consent"] = consent
+    if consent:
+        values["consent_recorded_at"] = datetime.now(UTC)
+    with opened(data_dir) as store:
+        out.print(store.repository.create(Hcp, values).id)
+
+
+@hcp_cli.command("edit")
+def hcp_edit(
+    hcp_id: Annotated[str, typer.Argument(metavar="ID")],
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    specialty: Annotated[str | None, typer.Option("--specialty")] = None,
+    institution: Annotated[str | None, typer.Option("--institution")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    territory: Annotated[str | None, typer.Option("--territory")] = None,
+    tier: Annotated[int | None, typer.Option("--tier")] = None,
+    therapeutic_area: Annotated[list[str] | None, typer.Option("--therapeutic-area")] = None,
+    npi: Annotated[str | None, typer.Option("--npi")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    consent: Annotated[bool | None, typer.Option("--consent/--no-consent")] = None,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Change some fields of an HCP; fields not given stay as they are."""
+    from liaison.device.store.models import Hcp
+
+    changes = _given(
+        name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
+        kol_tier=tier, therapeutic_areas=therapeutic_area or None, npi=npi, email=email, phone=phone, notes=notes,
+        contact_consent=consent,
+    )
+    if not changes:
+        fail("hcp edit: give at least one field to change, e.g. --specialty Cardiology", code=2)
+    if consent:
+        changes["consent_recorded_at"] = datetime.now(UTC)
+    with opened(data_dir) as store:
+        hcp = store.repository.update(Hcp, hcp_id, changes)
+    out.print(hcp.id)
+
+
+@hcp_cli.command("list")
+def hcp_list(
+    search: Annotated[str, typer.Option("--search", help="Words or their beginnings, e.g. 'mar cur'.")] = "",
+    tier: Annotated[int | None, typer.Option("--tier")] = None,
+    specialty: Annotated[str | None, typer.Option("--specialty")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
+    data_dir: DataDir = None,
+) -> None:
+    """List HCPs, tab-separated: id, name, specialty, institution, tier."""
+    from liaison.device.store.queries import HcpFilter, search_hcps
+
+    with opened(data_dir) as store, store.repository.session() as session:
+        found = search_hcps(session, HcpFilter(search=search, kol_tier=tier, specialty=specialty), limit=limit)
+    for hcp in found:
+        typer.echo("\t".join(_cell(value) for value in (hcp.id, hcp.name, hcp.specialty, hcp.institution, hcp.kol_tier)))
+
+
+# --- interactions ------------------------------------------------------------
+
+
+class ChannelChoice(StrEnum):
+    in_person = Channel.IN_PERSON.value
+    virtual = Channel.VIRTUAL.value
+    phone = Channel.PHONE.value
+    email = Channel.EMAIL.value
+    congress = Channel.CONGRESS.value
+
+
+@interaction_cli.command("add")
+def interaction_add(
+    hcp: Annotated[str, typer.Option("--hcp", help="The HCP's id.")],
+    notes: Annotated[str, typer.Option("--notes", help="Summary of the exchange.")],
+    channel: Annotated[ChannelChoice, typer.Option("--channel")] = ChannelChoice.in_person,
+    at: Annotated[datetime | None, typer.Option("--at", help="When it happened (ISO 8601); default now.")] = None,
+    therapeutic_area: Annotated[str | None, typer.Option("--therapeutic-area")] = None,
+    product: Annotated[list[str] | None, typer.Option("--product", help="Repeat for several.")] = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", help="Repeat for several.")] = None,
+    reactive: Annotated[bool, typer.Option("--reactive", help="The HCP asked, unsolicited.")] = False,
+    inquiry: Annotated[str | None, typer.Option("--inquiry", help="The medical inquiry this exchange answered.")] = None,
+    off_label: Annotated[bool, typer.Option("--off-label", help="Off-label use was discussed (reactive, with --inquiry).")] = False,
+    submit: Annotated[bool, typer.Option("--submit", help="File it now; it can then change only by amendment.")] = False,
+    justification: Annotated[str | None, typer.Option("--justification", help="With --submit: why flagged text is appropriate.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Log a scientific exchange with an HCP; prints the new id."""
+    from liaison.device.store.models import Interaction
+
+    occurred = at or datetime.now(UTC)
+    if occurred.tzinfo is None:
+        occurred = occurred.astimezone()
+    values = _given(
+        hcp_id=hcp, notes=notes, channel=channel.value, occurred_at=occurred, therapeutic_area=therapeutic_area,
+        products=product or None, topics=topic or None,
+        initiation=(Initiation.REACTIVE if reactive else Initiation.PROACTIVE).value, inquiry_id=inquiry, off_label=off_label,
+    )
+    with opened(data_dir) as store:
+        record = store.repository.create(Interaction, values)
+        if submit:
+            try:
+                store.repository.submit(Interaction, record.id, justification=justification)
+            except ComplianceFindings as exc:
+                fail(kept_as_draft(exc, record.id))
+    out.print(record.id)
+
+
+@interaction_cli.command("list")
+def interaction_list(
+    hcp: Annotated[str | None, typer.Option("--hcp", help="Only this HCP's.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
+    data_dir: DataDir = None,
+) -> None:
+    """List interactions, newest first, tab-separated: id, when, HCP id, channel, status, notes."""
+    from liaison.device.store.queries import interactions
+
+    with opened(data_dir) as store, store.repository.session() as session:
+        found = interactions(session, hcp_id=hcp, limit=limit)
+    for item in found:
+        cells = (item.id, item.occurred_at.isoformat(timespec="minutes"), item.hcp_id, item.channel, item.status, item.notes)
+        typer.echo("\t".join(_cell(value) for value in cells))
+
+
+# --- import, export, demo ----------------------------------------------------
+
+
+@import_cli.command("hcps")
+def import_hcps(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="UTF-8 CSV with a header row.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Import a territory's HCPs from CSV: all rows or none, every bad row listed."""
+    from liaison.device.domain.hcp_import import import_hcps as run_import
+
+    with opened(data_dir) as store:
+        result = run_import(store.repository, file)
+    out.print(f"imported {len(result.ids)} HCPs")
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@cli.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.jsonl,
+    out_file: Annotated[Path | None, typer.Option("--out", help="File to write; default standard output.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Export every record, one a line. The file is plain text: keep it safe."""
+    from liaison.device.domain.export import export_records, export_to_file
+
+    with opened(data_dir) as store:
+        if out_file is None:
+            export_records(store.repository, fmt.value, sys.stdout)
+            return
+        count = export_to_file(store.repository, fmt.value, out_file)
+    err.print(f"exported {count} records to {out_file} (plain text: it holds patient identifiers; keep it safe)", markup=False)
+
+
+@cli.command()
+def demo(
+    hcps: Annotated[int, typer.Option("--hcps", min=0)] = 200,
+    interactions_: Annotated[int, typer.Option("--interactions", min=0)] = 600,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    data_dir: DataDir = None,
+) -> None:
+    """Fill the store with realistic, varied, fictional demo data (on an enrolled store: in its territory, without library content)."""
+    from liaison.device.domain.demo import TERRITORY, DemoSize, populate
+    from liaison.device.store.models import SyncState
+
+    with opened(data_dir) as store, progress_bar() as bar:
+        with store.repository.session() as session:
+            enrolled = session.get(SyncState, 1)
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        counts = populate(
+            store.repository, DemoSize(hcps=hcps, interactions=interactions_), seed=seed, progress=report,
+            content=enrolled is None, territory=enrolled.territory if enrolled is not None else TERRITORY,
+        )
+    out.print(", ".join(f"{count} {table}" for table, count in counts.items()), markup=False)
+
+
+# --- sync --------------------------------------------------------------------
+
+from liaison.device.sync_cli import register as _register_sync
+
+_register_sync(cli, opened, DataDir)
+
+_register_compliance(cli, opened, DataDir)
+from liaison.device.ae_cli import register as _register_ae
+
+_register_ae(cli, opened, DataDir)
+from liaison.device.erasure_cli import register as _register_erasure
+
+_register_erasure(hcp_cli, opened, DataDir)
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """Only the options the person actually gave."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+if __name__ == "__main__":
+    main()

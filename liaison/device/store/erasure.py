@@ -1,0 +1,170 @@
+"""Applying an HCP's erasure to this device's store: records, queued changes, conflicts and the audit log.
+
+Only the repository calls this, inside its transaction: `erase_hcp` when the
+MSL erases, `apply_remote` when a receipt arrives from another device. The
+field rules themselves live in `liaison.core.erasure`, shared with the server.
+
+Filed records (submitted interactions, inquiries, adverse events) change here
+without an amendment: erasure is a legal obligation that overrides the rule
+that filed records change only by amendment, and the receipt together with
+the "erase" and "redact" audit entries is the record of that override.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+from sqlalchemy import Engine, text
+from sqlmodel import Session, col, select
+
+from liaison.core.errors import ValidationError
+from liaison.device.store import audit
+from liaison.device.store.models import (
+    AdverseEvent,
+    Amendment,
+    Conflict,
+    Hcp,
+    Insight,
+    Interaction,
+    MedicalEvent,
+    MedicalInquiry,
+    OutboxEntry,
+    Record,
+    TrialSite,
+)
+from liaison.device.store.remote import typed
+from liaison.core.types import utcnow
+from liaison.core.erasure import Erasure
+
+Key = tuple[str, str]
+_JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
+_CHUNK = 500
+
+
+@dataclass
+class Applied:
+    """What an erasure changed here: the records scrubbed and the audit entries redacted."""
+
+    records: dict[Key, Record] = field(default_factory=dict)
+    redacted: list[int] = field(default_factory=list)
+
+
+def protect(session: Session) -> None:
+    """Overwrite freed space from here on, so scrubbed values do not linger in free pages of the file."""
+    session.execute(text("PRAGMA secure_delete = ON"))
+
+
+def affected(session: Session, erasure: Erasure) -> dict[Key, Record]:
+    """Every record this store holds that the erasure concerns, tombstones included."""
+    found: dict[Key, Record] = {}
+    hcp = session.get(Hcp, erasure.hcp_id)
+    if hcp is not None:
+        found[("hcp", hcp.id)] = hcp
+    ids = sorted(erasure.ids)
+    candidates: list[Record] = []
+    for model, column in (
+        (Interaction, Interaction.hcp_id), (MedicalInquiry, MedicalInquiry.hcp_id), (Insight, Insight.hcp_id),
+        (TrialSite, TrialSite.pi_hcp_id), (AdverseEvent, AdverseEvent.reporter_hcp_id),
+    ):
+        candidates += session.exec(select(model).where(col(column).in_(ids))).all()
+    candidates += session.exec(
+        select(MedicalEvent).where(
+            text("EXISTS (SELECT 1 FROM json_each(medical_event.attendee_ids) WHERE json_each.value IN (:a, :b))").bindparams(a=ids[0], b=ids[1])
+        )
+    ).all()
+    reporters = session.exec(select(AdverseEvent.id, AdverseEvent.reporter)).all()
+    named = [record_id for record_id, reporter in reporters if erasure.concerns("adverse_event", record_id, {"reporter": reporter})]
+    candidates += _by_ids(session, AdverseEvent, named)
+    for record in candidates:
+        table = str(type(record).__tablename__)
+        if erasure.concerns(table, record.id, _json(record)):
+            found[(table, record.id)] = record
+    subjects = [record_id for table, record_id in found if table != "hcp"]
+    for amendment in _by_column(session, Amendment, Amendment.subject_id, subjects):
+        if isinstance(amendment, Amendment) and (amendment.subject_table, amendment.subject_id) in found:
+            found[("amendment", amendment.id)] = amendment
+    return found
+
+
+def refuse_if_unreported(found: dict[Key, Record]) -> None:
+    """Pharmacovigilance needs an identifiable reporter: a draft adverse event from this HCP must be filed first."""
+    for (table, record_id), record in sorted(found.items()):
+        if table == "adverse_event" and getattr(record, "status", None) == "draft":
+            raise ValidationError(
+                "hcp_id",
+                f"adverse event {record_id} names this HCP as its reporter and is still a draft: submit it to "
+                "pharmacovigilance first (a report needs an identifiable reporter), then erase",
+            )
+
+
+def apply(session: Session, erasure: Erasure, found: dict[Key, Record]) -> Applied:
+    """Scrub the records, the outbox, open conflicts and the audit log; the caller audits what was done."""
+    subjects = {key: record.subject_table for key, record in found.items() if isinstance(record, Amendment)}
+    result = Applied(records=found)
+    for (table, _), record in found.items():
+        _scrub_record(erasure, table, record, subjects)
+        session.add(record)
+    session.flush()
+    keys = set(found)
+    for entry in _keyed(session, OutboxEntry, keys):
+        entry.fields = erasure.scrub(entry.table_name, entry.fields, subject=subjects.get((entry.table_name, entry.record_id)))
+        session.add(entry)
+    for conflict in _keyed(session, Conflict, keys):
+        conflict.kept_value = _scrub_value(erasure, conflict.table_name, conflict.field, conflict.kept_value)
+        conflict.lost_value = _scrub_value(erasure, conflict.table_name, conflict.field, conflict.lost_value)
+        if conflict.resolved_at is None:
+            conflict.resolved_at, conflict.resolution = utcnow(), "erased"
+        session.add(conflict)
+    session.flush()
+    result.redacted = audit.redact(session, keys, lambda table, payload: erasure.scrub(table, payload))
+    if ("hcp", erasure.hcp_id) in found:
+        session.execute(text("INSERT INTO hcp_search(hcp_search) VALUES ('optimize')"))
+    return result
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the write-ahead log into the database and empty it, so no page image from before the erasure stays behind."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _scrub_record(erasure: Erasure, table: str, record: Record, subjects: dict[Key, str]) -> None:
+    model = type(record)
+    current = _json(record)
+    scrubbed = erasure.scrub(table, current, subject=subjects.get((table, record.id)))
+    for name, value in scrubbed.items():
+        if value != current[name]:
+            setattr(record, name, typed(model, name, value))
+
+
+def _scrub_value(erasure: Erasure, table: str, name: str, value: Any) -> Any:
+    return erasure.scrub(table, {name: value})[name]
+
+
+def _json(record: Record) -> dict[str, Any]:
+    names = [name for name in type(record).model_fields if name not in ("id", "clocks")]
+    return _JSON_OBJECT.dump_python({name: getattr(record, name) for name in names}, mode="json")
+
+
+def _by_ids(session: Session, model: type[Record], ids: Iterable[str]) -> list[Record]:
+    return _by_column(session, model, model.id, ids)
+
+
+def _by_column(session: Session, model: type[Record], column: Any, values: Iterable[str]) -> list[Record]:
+    values = list(values)
+    found: list[Record] = []
+    for start in range(0, len(values), _CHUNK):
+        found += session.exec(select(model).where(col(column).in_(values[start : start + _CHUNK]))).all()
+    return found
+
+
+def _keyed(session: Session, model: Any, keys: set[Key]) -> list[Any]:
+    """Rows of a bookkeeping table (outbox, conflicts) that belong to these records."""
+    ids = sorted({record_id for _, record_id in keys})
+    rows: list[Any] = []
+    for start in range(0, len(ids), _CHUNK):
+        rows += session.exec(select(model).where(col(model.record_id).in_(ids[start : start + _CHUNK]))).all()
+    return [row for row in rows if (row.table_name, row.record_id) in keys]

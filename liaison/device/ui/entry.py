@@ -1,0 +1,59 @@
+"""Serving the app: Flet's server starts first, and the shell is imported while the client loads.
+
+Importing the shell (the store, SQLModel, the lock screen) takes about 0.8 s of
+CPU; the Flutter client takes longer than that to load in the browser or window
+before it connects. So `run()` opens the server's port with only Flet's own
+imports done, imports the shell on a thread meanwhile, and the page handler
+waits for that import (Python's import lock does the waiting) before it builds
+the lock screen. This module therefore imports nothing of the store or the UI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from liaison.device.config import Settings
+
+if TYPE_CHECKING:
+    from liaison.device.store.store import Store
+
+SHELL = "liaison.device.ui.app"
+
+SyncFactory = Callable[["Store"], Any]
+
+
+def run(
+    settings: Settings,
+    data_dir: Path,
+    *,
+    web: bool = False,
+    port: int | None = None,
+    demo_passphrase: str | None = None,
+    sync_factory: SyncFactory | None = None,
+) -> None:
+    def main(page: ft.Page) -> None:
+        from liaison.device.ui.app import LiaisonApp  # waits here if the thread below is still importing it
+
+        LiaisonApp(page, settings, data_dir, demo_passphrase=demo_passphrase, sync_factory=sync_factory).start()
+
+    if web:
+        # The web server's own imports (FastAPI, uvicorn) come first, alone, so the port opens
+        # as early as it can; the shell's import then overlaps the browser loading the client.
+        importlib.import_module("flet_web.fastapi.serve_fastapi_web_app")
+    threading.Thread(target=importlib.import_module, args=(SHELL,), name="import-shell", daemon=True).start()
+    ft.run(
+        main,
+        name="",
+        view=ft.AppView.WEB_BROWSER if web else ft.AppView.FLET_APP,
+        host="127.0.0.1" if web else None,
+        port=port or 0,
+        no_cdn=True,
+    )
+

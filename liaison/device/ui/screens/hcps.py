@@ -1,0 +1,186 @@
+"""HCPs: search as you type over the whole directory, filters, and each HCP's profile."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from liaison.device.store import queries
+from liaison.device.store.models import Hcp, Interaction
+from liaison.device.store.queries import HcpFilter
+from liaison.device.ui.components.forms import empty, section
+from liaison.device.ui.screens.hcp_erasure import ErasureDialog
+from liaison.device.ui.state import UiContext
+
+PAGE = 50
+HISTORY_PAGE = 50
+"""Interactions a profile shows at first and adds per "Show older": a KOL seen weekly has hundreds."""
+
+
+class HcpsScreen:
+    def __init__(self, ctx: UiContext) -> None:
+        self.ctx = ctx
+        self.state = ctx.draft("hcps")
+        self.results = ft.ListView(expand=True, spacing=2)
+        self.rows: list[_HcpRow] = []
+        self.nothing = empty("No HCP matches.")
+        self.count = ft.Text("")
+
+    def view(self) -> ft.Control:
+        with self.ctx.unlocked.repository.session() as session:
+            specialties = queries.specialties(session)
+            areas = queries.therapeutic_areas(session)
+        search = ft.TextField(
+            label="Search HCPs", value=self.state.get("search", ""), autofocus=True, prefix_icon=ft.Icons.SEARCH,
+            hint_text="Name, specialty, institution or city", on_change=self._typed,
+        )
+        filters = ft.Row(
+            [
+                self._filter("tier", "KOL tier", [("", "Any tier")] + [(str(n), f"Tier {n}") for n in range(1, 5)]),
+                self._filter("specialty", "Specialty", [("", "Any specialty")] + [(name, name) for name in specialties]),
+                self._filter("area", "Therapeutic area", [("", "Any area")] + [(name, name) for name in areas]),
+            ],
+            wrap=True,
+        )
+        self.refresh()
+        return ft.Column([search, filters, self.count, self.results], expand=True, spacing=8)
+
+    def _filter(self, name: str, label: str, options: list[tuple[str, str]]) -> ft.Dropdown:
+        return ft.Dropdown(
+            label=label, width=220, value=self.state.get(name) or "",
+            options=[ft.DropdownOption(key=key, text=text) for key, text in options],
+            on_select=lambda e: self._set(name, e.control.value),
+        )
+
+    def _typed(self, e: ft.ControlEvent) -> None:
+        self._set("search", e.control.value)
+
+    def _set(self, name: str, value: str | None) -> None:
+        self.state[name] = value or ""
+        self.ctx.touch()
+        self.refresh()
+
+    def criteria(self) -> HcpFilter:
+        tier = self.state.get("tier")
+        return HcpFilter(
+            search=self.state.get("search", ""), kol_tier=int(tier) if tier else None,
+            specialty=self.state.get("specialty") or None, therapeutic_area=self.state.get("area") or None,
+        )
+
+    def refresh(self) -> None:
+        """Show the matches in the rows already on screen, adding rows only when there are more matches than rows.
+
+        Refilling the same rows sends the browser only the texts that changed, not a
+        new list each keystroke, so results follow the typing.
+        """
+        with self.ctx.unlocked.repository.session() as session:
+            found = queries.search_hcps(session, self.criteria(), limit=PAGE)
+        while len(self.rows) < len(found):
+            self.rows.append(_HcpRow(self._open))
+        for row, hcp in zip(self.rows, found, strict=False):
+            row.show(hcp)
+        self.results.controls = [row.tile for row in self.rows[: len(found)]] or [self.nothing]
+        self.count.value = f"{len(found)}{'+' if len(found) == PAGE else ''} HCPs"
+
+    def _open(self, e: ft.Event[ft.ListTile]) -> None:
+        self.ctx.navigate("HCPs", hcp_id=e.control.data)
+
+
+class _HcpRow:
+    """One result row, refilled in place with whichever HCP it shows now; the tile's `data` holds that HCP's id."""
+
+    def __init__(self, on_open: ft.ControlEventHandler[ft.ListTile]) -> None:
+        self.initials, self.name, self.facts = ft.Text(""), ft.Text(""), ft.Text("")
+        self.tile = ft.ListTile(leading=ft.CircleAvatar(content=self.initials), title=self.name, subtitle=self.facts, on_click=on_open)
+
+    def show(self, hcp: Hcp) -> None:
+        self.tile.data = hcp.id
+        self.initials.value = _initials(hcp.name)
+        self.name.value = hcp.name
+        self.facts.value = " · ".join(part for part in (hcp.specialty, hcp.institution, f"Tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
+
+
+def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
+    store = ctx.unlocked
+    hcp = store.repository.get(Hcp, hcp_id)
+    with store.repository.session() as session:
+        history = queries.interactions(session, hcp_id=hcp_id, limit=HISTORY_PAGE)
+        total = queries.count_interactions(session, hcp_id)
+        inquiries = [item for item in queries.inquiries_for(session, hcp_id) if item.status in ("draft", "submitted")]
+        trials = queries.trial_sites_for(session, hcp_id)
+        insights = queries.insights_for(session, hcp_id)
+        events = queries.events_attended(session, hcp_id)
+    older = _OlderHistory(ctx, hcp_id, history, total)
+    facts = " · ".join(part for part in (hcp.specialty, hcp.institution, hcp.city, f"KOL tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
+    older.list = ft.ListView(
+        [
+            ft.Row([ft.TextButton(content="Back to HCPs", icon=ft.Icons.ARROW_BACK, on_click=lambda e: ctx.navigate("HCPs"))]),
+            ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            ft.Text(facts),
+            ft.Text(", ".join(hcp.therapeutic_areas) or "No therapeutic areas recorded"),
+            ft.Text("Consents to contact" if hcp.contact_consent else "No contact consent on file", color=None if hcp.contact_consent else ft.Colors.ERROR),
+            ft.Row(
+                [
+                    ft.FilledButton(content=f"Log interaction with {hcp.name}", icon=ft.Icons.ADD, on_click=lambda e: ctx.navigate("Log interaction", hcp_id=hcp.id)),
+                    ft.OutlinedButton(content="Erase personal data", icon=ft.Icons.PERSON_REMOVE, on_click=lambda e: ErasureDialog(ctx, hcp).open()),
+                ],
+                wrap=True,
+            ),
+            # The history's rows are the list's own items, not one block: the list lays out only those in view.
+            ft.Text(f"Interaction history ({total})" if total else "Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+            *([_history_row(item) for item in history] or [empty("No interactions yet.")]),
+            *older.controls(),
+            section("Open inquiries", *[ft.Text(f"{item.received_at:%d %b} · {item.question}") for item in inquiries] or [empty("None.")]),
+            section("Trials at their site", *[ft.Text(f"{site.protocol} · {site.site_name} · {site.status}") for site in trials] or [empty("None.")]),
+            section("Insights", *[ft.Text(f"{item.captured_at:%d %b} · {item.text}") for item in insights] or [empty("None.")]),
+            section("Events attended", *[ft.Text(f"{event.starts_at:%d %b %Y} · {event.title}") for event in events] or [empty("None.")]),
+        ],
+        spacing=12,
+        padding=16,
+        expand=True,
+    )
+    return older.list
+
+
+def _history_row(item: Interaction) -> ft.ListTile:
+    return ft.ListTile(
+        title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
+        subtitle=ft.Text(item.notes[:120]),
+    )
+
+
+class _OlderHistory:
+    """A "Show older" button that adds the next page of history in its own place, and goes once all is shown."""
+
+    def __init__(self, ctx: UiContext, hcp_id: str, shown: list[Interaction], total: int) -> None:
+        self.ctx, self.hcp_id, self.total = ctx, hcp_id, total
+        self.last, self.count = (shown[-1] if shown else None), len(shown)
+        self.button = ft.OutlinedButton(content=self._label(), icon=ft.Icons.EXPAND_MORE, on_click=self._show)
+        self.row = ft.Row([self.button])
+        self.list: ft.ListView | None = None
+        """The profile's list, which the older rows join: set once the profile is built."""
+
+    def controls(self) -> list[ft.Control]:
+        return [self.row] if self.count < self.total else []
+
+    def _label(self) -> str:
+        return f"Show older interactions ({self.total - self.count} more)"
+
+    def _show(self, e: ft.Event[ft.OutlinedButton]) -> None:
+        assert self.list is not None
+        self.ctx.touch()
+        with self.ctx.unlocked.repository.session() as session:
+            older = queries.interactions(session, hcp_id=self.hcp_id, limit=HISTORY_PAGE, older_than=self.last)
+        rows = self.list.controls
+        at = rows.index(self.row)
+        rows[at:at] = [_history_row(item) for item in older]
+        self.count += len(older)
+        self.last = older[-1] if older else self.last
+        if not older or self.count >= self.total:
+            rows.remove(self.row)
+        else:
+            self.button.content = self._label()
+
+
+def _initials(name: str) -> str:
+    words = [word for word in name.replace("Dr ", "").split() if word]
+    return "".join(word[0] for word in words[:2]).upper()

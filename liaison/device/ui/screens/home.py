@@ -1,0 +1,90 @@
+"""Home: today at a glance — adverse events still to report (soonest deadline first), changes the server refused, follow-ups due, drafts, sync."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import flet as ft
+
+from liaison.device.store import queries
+from liaison.device.ui.components.deadline import badge
+from liaison.device.ui.components.forms import empty, section
+from liaison.device.ui.components.status import SyncSummary
+from liaison.device.ui.state import UiContext
+
+
+def build(ctx: UiContext) -> ft.Control:
+    store = ctx.unlocked
+    with store.repository.session() as session:
+        due = queries.follow_ups_due(session, date.today() + timedelta(days=7))[:8]
+        events = queries.unreported_adverse_events(session)[:8]
+        draft_list = queries.drafts(session, limit=8)
+        names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
+        refused = [(refusal, queries.record_subject(session, refusal.table, refusal.record_id)) for refusal in store.repository.refused()[:8]]
+    summary = SyncSummary(*ctx.sync_status())
+    ctx.live_status = summary
+    countdowns = [badge(event.deadline_at, aware_at=event.aware_at) for event in events]
+    ctx.live_deadlines = list(countdowns)
+    return ft.ListView(
+        [
+            ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            _card(
+                "Adverse events to report",
+                [
+                    ft.ListTile(
+                        title=ft.Text(f"{event.product}: {event.description[:60]}"),
+                        subtitle=countdown,
+                        on_click=lambda e, event_id=event.id: ctx.navigate("Safety", ae_id=event_id),
+                    )
+                    for event, countdown in zip(events, countdowns)
+                ]
+                or [empty("No adverse event waiting to be reported.")],
+            ),
+            *(
+                [
+                    _card(
+                        "Needs your attention",
+                        [
+                            ft.ListTile(
+                                leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.ERROR),
+                                title=ft.Text(f"{subject} was refused by the server"),
+                                subtitle=ft.Text(refusal.reason),
+                                on_click=lambda e: ctx.navigate("Sync"),
+                            )
+                            for refusal, subject in refused
+                        ],
+                    )
+                ]
+                if refused
+                else []
+            ),
+            _card(
+                "Follow-ups due",
+                [ft.ListTile(title=ft.Text(item.text), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · due {item.due}")) for item in due]
+                or [empty("Nothing due this week.")],
+            ),
+            _card(
+                "Drafts not yet submitted",
+                [
+                    ft.ListTile(
+                        title=ft.Text(names.get(item.hcp_id, "HCP")),
+                        subtitle=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.notes[:60]}"),
+                        on_click=lambda e, item_id=item.id: ctx.navigate("Interactions", open_id=item_id),
+                    )
+                    for item in draft_list
+                ]
+                or [empty("No drafts.")],
+            ),
+            _card(
+                "Sync",
+                [summary],
+            ),
+        ],
+        spacing=12,
+        padding=16,
+        expand=True,
+    )
+
+
+def _card(title: str, rows: list[ft.Control]) -> ft.Card:
+    return ft.Card(ft.Container(section(title, *rows), padding=16))

@@ -1,0 +1,251 @@
+"""Log interaction: a routine entry in under 30 seconds, keyboard only.
+
+Type part of the HCP's name and press Enter to pick the first match, Tab
+through the rest, Enter on "Submit". Everything typed lives in the draft until
+it is saved, so leaving the screen loses nothing.
+
+"Submit" runs the compliance review before anything is written: findings show
+beside the text with a "Justification" field and "Submit anyway".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import flet as ft
+
+from liaison.core.rules.review import Finding
+from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
+from liaison.device.store import queries
+from liaison.device.store.models import Channel, Hcp, Insight, Interaction
+from liaison.device.store.queries import HcpFilter
+from liaison.device.ui.components.forms import Form, MatchList, split_list
+from liaison.device.ui.components.review import ReviewPanel
+from liaison.device.ui.state import UiContext
+
+CHANNELS = [(channel.value, channel.value.replace("_", " ").capitalize()) for channel in Channel]
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class LogInteractionScreen:
+    def __init__(self, ctx: UiContext, hcp_id: str | None = None) -> None:
+        self.ctx = ctx
+        self.form = Form(ctx.draft("log_interaction"), on_input=ctx.touch, defaults={"occurred_at": datetime.now().strftime(TIME_FORMAT)})
+        draft = self.form.draft
+        if hcp_id and hcp_id != draft.get("hcp_id"):
+            hcp = ctx.unlocked.repository.get(Hcp, hcp_id)
+            draft.update(hcp_id=hcp.id, hcp=hcp.name, therapeutic_area=(hcp.therapeutic_areas or [""])[0])
+        draft.setdefault("channel", Channel.IN_PERSON.value)
+        self.matches = MatchList()
+        self.chosen = ft.Text(self._chosen_text())
+        self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
+        self.review = ReviewPanel(self.form, action="submit", on_override=lambda why: self.save(submit=True, justification=why))
+        self._offer_inquiries()
+
+    def view(self) -> ft.Control:
+        with self.ctx.unlocked.repository.session() as session:
+            library = queries.library(session, date.today())
+            taxonomy = queries.insight_taxonomy(session)
+        hcp_field = self.form.text("hcp", "HCP", autofocus=not self.form.draft.get("hcp_id"), hint="Type part of a name, Enter picks the first match", on_submit=self.pick_first)
+        hcp_field.on_change = self._hcp_typed
+        materials = ft.Column(
+            [
+                ft.Checkbox(
+                    label=f"{item.title} (v{item.version}, {item.approval_code})",
+                    value=item.id in self.form.draft.get("materials", []),
+                    on_change=lambda e, item_id=item.id: self._toggle_material(item_id, bool(e.control.value)),
+                )
+                for item in library
+            ],
+            spacing=0,
+        )
+        return ft.ListView(
+            [
+                ft.Text("Log interaction", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+                hcp_field,
+                self.matches,
+                self.chosen,
+                ft.Row(
+                    [
+                        self.form.dropdown("channel", "Channel", CHANNELS, width=200),
+                        self.form.text("occurred_at", "Date and time", hint="YYYY-MM-DD HH:MM", width=200),
+                        self.form.text("therapeutic_area", "Therapeutic area", width=220),
+                    ],
+                    wrap=True,
+                ),
+                self.form.text("topics", "Topics", hint="Separate with commas"),
+                self.form.text("products", "Products discussed", hint="Separate with commas"),
+                self.form.checkbox("reactive", "Unsolicited question from the HCP (reactive)"),
+                ft.Row(
+                    [self.form.checkbox("off_label", "Off-label use was discussed (only in reply to an attested inquiry)"), self.inquiry],
+                    wrap=True,
+                ),
+                ft.Text("Materials shared") if library else ft.Container(),
+                materials,
+                self.form.text("notes", "Notes", multiline=True),
+                ft.Row(
+                    [
+                        self.form.text("insight", "Insight (optional)", width=420),
+                        self.form.dropdown("insight_theme", "Insight theme", [(theme.id, taxonomy.option_text(theme)) for theme in taxonomy.themes]),
+                    ],
+                    wrap=True,
+                ),
+                ft.Row([self.form.text("follow_up", "Follow-up (optional)", width=420), self.form.text("follow_up_due", "Follow-up due", hint="YYYY-MM-DD", width=200)], wrap=True),
+                self.review,
+                self.form.banner,
+                ft.Row(
+                    [
+                        ft.OutlinedButton(content="Save draft", on_click=lambda e: self.save(submit=False)),
+                        ft.FilledButton(content="Submit", on_click=lambda e: self.save(submit=True)),
+                    ]
+                ),
+            ],
+            spacing=12,
+            padding=16,
+            expand=True,
+        )
+
+    # --- handlers --------------------------------------------------------------
+
+    def _hcp_typed(self, e: ft.ControlEvent) -> None:
+        self.form.set("hcp", e.control.value)
+        self.form.draft.pop("hcp_id", None)
+        self.show_matches()
+
+    def show_matches(self) -> list[Hcp]:
+        typed = self.form.draft.get("hcp", "")
+        with self.ctx.unlocked.repository.session() as session:
+            found = queries.search_hcps(session, HcpFilter(search=typed), limit=6) if typed else []
+        self.matches.controls = [
+            ft.ListTile(title=ft.Text(hcp.name), subtitle=ft.Text(hcp.specialty or ""), dense=True, on_click=lambda e, hcp=hcp: self.pick(hcp))
+            for hcp in found
+        ]
+        self.chosen.value = self._chosen_text()
+        return found
+
+    def pick_first(self) -> None:
+        found = self.show_matches()
+        if found:
+            self.pick(found[0])
+
+    def pick(self, hcp: Hcp) -> None:
+        self.form.draft.update(hcp_id=hcp.id, hcp=hcp.name)
+        if not self.form.draft.get("therapeutic_area") and hcp.therapeutic_areas:
+            self.form.draft["therapeutic_area"] = hcp.therapeutic_areas[0]
+            self.form.controls["therapeutic_area"].value = hcp.therapeutic_areas[0]  # type: ignore[attr-defined]
+        self.form.controls["hcp"].value = hcp.name  # type: ignore[attr-defined]
+        self.matches.controls = []
+        self.chosen.value = self._chosen_text()
+        self._offer_inquiries()
+
+    def _offer_inquiries(self) -> None:
+        """The chosen HCP's medical inquiries, so an answer to one (the only way off-label may be discussed) links to it."""
+        hcp_id = self.form.draft.get("hcp_id")
+        with self.ctx.unlocked.repository.session() as session:
+            found = queries.inquiries_for(session, hcp_id) if hcp_id else []
+        self.inquiry.options = [ft.DropdownOption(key="", text="None")] + [
+            ft.DropdownOption(key=item.id, text=f"{item.received_at.astimezone():%d %b %Y}: {item.question[:60]}") for item in found
+        ]
+        if self.form.draft.get("inquiry_id") not in {item.id for item in found}:
+            self.form.draft.pop("inquiry_id", None)
+            self.inquiry.value = None
+
+    def _toggle_material(self, item_id: str, on: bool) -> None:
+        chosen = [value for value in self.form.draft.get("materials", []) if value != item_id]
+        self.form.set("materials", chosen + ([item_id] if on else []))
+
+    def save(self, *, submit: bool, justification: str | None = None) -> str | None:
+        """Review, then validate and write through the repository; returns the new interaction's id.
+
+        The review runs first, on what is about to be written (the interaction when it is
+        submitted, and the insight), so a refusal writes nothing and "Submit anyway" cannot
+        leave a second copy behind.
+        """
+        self.review.action = "submit" if submit else "save"
+        self.review.button.content = "Submit anyway" if submit else "Save anyway"
+        self.review.on_override = lambda why: self.save(submit=submit, justification=why)
+        try:
+            values = self._values()
+            repository = self.ctx.unlocked.repository
+            insight = self._insight(values)
+            findings = (repository.review(Interaction, values) if submit else []) + (repository.review(Insight, insight) if insight else [])
+            if findings and (justification is None or any(finding.blocking for finding in findings)):
+                self._show_findings(findings)
+                return None
+            interaction = repository.create(Interaction, values)
+            if insight:
+                repository.create(Insight, {**insight, "interaction_id": interaction.id}, justification=justification)
+            if submit:
+                repository.submit(Interaction, interaction.id, justification=justification)
+        except ComplianceFindings as error:
+            self._show_findings(error.findings)
+            return None
+        except LiaisonError as error:
+            self.form.show_error(error)
+            return None
+        hcp_id = values["hcp_id"]
+        self.form.reset()
+        self.review.hide()
+        self.form.draft.update(channel=Channel.IN_PERSON.value)
+        self.ctx.changed()
+        done = "Interaction submitted" if submit else "Draft saved"
+        self.ctx.notify(f"{done}; your justification was recorded" if findings else done)
+        self.ctx.navigate("HCPs", hcp_id=hcp_id)
+        return interaction.id
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        self.form.clear_errors()
+        self.review.show(findings)
+
+    def _insight(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        text = self.form.value("insight")
+        if not text:
+            return None
+        return {
+            "text": text, "theme": self.form.value("insight_theme"), "hcp_id": values["hcp_id"],
+            "therapeutic_area": values.get("therapeutic_area"), "product": (values.get("products") or [None])[0],
+            "captured_at": datetime.now(UTC),
+        }
+
+    def _values(self) -> dict[str, Any]:
+        draft = self.form.draft
+        if not draft.get("hcp_id"):
+            raise ValidationError("hcp", "choose the HCP: type part of the name and pick a match")
+        follow_ups = []
+        if self.form.value("follow_up"):
+            follow_ups.append({"text": draft["follow_up"], "due": _date("follow_up_due", self.form.value("follow_up_due")), "done": False})
+        return {
+            "hcp_id": draft["hcp_id"],
+            "occurred_at": _when(self.form.value("occurred_at", "")),
+            "channel": self.form.value("channel", Channel.IN_PERSON.value),
+            "therapeutic_area": self.form.value("therapeutic_area"),
+            "topics": split_list(draft.get("topics")),
+            "products": split_list(draft.get("products")),
+            "initiation": "reactive" if draft.get("reactive") else "proactive",
+            "materials": list(draft.get("materials", [])),
+            "notes": self.form.value("notes", ""),
+            "follow_ups": follow_ups,
+            "off_label": bool(draft.get("off_label")),
+            "inquiry_id": draft.get("inquiry_id") or None,
+        }
+
+    def _chosen_text(self) -> str:
+        name = self.form.draft.get("hcp") if self.form.draft.get("hcp_id") else None
+        return f"With {name}" if name else "No HCP chosen yet"
+
+
+def _when(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
+    except ValueError:
+        raise ValidationError("occurred_at", "use the form YYYY-MM-DD HH:MM, e.g. 2026-11-25 14:30") from None
+
+
+def _date(field: str, text: str | None) -> str | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise ValidationError(field, "use the form YYYY-MM-DD") from None
