@@ -42,4 +42,4 @@ def test_only_network_permissions_are_requested() -> None:
 
 
 def test_tests_and_benchmarks_stay_out_of_the_bundle() -> None:
-    assert {"tests", "bench", ".ci"} <= set(FLET["app"]["exclude"])
+    assert {"tests", "bench", ".ci", "recipes", "tools"} <= set(FLET["app"]["exclude"])

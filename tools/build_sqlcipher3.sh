@@ -5,7 +5,8 @@
 # It proves the recipe's build path on a machine we can test on.
 #
 # usage: tools/build_sqlcipher3.sh [VENV]      (default: the project's .venv)
-# env:   SQLCIPHER3_BUILD_DIR  where the sdist is cached and unpacked (default: a temp dir)
+# env:   SQLCIPHER3_BUILD_DIR  where the sdist is cached and unpacked and the wheel kept
+#        (default: a temp dir, removed afterwards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,15 +40,20 @@ if [ ! -f /usr/include/openssl/evp.h ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libssl-dev >/dev/null
 fi
 
-work=${SQLCIPHER3_BUILD_DIR:-$(mktemp -d)}
-mkdir -p "$work"
+if [ -n "${SQLCIPHER3_BUILD_DIR:-}" ]; then
+    work=$SQLCIPHER3_BUILD_DIR
+    mkdir -p "$work"
+else
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+fi
 sdist="$work/sqlcipher3-$version.tar.gz"
 if [ ! -f "$sdist" ]; then
     echo "build_sqlcipher3: downloading $url"
     curl -fsSL -o "$sdist.part" "$url"
     mv "$sdist.part" "$sdist"
 fi
-if ! echo "$sha256  $sdist" | sha256sum --check --quiet -; then
+if ! echo "$sha256  $sdist" | sha256sum --check --status -; then
     echo "build_sqlcipher3: sdist: sha256 is not $sha256" >&2
     rm -f "$sdist"
     exit 1
