@@ -17,7 +17,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import click
 import typer
 import typer.core
 from rich.console import Console
@@ -30,6 +29,7 @@ from liaison.core.enums import Channel, Initiation
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+    from typer._click import Context  # Typer vendors Click; it does not install it
 
     from liaison.device.store.store import Store
 
@@ -46,7 +46,7 @@ out = Console(highlight=False, soft_wrap=True)
 class _Group(typer.core.TyperGroup):
     """Turns a LiaisonError anywhere below into one line on stderr and exit status 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except LiaisonError as exc:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liaison.core.extras import require
 from liaison.device.config import Settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ DEMO_MANAGER_PASSWORD = "liaison demo manager"
 
 
 def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, port: int | None) -> None:
+    if demo:
+        require("server", "liaison --demo")  # its embedded central server
+    if web:
+        require("desktop", "liaison --web")  # Flet's web server
     from liaison.device.cli import default_data_dir
     from liaison.device.ui.entry import run
 

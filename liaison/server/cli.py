@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 import typer.core
 from rich.console import Console
@@ -16,11 +15,14 @@ from liaison.server import admin, manager_cli, migrate
 from liaison.server.db import make_engine
 from liaison.server.settings import ServerSettings
 
+if TYPE_CHECKING:
+    from typer._click import Context  # Typer vendors Click; it does not install it
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _Group(typer.core.TyperGroup):
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: Context) -> object:
         try:
             return super().invoke(ctx)
         except LiaisonError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -21,15 +20,15 @@ STARTUP_SECONDS = 60.0
 def served(database_url: str, log: Path, *, workers: int = 1, options: Sequence[str] = ()) -> Iterator[str]:
     """The server's base URL once its health check answers; the process is stopped on the way out.
 
-    It runs this interpreter's `liaison-server` script (the project's own
-    environment) with any further `options`, writing its output to `log`, which a failed start quotes.
+    It runs this interpreter's `liaison-server` script (the environment Liaison is
+    installed in, so the child imports the same code) with any further `options`,
+    writing its output to `log`, which a failed start quotes.
     """
     port = free_port()
     command = [str(Path(sys.executable).with_name("liaison-server")), "serve", "--port", str(port), "--workers", str(workers),
                "--database-url", database_url, *options]
-    root = Path(__file__).resolve().parents[2]
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=root, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(root)})
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS

@@ -9,16 +9,17 @@ usually at the newest version already, finds both versions without it.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
+
+from liaison.core.data import shipped
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 SCRIPT_LOCATION = "liaison.device.store:migrations"
-VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+VERSIONS = shipped("liaison.device.store", "migrations", "versions")
 
 
 def _config() -> Config:
