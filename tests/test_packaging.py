@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import struct
 import tomllib
 from pathlib import Path
@@ -43,3 +44,35 @@ def test_only_network_permissions_are_requested() -> None:
 
 def test_tests_and_benchmarks_stay_out_of_the_bundle() -> None:
     assert {"tests", "bench", ".ci", "recipes", "tools"} <= set(FLET["app"]["exclude"])
+
+
+def test_the_bundle_leaves_out_the_server_and_the_repos_own_files() -> None:
+    assert {"liaison/server", ".git", "docs", "dist", "uv.lock"} <= set(FLET["app"]["exclude"])
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """What a module imports when it is imported (not inside its functions)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_nothing_a_device_runs_imports_the_server_when_loaded() -> None:
+    """So leaving `liaison/server` out of the bundle is safe (only `--demo`, on desktops, imports it, lazily)."""
+    modules = [ROOT / "main.py", *(ROOT / "liaison" / "device").rglob("*.py"), *(ROOT / "liaison" / "core").rglob("*.py")]
+    offenders = {path.relative_to(ROOT).as_posix() for path in modules
+                 if any(name == "liaison.server" or name.startswith("liaison.server.") for name in module_level_imports(path))}
+    assert offenders == set()
+
+
+def test_flet_build_installs_no_server_and_no_web_server() -> None:
+    """`flet build` installs `[project].dependencies` only; the server and Flet's web server are extras."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = {re.split(r"[\[<>=!~;\s]", requirement, maxsplit=1)[0].lower() for requirement in project["dependencies"]}
+    assert not names & {"fastapi", "uvicorn", "psycopg", "psycopg-binary", "jinja2", "argon2-cffi", "flet-web"}
+    assert {"fastapi", "uvicorn"} <= {re.split(r"[\[<>=!~;\s]", r, maxsplit=1)[0] for r in project["optional-dependencies"]["server"]}
+    assert any(requirement.startswith("flet-web") for requirement in project["optional-dependencies"]["desktop"])
