@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from liaison.core.rules.findings import Finding
+from liaison.core.findings import Finding
 from liaison.core.rules.guard import check_text
 
 CONSENT_RULE = "CONSENT-001"

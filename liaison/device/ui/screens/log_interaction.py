@@ -15,7 +15,7 @@ from typing import Any
 
 import flet as ft
 
-from liaison.core.rules.findings import Finding
+from liaison.core.findings import Finding
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
 from liaison.device.store import queries
 from liaison.device.store.models import Channel, Hcp, Insight, Interaction
