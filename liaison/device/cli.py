@@ -17,7 +17,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import click
 import typer
 import typer.core
 from rich.console import Console
@@ -47,7 +46,7 @@ out = Console(highlight=False, soft_wrap=True)
 class _Group(typer.core.TyperGroup):
     """Turns a LiaisonError anywhere below into one line on stderr and exit status 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except LiaisonError as exc:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 import typer.core
 from rich.console import Console
@@ -20,7 +19,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _Group(typer.core.TyperGroup):
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except LiaisonError as exc:
