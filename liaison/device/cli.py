@@ -98,7 +98,7 @@ def read_passphrase(prompt: str = "Passphrase", *, confirm: bool = False, env: b
         return os.environ[PASSPHRASE_ENV]
     if not sys.stdin.isatty():
         fail(f"passphrase: set {PASSPHRASE_ENV} or run in a terminal to be asked")
-    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
 
 
 @contextmanager
