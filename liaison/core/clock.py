@@ -28,8 +28,8 @@ from functools import lru_cache
 
 _WALL_DIGITS = 15
 _COUNTER_DIGITS = 6
-MAX_COUNTER = 16**_COUNTER_DIGITS - 1
-MAX_WALL_MS = 10**_WALL_DIGITS - 1
+MAX_COUNTER: int = 16**_COUNTER_DIGITS - 1
+MAX_WALL_MS: int = 10**_WALL_DIGITS - 1
 """The last millisecond the wire format can write (the year 33658): a clock never goes past it."""
 HOUR_MS = 3_600_000
 MAX_AHEAD_MS = 24 * HOUR_MS

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from liaison.core.rules.review import Finding
+    from liaison.core.findings import Finding
 
 
 class LiaisonError(Exception):

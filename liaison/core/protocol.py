@@ -17,14 +17,14 @@ Every error is `ErrorBody` JSON with a machine code and one plain sentence.
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from liaison.core.wire import INT64_MAX, NO_NUL_PATTERN
 from liaison.core.clock import STAMP_PATTERN
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION: Final = 1
 MAX_PUSH_CHANGES = 1000
 MAX_PULL_LIMIT = 5000
 DEFAULT_PULL_LIMIT = 1000

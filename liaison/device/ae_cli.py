@@ -273,7 +273,7 @@ def _named_by_option() -> Iterator[None]:
 
 def _given(**options: Any) -> dict[str, Any]:
     """The options a person gave, as model fields and values (`--criterion` is the list of criteria)."""
-    values = {name: value.value if isinstance(value, StrEnum) else value for name, value in options.items() if value is not None}
+    values: dict[str, Any] = {name: value.value if isinstance(value, StrEnum) else value for name, value in options.items() if value is not None}
     if "criterion" in values:
         values["seriousness_criteria"] = [item.value for item in values.pop("criterion")]
     return values

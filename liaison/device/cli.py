@@ -24,6 +24,7 @@ from rich.console import Console
 from liaison.device.compliance_cli import kept_as_draft
 from liaison.device.compliance_cli import register as _register_compliance
 from liaison.device.config import Settings, load_settings
+from liaison.device.paths import default_data_dir
 from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.core.enums import Channel, Initiation
 
@@ -89,19 +90,6 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise SystemExit(code)
 
 
-def default_data_dir(settings: Settings) -> Path:
-    """The per-user data dir: the deployment profile's choice, else the platform's usual place."""
-    if settings.data_dir:
-        return Path(settings.data_dir).expanduser()
-    if os.environ.get("FLET_APP_STORAGE_DATA"):
-        return Path(os.environ["FLET_APP_STORAGE_DATA"]) / "liaison"  # inside a `flet build` bundle (tablets)
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Liaison"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "Liaison"
-    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "liaison"
-
-
 def resolve_data_dir(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else default_data_dir(load_settings())
 
@@ -111,7 +99,7 @@ def read_passphrase(prompt: str = "Passphrase", *, confirm: bool = False, env: b
         return os.environ[PASSPHRASE_ENV]
     if not sys.stdin.isatty():
         fail(f"passphrase: set {PASSPHRASE_ENV} or run in a terminal to be asked")
-    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
 
 
 @contextmanager

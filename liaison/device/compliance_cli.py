@@ -30,6 +30,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     interaction_cli = next(group.typer_instance for group in cli.registered_groups if group.name == "interaction")
+    assert interaction_cli is not None, "the interaction group is registered before this one"
 
     @cli.command("check-text")
     def check_text_command(

@@ -61,6 +61,7 @@ def enroll_code(engine: Engine, *, email: str, minutes: int = 60) -> str:
     with Session(engine) as session:
         writing(session)
         user = _user(session, email)
+        assert user.id is not None, "a stored user has an id"
         session.add(EnrollCode(code_hash=hash_code(code), user_id=user.id, expires_at=datetime.now(UTC) + timedelta(minutes=minutes)))
         session.commit()
     return code

@@ -27,7 +27,11 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
         title="Liaison central server",
         version=str(PROTOCOL_VERSION),
         description="Reconciles MSL devices: push outbox changes, pull by cursor. See liaison/core/protocol.py.",
-        **_docs(settings),
+        # The OpenAPI docs only when asked for (development): Swagger UI loads its script from a CDN,
+        # which a production server must never make a browser fetch.
+        docs_url="/docs" if settings.docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs else None,
     )
     app.state.engine = engine
     app.state.settings = settings
@@ -41,14 +45,6 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     app.include_router(anchors.router)
     app.include_router(reports.router)
     return app
-
-
-def _docs(settings: ServerSettings) -> dict[str, str | None]:
-    """The OpenAPI docs only when asked for (development): Swagger UI loads its script from a CDN,
-    which a production server must never make a browser fetch."""
-    if not settings.docs:
-        return {"docs_url": None, "redoc_url": None, "openapi_url": None}
-    return {"docs_url": "/docs", "redoc_url": None, "openapi_url": "/openapi.json"}
 
 
 def app_from_env() -> FastAPI:

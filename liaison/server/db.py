@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Engine, String, bindparam, create_engine, event, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session
 
 WRITE_OPTION = "liaison_write"
@@ -94,7 +95,7 @@ def lock_change_log(session: Session) -> None:
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=APPEND_LOCK_KEY))  # type: ignore[call-overload]
 
 
-def among(session: Session, column: ColumnElement[str], values: Sequence[str]) -> ColumnElement[bool]:
+def among(session: Session, column: ColumnElement[str] | Mapped[str], values: Sequence[str]) -> ColumnElement[bool]:
     """`column IN values`, in the form each backend plans well for a long list of keys.
 
     On PostgreSQL the list is one array parameter joined through `unnest`: a

@@ -21,7 +21,8 @@ SEEN_GRANULARITY = timedelta(minutes=1)
 
 
 def engine_of(request: Request) -> Engine:
-    return request.app.state.engine
+    engine: Engine = request.app.state.engine
+    return engine
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -22,7 +22,8 @@ from liaison.server.settings import ServerSettings
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class EmbeddedServer:

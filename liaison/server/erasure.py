@@ -77,13 +77,14 @@ def scrub_log(session: Session, erased: Erased) -> None:
 def _affected(session: Session, erasure: Erasure, hcp: StoredRecord, batch: list[StoredRecord]) -> dict[Key, StoredRecord]:
     found: dict[Key, StoredRecord] = {("hcp", hcp.record_id): hcp}
     text = cast(RecordRow.fields, Text)
-    candidates: list[StoredRecord] = list(
-        session.exec(select(RecordRow).where(col(RecordRow.table_name).in_(list(REFERENCES)), text.contains(hcp.record_id, autoescape=True)))
-    )
+    mentioning = session.exec(
+        select(RecordRow).where(col(RecordRow.table_name).in_(list(REFERENCES)), text.contains(hcp.record_id, autoescape=True))
+    ).all()
+    candidates: list[StoredRecord] = [*mentioning]
     candidates += [row for row in batch if row.table_name in REFERENCES]
     if erasure.literals:
         same_territory = RecordRow.territory == hcp.territory if hcp.territory is not None else col(RecordRow.territory).is_(None)
-        candidates += session.exec(select(RecordRow).where(RecordRow.table_name == "adverse_event", same_territory))
+        candidates += session.exec(select(RecordRow).where(RecordRow.table_name == "adverse_event", same_territory)).all()
     for row in candidates:
         if erasure.concerns(row.table_name, row.record_id, row.fields):
             found[(row.table_name, row.record_id)] = row
@@ -130,7 +131,7 @@ class Incoming:
         keys = [receipt_id(value) for value in ids]
         for start in range(0, len(keys), _CHUNK):
             receipts += session.exec(
-                select(RecordRow).where(RecordRow.table_name == RECEIPT_TABLE, among(session, RecordRow.record_id, keys[start : start + _CHUNK]))
+                select(RecordRow).where(RecordRow.table_name == RECEIPT_TABLE, among(session, col(RecordRow.record_id), keys[start : start + _CHUNK]))
             )
         if pseudonyms:
             receipts += session.exec(
@@ -181,6 +182,6 @@ def _subjects(session: Session, changes: Iterable[Change], records: dict[Key, St
             wanted.setdefault(table, set()).add(record_id)
     found: dict[Key, StoredRecord] = {}
     for table, ids in wanted.items():
-        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, among(session, RecordRow.record_id, sorted(ids)))):
+        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, among(session, col(RecordRow.record_id), sorted(ids)))):
             found[(table, row.record_id)] = row
     return found

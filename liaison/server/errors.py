@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -24,7 +26,7 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 def invalid(exc: Exception) -> ApiError:
     """A pydantic error as one line naming the field."""
-    errors = getattr(exc, "errors", list)()
+    errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
     if not errors:
         return ApiError(422, "invalid", str(exc).splitlines()[0])
     first = errors[0]

@@ -391,7 +391,7 @@ def test_verify_audit_passes_then_names_the_first_tampered_entry(liaison: Liaiso
 
 
 def test_the_data_dir_is_the_profiles_then_a_flet_bundles_then_the_platforms(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from liaison.device.cli import default_data_dir
+    from liaison.device.paths import default_data_dir
     from liaison.device.config import Settings
 
     monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "bundle"))

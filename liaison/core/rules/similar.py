@@ -10,7 +10,7 @@ that share a word with the text, so a query over thousands answers at typing spe
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
@@ -63,7 +63,7 @@ class SimilarityIndex:
         """The insights most like `text`, at or above `threshold`, best first."""
         postings = self._index()
         query = self._vector(_terms(text))
-        scores: Counter[str] = Counter()
+        scores: defaultdict[str, float] = defaultdict(float)
         for term, weight in query.items():
             for item_id, item_weight in postings.get(term, {}).items():
                 scores[item_id] += weight * item_weight

@@ -10,7 +10,7 @@ small, explainable, and it learns from every themed insight without training.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -69,7 +69,7 @@ class ThemeSuggester:
         self._idf = _idf(documents)
         profiles: dict[str, Vector] = {}
         for theme_id, keywords in self._keywords.items():
-            profile: Counter[str] = Counter()
+            profile: defaultdict[str, float] = defaultdict(float)
             for term, weight in _unit(_weigh(keywords, self._idf, binary=True)).items():
                 profile[term] += KEYWORD_WEIGHT * weight
             for example in self._examples[theme_id]:

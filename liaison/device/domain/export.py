@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import IO, Any, Literal
 
 from sqlmodel import Session, col, select
 
@@ -28,7 +28,7 @@ CSV_COLUMNS = ("table", "id", "created_at", "updated_at", "created_by", "device_
 _BATCH = 2000
 
 
-def export_records(repository: Repository, fmt: Format, out: TextIO) -> int:
+def export_records(repository: Repository, fmt: Format, out: IO[str]) -> int:
     """Write every record, tombstones included, to `out`; returns how many were written."""
     count = 0
     writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None

@@ -15,7 +15,7 @@ too, and a node that changed them alone would no longer merge like the others.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
@@ -49,7 +49,7 @@ def restamp_outbox(session: Session, clock: HybridLogicalClock, reset_at: int) -
     return renamed
 
 
-def _restamp_records(session: Session, entries: list[OutboxEntry], renamed: Mapping[str, str]) -> None:
+def _restamp_records(session: Session, entries: Sequence[OutboxEntry], renamed: Mapping[str, str]) -> None:
     """A record's field still stamped by a re-stamped change takes the change's new stamp."""
     for table, record_id in sorted({(entry.table_name, entry.record_id) for entry in entries}):
         record = session.get(RECORD_TYPES[table][0], record_id)

@@ -146,7 +146,8 @@ def _scrub_value(erasure: Erasure, table: str, name: str, value: Any) -> Any:
 
 def _json(record: Record) -> dict[str, Any]:
     names = [name for name in type(record).model_fields if name not in ("id", "clocks")]
-    return _JSON_OBJECT.dump_python({name: getattr(record, name) for name in names}, mode="json")
+    values: dict[str, Any] = _JSON_OBJECT.dump_python({name: getattr(record, name) for name in names}, mode="json")
+    return values
 
 
 def _by_ids(session: Session, model: type[Record], ids: Iterable[str]) -> list[Record]:

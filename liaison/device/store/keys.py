@@ -43,7 +43,7 @@ DATA_KEY_BYTES = 32
 # RFC 9106's second recommended option (64 MiB, t=3), well above OWASP's floor
 # (19 MiB, t=2, p=1). About 0.15 s on a 2-core laptop: a wrong passphrase
 # answers well within a second while guessing stays expensive.
-DEFAULT_KDF = {"name": "argon2id", "memory_cost_kib": 65536, "iterations": 3, "lanes": 1}
+DEFAULT_KDF: dict[str, Any] = {"name": "argon2id", "memory_cost_kib": 65536, "iterations": 3, "lanes": 1}
 MIN_PASSPHRASE_LENGTH = 8
 
 # What a key file may ask of Argon2id, inclusive. The floor is OWASP's minimum

@@ -374,7 +374,7 @@ def record_subject(session: Session, table: str, record_id: str) -> str:
 
 
 _LABELLED: dict[str, type[SQLModel]] = {
-    model.__tablename__: model  # type: ignore[misc]
+    model.__tablename__: model
     for model in (Hcp, Interaction, MedicalInquiry, AdverseEvent, Insight, TrialSite, MedicalEvent, ContentItem)
 }
 _LABEL_FIELD = {
@@ -388,7 +388,7 @@ def hcp_names(session: Session, ids: Sequence[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = session.exec(select(Hcp.id, Hcp.name).where(col(Hcp.id).in_(list(ids)))).all()
-    names: dict[str, str] = dict(rows)  # type: ignore[arg-type]
+    names: dict[str, str] = dict(rows)
     names.update({value: value for value in ids if is_pseudonym(value)})  # records of an erased HCP name their pseudonym
     return names
 

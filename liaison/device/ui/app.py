@@ -18,10 +18,9 @@ from liaison.core.errors import LiaisonError
 from liaison.device.store.store import Store
 from liaison.device.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from liaison.device.ui.components.status import SyncBadge
-from liaison.device.ui.entry import SyncFactory
 from liaison.device.ui.screens import registry
 from liaison.device.ui.screens.lock import LockScreen
-from liaison.device.ui.state import THEME_MODES, UiContext
+from liaison.device.ui.state import THEME_MODES, SyncFactory, UiContext
 from liaison.device.sync.status import SyncStatus
 
 WIDE = 840

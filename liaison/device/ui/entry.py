@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable
 from pathlib import Path
-
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import flet as ft
 
 from liaison.device.config import Settings
 
 if TYPE_CHECKING:
-    from liaison.device.store.store import Store
+    from liaison.device.ui.state import SyncFactory
 
 SHELL = "liaison.device.ui.app"
-
-SyncFactory = Callable[["Store"], Any]
 
 
 def run(

@@ -43,7 +43,7 @@ def load(data_dir: Path) -> Prefs:
         return Prefs()
     if not isinstance(raw, dict):
         return Prefs()
-    theme = raw.get("theme") if raw.get("theme") in THEMES else "light"
+    theme = str(raw["theme"]) if raw.get("theme") in THEMES else "light"
     minutes = raw.get("auto_lock_minutes")
     return Prefs(theme=theme, auto_lock_minutes=minutes if isinstance(minutes, int) and minutes > 0 else None)
 

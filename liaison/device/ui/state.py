@@ -29,6 +29,10 @@ IDLE_POLL_SECONDS = 5.0
 THEME_MODES = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK, "system": ft.ThemeMode.SYSTEM}
 
 
+SyncFactory = Callable[[Store], Any]
+"""Builds the sync service for a store once it is unlocked (tests and the demo pass their own)."""
+
+
 class SyncLike(Protocol):
     """The part of `SyncService` the UI uses."""
 

@@ -39,6 +39,7 @@ def enroll(request: EnrollRequest, session: SessionDep) -> EnrollResponse:
     assert user is not None
     if session.get(Device, request.device_id) is not None:
         raise ApiError(409, "device_exists", "a device with this id is already enrolled", "device_id")
+    assert user.id is not None, "a signed-in user has been saved"
     token = new_token()
     code.used_at = now
     session.add(code)

@@ -48,7 +48,7 @@ def stacked_bars(title: str, periods: Sequence[str], labels: Sequence[str], seri
     every = max(1, round(len(periods) / 8))
     for index, period in enumerate(periods):
         x = left + index * band + (band - bar) / 2
-        base = top + plot_h
+        base: float = top + plot_h
         for item in series:
             count = item.counts[index]
             if not count:

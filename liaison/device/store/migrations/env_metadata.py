@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import cast
+
+from sqlalchemy import MetaData, Table
 from sqlmodel import SQLModel
 
 import liaison.device.store.models  # noqa: F401  (registers the tables on SQLModel's registry)
@@ -13,5 +15,5 @@ def local_metadata() -> MetaData:
     metadata = MetaData()
     for mapper in SQLModel._sa_registry.mappers:
         if mapper.class_.__module__.startswith("liaison.device.store"):
-            mapper.local_table.to_metadata(metadata)
+            cast(Table, mapper.local_table).to_metadata(metadata)
     return metadata

@@ -139,13 +139,13 @@ class MatchList(ft.Semantics):
 _ALIASES = {"hcp_id": "hcp", "reporter_hcp_id": "hcp", "occurred_at": "occurred_at"}
 
 
-def _submit_handler(on_submit: Callable[[], Any] | None) -> Callable[[ft.ControlEvent], Any] | None:
+def _submit_handler(on_submit: Callable[[], Any] | None) -> Callable[[ft.Event[ft.TextField]], Any] | None:
     """Enter in a field runs on_submit; an async one is awaited (a lambda would drop its coroutine)."""
     if on_submit is None:
         return None
     if inspect.iscoroutinefunction(on_submit):
 
-        async def submit_async(e: ft.ControlEvent) -> None:
+        async def submit_async(e: ft.Event[ft.TextField]) -> None:
             await on_submit()
 
         return submit_async

@@ -14,7 +14,7 @@ from typing import Any
 
 import flet as ft
 
-from liaison.core.rules.review import Finding
+from liaison.core.findings import Finding
 from liaison.core.errors import ValidationError
 from liaison.device.store.models import MIN_JUSTIFICATION
 from liaison.device.ui.components.forms import Form

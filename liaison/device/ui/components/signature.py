@@ -34,10 +34,10 @@ class SignaturePad(ft.Column):
         )
         self._redraw()
 
-    def _start(self, e: ft.DragStartEvent) -> None:
+    def _start(self, e: ft.DragStartEvent[ft.GestureDetector]) -> None:
         self.add_point(e.local_position.x, e.local_position.y, new_stroke=True)
 
-    def _extend(self, e: ft.DragUpdateEvent) -> None:
+    def _extend(self, e: ft.DragUpdateEvent[ft.GestureDetector]) -> None:
         self.add_point(e.local_position.x, e.local_position.y)
 
     def add_point(self, x: float, y: float, *, new_stroke: bool = False) -> None:

@@ -8,7 +8,8 @@ import flet as ft
 
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
 from liaison.device.store import queries
-from liaison.device.store.models import EventKind, Hcp, MedicalEvent
+from liaison.core.enums import EventKind
+from liaison.device.store.models import Hcp, MedicalEvent
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
 from liaison.device.ui.components.review import ReviewPanel
@@ -46,7 +47,7 @@ class EventsScreen:
             self.form.banner,
             ft.FilledButton(content="Save event", on_click=lambda e: self.save()),
         )
-        cards = [
+        cards: list[ft.Control] = [
             ft.Card(
                 ft.Container(
                     section(
@@ -67,7 +68,7 @@ class EventsScreen:
     def attendees(self) -> list[str]:
         return list(self.form.draft.get("attendee_ids", []))
 
-    def _typed(self, e: ft.ControlEvent) -> None:
+    def _typed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.set("attendee", e.control.value)
         self.show_matches()
 

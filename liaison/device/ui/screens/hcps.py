@@ -51,7 +51,7 @@ class HcpsScreen:
             on_select=lambda e: self._set(name, e.control.value),
         )
 
-    def _typed(self, e: ft.ControlEvent) -> None:
+    def _typed(self, e: ft.Event[ft.TextField]) -> None:
         self._set("search", e.control.value)
 
     def _set(self, name: str, value: str | None) -> None:
@@ -141,7 +141,7 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
     return older.list
 
 
-def _history_row(item: Interaction) -> ft.ListTile:
+def _history_row(item: Interaction) -> ft.Control:
     return ft.ListTile(
         title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
         subtitle=ft.Text(item.notes[:120]),

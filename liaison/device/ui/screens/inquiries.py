@@ -8,7 +8,8 @@ import flet as ft
 
 from liaison.core.errors import LiaisonError, ValidationError
 from liaison.device.store import queries
-from liaison.device.store.models import Delivery, MedicalInquiry
+from liaison.core.enums import Delivery
+from liaison.device.store.models import MedicalInquiry
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
 from liaison.device.ui.components.signature import SignaturePad
@@ -44,14 +45,13 @@ class InquiriesScreen:
             self.form.banner,
             ft.Row([ft.OutlinedButton(content="Save inquiry", on_click=lambda e: self.save(False)), ft.FilledButton(content="Submit inquiry", on_click=lambda e: self.save(True))]),
         )
-        listing = section(
-            "Recent inquiries",
-            *[ft.ListTile(title=ft.Text(item.question[:90]), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {item.status} · {item.delivery}")) for item in items]
-            or [empty("No inquiries yet.")],
-        )
+        tiles: list[ft.Control] = [
+            ft.ListTile(title=ft.Text(item.question[:90]), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {item.status} · {item.delivery}")) for item in items
+        ]
+        listing = section("Recent inquiries", *tiles or [empty("No inquiries yet.")])
         return ft.ListView([ft.Card(ft.Container(capture, padding=16)), listing], spacing=12, padding=16, expand=True)
 
-    def _typed(self, e: ft.ControlEvent) -> None:
+    def _typed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.set("hcp", e.control.value)
         self.form.draft.pop("hcp_id", None)
         self._matches()

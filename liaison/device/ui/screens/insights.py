@@ -96,7 +96,7 @@ class InsightsScreen:
             ],
             wrap=True,
         )
-        listing = [ft.ListTile(title=ft.Text(item.text), subtitle=ft.Text(self._facts(item))) for item in found]
+        listing: list[ft.Control] = [ft.ListTile(title=ft.Text(item.text), subtitle=ft.Text(self._facts(item))) for item in found]
         self.show(self.advice)
         if self.form.value("text") and self.ctx.page is not None:
             self.ctx.page.run_task(self.advise_now)
@@ -107,11 +107,11 @@ class InsightsScreen:
 
     # --- advice while typing ---------------------------------------------------------
 
-    async def _typed(self, e: ft.ControlEvent) -> None:
+    async def _typed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.set("text", e.control.value)
         await self._pause_then_advise()
 
-    async def _area_typed(self, e: ft.ControlEvent) -> None:
+    async def _area_typed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.set("therapeutic_area", e.control.value)
         await self._pause_then_advise()
 
@@ -162,7 +162,7 @@ class InsightsScreen:
         verdict = "probably the same signal" if match.same_signal else "related"
         opened = item.id in self.opened
         tile = ft.ListTile(
-            title=ft.Text(item.text, max_lines=None if opened else 2, overflow=None if opened else ft.TextOverflow.ELLIPSIS),
+            title=ft.Text(item.text, max_lines=None if opened else 2, overflow=ft.TextOverflow.CLIP if opened else ft.TextOverflow.ELLIPSIS),
             subtitle=ft.Text(f"{label} · {item.captured_at:%d %b %Y} · {match.score:.0%} alike, {verdict}"),
             leading=ft.Icon(ft.Icons.LINK if linked else ft.Icons.CONTENT_COPY_OUTLINED),
             dense=True,
@@ -243,7 +243,7 @@ class InsightsScreen:
         return " · ".join(parts)
 
     def _filter(self, name: str, label: str, options: list[tuple[str, str]]) -> ft.Dropdown:
-        def chosen(e: ft.ControlEvent) -> None:
+        def chosen(e: ft.Event[ft.Dropdown]) -> None:
             self.filters[name] = e.control.value or ""
             self.ctx.navigate("Insights")
 

@@ -16,7 +16,7 @@ def build(ctx: UiContext, open_id: str | None = None) -> ft.Control:
     with ctx.unlocked.repository.session() as session:
         items = queries.interactions(session, limit=100)
         names = queries.hcp_names(session, [item.hcp_id for item in items])
-    tiles = [
+    tiles: list[ft.Control] = [
         ft.ListTile(
             title=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {item.occurred_at.astimezone():%d %b %Y %H:%M}"),
             subtitle=ft.Text(f"{item.channel.replace('_', ' ')} · {item.status} · {item.notes[:80]}"),

@@ -14,7 +14,7 @@ from liaison.device.ui.state import UiContext
 def build(ctx: UiContext) -> ft.Control:
     with ctx.unlocked.repository.session() as session:
         items = queries.library(session, date.today())
-    tiles = [
+    tiles: list[ft.Control] = [
         ft.ListTile(
             leading=ft.Icon(ft.Icons.DESCRIPTION_OUTLINED),
             title=ft.Text(item.title),

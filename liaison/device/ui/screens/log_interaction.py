@@ -15,10 +15,11 @@ from typing import Any
 
 import flet as ft
 
-from liaison.core.rules.review import Finding
+from liaison.core.findings import Finding
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
 from liaison.device.store import queries
-from liaison.device.store.models import Channel, Hcp, Insight, Interaction
+from liaison.core.enums import Channel
+from liaison.device.store.models import Hcp, Insight, Interaction
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, split_list
 from liaison.device.ui.components.review import ReviewPanel
@@ -108,7 +109,7 @@ class LogInteractionScreen:
 
     # --- handlers --------------------------------------------------------------
 
-    def _hcp_typed(self, e: ft.ControlEvent) -> None:
+    def _hcp_typed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.set("hcp", e.control.value)
         self.form.draft.pop("hcp_id", None)
         self.show_matches()

@@ -23,7 +23,8 @@ from liaison.core.rules.safety import check_awareness, reporting_deadline
 from liaison.core.errors import LiaisonError, ValidationError
 from liaison.device.store import queries
 from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS
-from liaison.device.store.models import AdverseEvent, Amendment, Seriousness, SeriousnessCriterion, Sex
+from liaison.core.enums import Seriousness, SeriousnessCriterion, Sex
+from liaison.device.store.models import AdverseEvent, Amendment
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.state import UiContext
@@ -140,7 +141,7 @@ class SafetyScreen:
     def _list(self, events: list[AdverseEvent], unsent: set[str]) -> ft.Control:
         countdowns = [badge(event.deadline_at, aware_at=event.aware_at, reported=event.status != "draft" and event.id not in unsent) for event in events]
         self.ctx.live_deadlines = list(countdowns)
-        rows = [
+        rows: list[ft.Control] = [
             ft.ListTile(
                 title=ft.Text(f"{event.product}: {event.description[:80]}"),
                 subtitle=ft.Row([ft.Text(f"{event.status} · aware {event.aware_at.astimezone():%d %b %H:%M} ·"), countdown], wrap=True),
@@ -254,7 +255,7 @@ class SafetyScreen:
             ft.Row([ft.FilledButton(content="Add follow-up information", on_click=lambda e: self.add_follow_up()),
                     ft.TextButton(content="Back to Safety", on_click=lambda e: self.ctx.navigate("Safety"))], wrap=True),
         )
-        cards = [ft.Card(ft.Container(part, padding=16)) for part in (details, history, add)]
+        cards: list[ft.Control] = [ft.Card(ft.Container(part, padding=16)) for part in (details, history, add)]
         return ft.ListView(cards, spacing=12, padding=16, expand=True)
 
     def save_case_reference(self) -> None:
@@ -326,7 +327,7 @@ def _described(event: AdverseEvent) -> list[tuple[str, str]]:
 
 def _follow_up(amendment: Amendment) -> ft.Control:
     """One follow-up: when, why, and each field it changed in words."""
-    lines = [ft.Text(f"{amendment.created_at.astimezone():%d %b %Y %H:%M}: {amendment.reason}", weight=ft.FontWeight.BOLD)]
+    lines: list[ft.Control] = [ft.Text(f"{amendment.created_at.astimezone():%d %b %Y %H:%M}: {amendment.reason}", weight=ft.FontWeight.BOLD)]
     lines += [ft.Text(f"{_FIELD_NAMES.get(name, name)}: {_in_words(name, value)}") for name, value in amendment.changes.items()]
     return ft.Column(lines, spacing=2, tight=True)
 

@@ -61,8 +61,9 @@ class SyncScreen:
         with self.ctx.unlocked.repository.session() as session:
             subjects = {conflict.id: queries.conflict_subject(session, conflict) for conflict in conflicts}
             named = {refusal.change_id: queries.record_subject(session, refusal.table, refusal.record_id) for refusal in refused}
-        rows.append(section("Needs your attention", *[RefusalCard(self.ctx, refusal, named[refusal.change_id]) for refusal in refused] or [empty("Nothing refused by the server.")]))
-        cards = [self._conflict(conflict, subjects[conflict.id]) for conflict in conflicts]
+        refusals: list[ft.Control] = [RefusalCard(self.ctx, refusal, named[refusal.change_id]) for refusal in refused]
+        rows.append(section("Needs your attention", *refusals or [empty("Nothing refused by the server.")]))
+        cards: list[ft.Control] = [self._conflict(conflict, subjects[conflict.id]) for conflict in conflicts]
         rows.append(section("Conflicts to review", *cards or [empty("No conflicts.")]))
         return ft.ListView(rows, spacing=12, padding=16, expand=True)
 
