@@ -100,6 +100,13 @@ class FakeSecureStorage:
         await self._call()
         return self.entries.get(key)
 
+    async def get_all(
+        self, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
+        android: AndroidOptions | None = None, windows: WindowsOptions | None = None,
+    ) -> dict[str, str]:
+        await self._call()
+        return dict(self.entries)
+
     async def contains_key(
         self, key: str, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
         android: AndroidOptions | None = None, windows: WindowsOptions | None = None,

@@ -23,6 +23,8 @@ from liaison.device.store import remember
 
 T = TypeVar("T")
 
+ENTRY_PREFIX = "liaison.data-key."
+
 _NO_PLATFORM_STORE = (
     "this device's key store did not answer, so the key cannot be remembered; "
     "you will be asked for your passphrase at each unlock"
@@ -49,6 +51,9 @@ class Keeper(Protocol):
     async def forget(self, store_id: str) -> None:
         """Remove the kept key; quiet where there is none."""
 
+    async def forget_all(self) -> None:
+        """Remove every key Liaison kept here: on a first run, whatever a wiped or uninstalled store left behind."""
+
 
 class KeyringKeeper:
     """Desktops: keyring, exactly as `remember` does it (the CLI and `Store.open` use that module directly)."""
@@ -69,6 +74,9 @@ class KeyringKeeper:
 
     async def forget(self, store_id: str) -> None:
         await asyncio.to_thread(remember.forget, store_id)
+
+    async def forget_all(self) -> None:
+        """Nothing to do: keyring cannot list entries, and `Store.wipe` forgets its own key there."""
 
 
 class SecureStorageKeeper:
@@ -121,6 +129,16 @@ class SecureStorageKeeper:
         except _SERVICE_FAILURES:
             return
 
+    async def forget_all(self) -> None:
+        """A wipe runs on the sync thread, away from the page, and the iOS Keychain outlives an uninstall."""
+        try:
+            entries = await _answer(self.storage.get_all())
+            for name in entries or {}:
+                if name.startswith(ENTRY_PREFIX):
+                    await _answer(self.storage.remove(name))
+        except _SERVICE_FAILURES:
+            return
+
 
 async def _answer(call: Awaitable[T]) -> T:
     return await asyncio.wait_for(call, SERVICE_TIMEOUT)
@@ -128,7 +146,7 @@ async def _answer(call: Awaitable[T]) -> T:
 
 def entry_name(store_id: str) -> str:
     """The secure-storage entry for a store: its (non-secret) id, prefixed so other apps' entries cannot collide."""
-    return f"liaison.data-key.{store_id}"
+    return f"{ENTRY_PREFIX}{store_id}"
 
 
 def on_tablet(page: ft.Page | None) -> bool:

@@ -74,7 +74,7 @@ def test_a_browser_on_a_tablet_and_no_page_at_all_use_keyring_too() -> None:
 @pytest.mark.parametrize(
     ("fake", "real", "methods"),
     [
-        (FakeSecureStorage, SecureStorage, ["get_availability", "set", "get", "contains_key", "remove"]),
+        (FakeSecureStorage, SecureStorage, ["get_availability", "set", "get", "get_all", "contains_key", "remove"]),
         (FakeLocalAuth, LocalAuthentication, ["is_device_supported", "can_check_biometrics", "get_available_biometrics", "authenticate"]),
     ],
     ids=["secure-storage", "local-auth"],
@@ -108,6 +108,16 @@ def test_forgetting_removes_the_key_and_forgetting_twice_is_quiet() -> None:
     run(keeper.forget("store-a"))
     run(keeper.forget("store-a"))
     assert run(keeper.recall("store-a")) is None and list(storage.entries) == [entry_name("store-b")]
+
+
+def test_forgetting_all_removes_every_liaison_key_and_nothing_else() -> None:
+    storage = FakeSecureStorage()
+    storage.entries["another.app.token"] = "kept"
+    keeper = SecureStorageKeeper(storage)
+    run(keeper.remember("store-a", DATA_KEY))
+    run(keeper.remember("store-b", DATA_KEY))
+    run(keeper.forget_all())
+    assert storage.entries == {"another.app.token": "kept"}
 
 
 def test_a_platform_store_that_refuses_says_so_in_one_line_without_the_key() -> None:

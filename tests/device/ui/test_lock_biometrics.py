@@ -166,10 +166,21 @@ def test_a_keychain_that_cannot_keep_the_key_still_unlocks_and_says_so(tablet: T
     assert "cannot be remembered" in notice and "passphrase" in notice
 
 
-def test_first_run_offers_neither(data_dir: Path) -> None:
-    lock = LockScreen(UiContext(settings=Settings(), data_dir=data_dir), lambda *args: None, keeper=SecureStorageKeeper(FakeSecureStorage()), auth=FakeLocalAuth())
+def test_first_run_offers_neither_and_clears_keys_a_wiped_or_uninstalled_store_left_in_the_keychain(data_dir: Path) -> None:
+    storage = FakeSecureStorage()
+    storage.entries = {entry_name("a-wiped-store"): base64.b64encode(bytes(32)).decode(), "another.app.token": "kept"}
+    lock = LockScreen(UiContext(settings=Settings(), data_dir=data_dir), lambda *args: None, keeper=SecureStorageKeeper(storage), auth=FakeLocalAuth())
     lock.view()
     assert _run(lock.offer()) == biometrics.LockChoices()
+    assert storage.entries == {"another.app.token": "kept"}
+
+
+def test_a_database_whose_key_file_is_gone_keeps_the_keychain_copy_of_its_key(tablet: Tablet) -> None:
+    tablet.remember_key()
+    kept = dict(tablet.storage.entries)
+    keys.key_file_path(tablet.data_dir).unlink()
+    lock, _ = tablet.lock_screen()
+    assert lock.first_run and tablet.storage.entries == kept, "the last way to read that database stays"
 
 
 # --- a desktop: keyring, and no biometrics --------------------------------------------

@@ -14,10 +14,11 @@ import flet as ft
 
 from liaison.core.errors import LiaisonError
 from liaison.device.store import keys
+from liaison.device.store.db import db_path
 from liaison.device.store.keeper import Keeper, keeper_for
 from liaison.device.store.store import Store
 from liaison.device.ui import biometrics
-from liaison.device.ui.biometrics import BiometricRefused, LocalAuth
+from liaison.device.ui.biometrics import LocalAuth
 from liaison.device.ui.components.forms import Form
 from liaison.device.ui.state import UiContext
 
@@ -81,6 +82,10 @@ class LockScreen:
     async def offer(self) -> biometrics.LockChoices:
         """Ask the device what it can do beside the passphrase, and show those buttons (run once the view is up)."""
         if self.first_run:
+            if not db_path(self.ctx.data_dir).exists():
+                # No store at all, so no key kept for one should be either. With a database but no key
+                # file, a kept key may be the one way left to read it: it stays.
+                await self.keeper.forget_all()
             return self.choices
         try:
             store_id = keys.store_id(self.ctx.data_dir)
@@ -93,7 +98,7 @@ class LockScreen:
         self.form.clear_errors()
         try:
             data_key = await biometrics.unlock_key(self.keeper, self.auth, keys.store_id(self.ctx.data_dir))
-        except (BiometricRefused, LiaisonError) as refused:
+        except LiaisonError as refused:  # BiometricRefused, or a key file that cannot name its store
             self.form.show_error(refused)
             self.ctx.refresh()
             return
