@@ -71,6 +71,11 @@ def test_a_browser_on_a_tablet_and_no_page_at_all_use_keyring_too() -> None:
 # --- the fakes speak the real services' API ----------------------------------------
 
 
+def shape(method: object) -> list[tuple[str, object, object]]:
+    """Each parameter's name, kind and default: what a caller relies on."""
+    return [(p.name, p.kind, p.default) for p in inspect.signature(method).parameters.values()]  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("fake", "real", "methods"),
     [
@@ -83,7 +88,6 @@ def test_the_tablet_fakes_have_the_real_services_method_names_and_parameters(fak
     for name in methods:
         real_method, fake_method = getattr(real, name), getattr(fake, name)
         assert inspect.iscoroutinefunction(real_method) and inspect.iscoroutinefunction(fake_method), name
-        shape = lambda method: [(p.name, p.kind, p.default) for p in inspect.signature(method).parameters.values()]  # noqa: E731
         assert shape(fake_method) == shape(real_method), name
 
 
