@@ -34,11 +34,13 @@ def test_icons_and_splash_are_large_enough_for_every_store() -> None:
     assert min(png_size(ROOT / "assets" / "splash.png")) >= 256
 
 
-def test_only_network_permissions_are_requested() -> None:
+def test_only_network_and_biometric_permissions_are_requested() -> None:
     assert FLET["permissions"] == []
     assert {name for name, wanted in FLET["android"]["permission"].items() if wanted} == {
-        "android.permission.INTERNET", "android.permission.ACCESS_NETWORK_STATE"
+        "android.permission.INTERNET", "android.permission.ACCESS_NETWORK_STATE", "android.permission.USE_BIOMETRIC"
     }
+    assert set(FLET["ios"]["info"]) == {"NSFaceIDUsageDescription"}, "iOS refuses Face ID to an app that does not say why"
+    assert "Face ID" in FLET["ios"]["info"]["NSFaceIDUsageDescription"]
     assert FLET["macos"]["entitlement"]["com.apple.security.network.client"] is True
 
 

@@ -34,6 +34,15 @@ def _backend() -> keyring.backend.KeyringBackend:
     return backend
 
 
+def available() -> bool:
+    """Whether this device has an OS key store to remember the key in."""
+    try:
+        _backend()
+    except KeyringUnavailable:
+        return False
+    return True
+
+
 def remember(store_id: str, data_key: bytes) -> None:
     import keyring.errors
 

@@ -74,8 +74,10 @@ class LiaisonApp:
         page.floating_action_button = None
         page.appbar = None
         self.shell = None
-        page.controls = [LockScreen(self.ctx, self.unlocked, self.demo_passphrase).view()]
+        lock = LockScreen(self.ctx, self.unlocked, self.demo_passphrase)
+        page.controls = [lock.view()]
         page.update()
+        page.run_task(lock.offer)  # biometrics and "Forget on this device" appear once the device has answered
 
     def unlocked(self, store: Store, server_url: str | None = None, code: str | None = None) -> None:
         # An unlock quicker than the warm-up waits for it rather than importing the same modules beside it.

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import keyring
-import keyring.backend
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,6 +30,7 @@ from liaison.device.store import keys
 from liaison.device.store.models import Hcp
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
+from tests.keystores import MemoryKeyring
 
 
 def snapshot(data_dir: Path) -> dict[str, tuple[int, int, str]]:
@@ -109,23 +109,6 @@ def test_a_tampered_wrapped_key_reads_as_a_wrong_passphrase_not_a_crash(closed_s
     key_file.write_text(json.dumps(document))
     with pytest.raises((WrongPassphrase, KeyFileError)):
         Store.open(closed_store, PASSPHRASE)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @pytest.fixture
