@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -134,7 +133,7 @@ def test_the_deadline_is_the_servers_whatever_deadline_the_device_stored(server:
 
 
 def test_the_window_is_the_servers_configured_policy(server: EmbeddedServer, team: dict[str, Device]) -> None:
-    server.app.state.settings = replace(server.app.state.settings, ae_window=ReportingWindow(hours=48))
+    server.app.state.settings = server.app.state.settings.with_overrides(ae_window_hours=48)
     events = {event["event_id"]: event for event in team["mia"].client.get("/reports/ae-timeliness").json()["events"]}
     assert events["ae-late"]["outcome"] == "on time", "30 hours is within a 48-hour window"
     dashboard_rows = team["mia"].client.get("/manager/ae-timeliness.json").json()["events"]
