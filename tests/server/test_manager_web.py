@@ -233,3 +233,9 @@ def test_set_password_from_the_command_line_only_for_managers_and_administrators
     ):
         refused = runner.invoke(cli, ["set-password", "--email", email, "--database-url", url], input=f"{password}\n{password}\n")
         assert refused.exit_code == 1 and message in refused.output
+
+
+def test_a_typed_email_is_shown_back_escaped(server: EmbeddedServer, browser: httpx.Client) -> None:
+    refused = sign_in(browser, '"><script>alert(1)</script>@example.org', "whatever")
+    assert refused.status_code == 401 and "<script" not in refused.text
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@example.org"' in refused.text
