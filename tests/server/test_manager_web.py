@@ -91,7 +91,7 @@ def test_passwords_are_stored_only_as_argon2id_hashes(server: EmbeddedServer, bo
     with Session(server.engine) as session:
         hashes = [credential.password_hash for credential in session.exec(select(WebCredential)).all()]
     assert len(hashes) == 2 and hashes[0] != hashes[1]
-    assert all(value.startswith("argon2id$m=19456,t=2,p=1$") and PASSWORD not in value for value in hashes)
+    assert all(value.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and PASSWORD not in value for value in hashes)
     assert passwords.verify_password(PASSWORD, hashes[0]) and not passwords.verify_password(PASSWORD + "x", hashes[0])
 
 
