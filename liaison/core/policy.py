@@ -6,7 +6,8 @@ with an environment variable (`LIAISON_<NAME>`); a person at the command line
 overrides both with a flag. The adverse-event reporting window and the calendar
 its business days are counted in are shared: the server reads them exactly as
 the device does, so it judges deadlines by the policy the devices count down
-to, never by what a device says.
+to, never by what a device says. Business days skip the public holidays of
+`holidays_country` (`LIAISON_HOLIDAYS_COUNTRY`, US unless set).
 
 A bad value stops the program with one line naming the setting.
 """
@@ -27,7 +28,7 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSetti
 
 from liaison.core.data import shipped
 from liaison.core.errors import LiaisonError
-from liaison.core.rules.safety import ReportingWindow
+from liaison.core.rules.safety import ReportingWindow, check_country
 
 PROFILE_NAME = "flet.toml"
 PROFILE_TABLE = "deployment"
@@ -128,6 +129,8 @@ class DeploymentPolicy(ProfileSettings):
     ae_window_business_days: NonNegativeInt | None = None
     timezone: str = ""
     """IANA zone whose calendar counts business days; empty means the device's own (UTC on the server)."""
+    holidays_country: str = "US"
+    """ISO 3166 code of the country whose public holidays are not business days; empty: only weekends are off."""
 
     @model_validator(mode="before")
     @classmethod
@@ -147,10 +150,15 @@ class DeploymentPolicy(ProfileSettings):
                 raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @field_validator("holidays_country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        return check_country(value.strip().upper()) if value.strip() else ""
+
     @property
     def ae_window(self) -> ReportingWindow:
         if self.ae_window_business_days is not None:
-            return ReportingWindow(hours=None, business_days=self.ae_window_business_days)
+            return ReportingWindow(hours=None, business_days=self.ae_window_business_days, holidays_country=self.holidays_country or None)
         return ReportingWindow(hours=self.ae_window_hours if self.ae_window_hours is not None else 24)
 
     @property

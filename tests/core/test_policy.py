@@ -25,7 +25,7 @@ def test_device_and_server_agree_on_the_window_from_one_profile_and_environment(
     path = profile(tmp_path, '[deployment]\nserver_url = "https://it.example.org"\nae_window_business_days = 2\ntimezone = "Europe/Paris"\n')
     environ = {"LIAISON_PROFILE": str(path), "LIAISON_AE_WINDOW_BUSINESS_DAYS": "3"}
     device, server = load_settings(environ=environ), ServerSettings.from_env(environ)
-    assert device.ae_window == server.ae_window == ReportingWindow(hours=None, business_days=3)
+    assert device.ae_window == server.ae_window == ReportingWindow(hours=None, business_days=3, holidays_country="US")
     assert str(device.local_tz) == str(server.ae_timezone) == "Europe/Paris"
 
 
@@ -73,3 +73,16 @@ def test_the_server_settings_import_nothing_of_the_device() -> None:
     probe = "import sys, liaison.server.settings as s; s.ServerSettings.from_env({}); print(sorted(m for m in sys.modules if m.startswith('liaison.device')))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_business_days_skip_the_holidays_of_the_configured_country_us_unless_set() -> None:
+    assert load_settings(environ={"LIAISON_AE_WINDOW_BUSINESS_DAYS": "1"}).ae_window.holidays_country == "US"
+    german = ServerSettings.from_env({"LIAISON_AE_WINDOW_BUSINESS_DAYS": "1", "LIAISON_HOLIDAYS_COUNTRY": "de"})
+    assert german.ae_window == ReportingWindow(hours=None, business_days=1, holidays_country="DE")
+    assert DeploymentPolicy(ae_window_business_days=1, holidays_country="").ae_window.holidays_country is None, "empty: weekends only"
+
+
+@pytest.mark.parametrize("load", [load_settings, ServerSettings.from_env])
+def test_an_unknown_holidays_country_is_one_line_naming_it(load) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LiaisonError, match=r"^holidays_country: unknown country 'XX'; give an ISO 3166 code such as US, DE or FR$"):
+        load(environ={"LIAISON_HOLIDAYS_COUNTRY": "XX"})
