@@ -24,7 +24,8 @@ from rich.console import Console
 
 from liaison.device.compliance_cli import kept_as_draft
 from liaison.device.compliance_cli import register as _register_compliance
-from liaison.device.config import Settings, load_settings
+from liaison.device.config import load_settings
+from liaison.device.data_dir import default_data_dir
 from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.core.enums import Channel, Initiation
 
@@ -87,19 +88,6 @@ def main() -> None:
 def fail(message: str, code: int = 1) -> NoReturn:
     err.print(f"error: {message}", markup=False)
     raise SystemExit(code)
-
-
-def default_data_dir(settings: Settings) -> Path:
-    """The per-user data dir: the deployment profile's choice, else the platform's usual place."""
-    if settings.data_dir:
-        return Path(settings.data_dir).expanduser()
-    if os.environ.get("FLET_APP_STORAGE_DATA"):
-        return Path(os.environ["FLET_APP_STORAGE_DATA"]) / "liaison"  # inside a `flet build` bundle (tablets)
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "Liaison"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "Liaison"
-    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "liaison"
 
 
 def resolve_data_dir(data_dir: Path | None) -> Path:

@@ -29,7 +29,7 @@ DEMO_MANAGER_PASSWORD = "liaison demo manager"
 
 
 def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, port: int | None) -> None:
-    from liaison.device.cli import default_data_dir
+    from liaison.device.data_dir import default_data_dir
     from liaison.device.ui.entry import run
 
     if demo:
