@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import NonNegativeInt, ValidationError, field_validator, model_validator
+from pydantic import NonNegativeInt, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -130,7 +130,8 @@ class DeploymentPolicy(ProfileSettings):
     timezone: str = ""
     """IANA zone whose calendar counts business days; empty means the device's own (UTC on the server)."""
     holidays_country: str = "US"
-    """ISO 3166 code of the country whose public holidays are not business days; empty: only weekends are off."""
+    """ISO 3166 code of the country whose public holidays are not business days; empty: only weekends are off.
+    Must be declared after `ae_window_business_days`, which its check reads."""
 
     @model_validator(mode="before")
     @classmethod
@@ -152,8 +153,12 @@ class DeploymentPolicy(ProfileSettings):
 
     @field_validator("holidays_country")
     @classmethod
-    def _known_country(cls, value: str) -> str:
-        return check_country(value.strip().upper()) if value.strip() else ""
+    def _known_country(cls, value: str, info: ValidationInfo) -> str:
+        """Checked when a business-day window uses it: loading the calendars costs start-up time an hour window never needs."""
+        code = value.strip().upper()
+        if code and info.data.get("ae_window_business_days") is not None:
+            check_country(code)
+        return code
 
     @property
     def ae_window(self) -> ReportingWindow:

@@ -85,4 +85,9 @@ def test_business_days_skip_the_holidays_of_the_configured_country_us_unless_set
 @pytest.mark.parametrize("load", [load_settings, ServerSettings.from_env])
 def test_an_unknown_holidays_country_is_one_line_naming_it(load) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(LiaisonError, match=r"^holidays_country: unknown country 'XX'; give an ISO 3166 code such as US, DE or FR$"):
-        load(environ={"LIAISON_HOLIDAYS_COUNTRY": "XX"})
+        load(environ={"LIAISON_AE_WINDOW_BUSINESS_DAYS": "1", "LIAISON_HOLIDAYS_COUNTRY": "XX"})
+
+
+def test_an_hour_window_never_loads_the_holiday_calendars() -> None:
+    probe = "import sys; from liaison.device.config import load_settings; load_settings(environ={}); print('holidays' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == "False"
