@@ -23,8 +23,8 @@ from rich.console import Console
 
 from liaison.device.compliance_cli import kept_as_draft
 from liaison.device.compliance_cli import register as _register_compliance
-from liaison.device.config import Settings, load_settings
-from liaison.device.paths import default_data_dir
+from liaison.device.config import load_settings
+from liaison.device.data_dir import default_data_dir
 from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.core.enums import Channel, Initiation
 

@@ -34,7 +34,7 @@ def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, 
         require("server", "liaison --demo")  # its embedded central server
     if web:
         require("desktop", "liaison --web")  # Flet's web server
-    from liaison.device.paths import default_data_dir
+    from liaison.device.data_dir import default_data_dir
     from liaison.device.ui.entry import run
 
     if demo:

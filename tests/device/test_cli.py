@@ -391,8 +391,8 @@ def test_verify_audit_passes_then_names_the_first_tampered_entry(liaison: Liaiso
 
 
 def test_the_data_dir_is_the_profiles_then_a_flet_bundles_then_the_platforms(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from liaison.device.paths import default_data_dir
     from liaison.device.config import Settings
+    from liaison.device.data_dir import default_data_dir
 
     monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "bundle"))
     assert default_data_dir(Settings(data_dir=str(tmp_path / "chosen-by-it"))) == tmp_path / "chosen-by-it"
@@ -400,4 +400,4 @@ def test_the_data_dir_is_the_profiles_then_a_flet_bundles_then_the_platforms(mon
     monkeypatch.delenv("FLET_APP_STORAGE_DATA")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr("sys.platform", "linux")
-    assert default_data_dir(Settings()) == tmp_path / "xdg" / "liaison"
+    assert default_data_dir(Settings()) == tmp_path / "xdg" / "Liaison", "platformdirs' place (see tests/device/test_data_dir.py)"

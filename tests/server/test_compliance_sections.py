@@ -56,3 +56,15 @@ def test_the_compliance_sections_export_the_same_numbers(manager: httpx.Client) 
 
     rows = list(csv.DictReader(io.StringIO(manager.get("/manager/overrides.csv").text)))
     assert [(row["override_id"], row["rule_id"], row["msl_email"]) for row in rows] == [("ov-ada", "SUP-001", "ada@example.org")]
+
+
+def test_what_an_msl_typed_reaches_the_manager_as_text_never_as_markup(server: EmbeddedServer, team: dict[str, Device]) -> None:  # noqa: F811
+    ada = team["ada"]
+    typed = '</blockquote><script>alert("owned")</script>'
+    assert ada.push(override(ada, "ov-script", typed)).status_code == 200
+    auth.set_password(server.engine, email="mia@example.org", password=PASSWORD)
+    client = httpx.Client(base_url=server.url)
+    assert sign_in(client, "mia@example.org", PASSWORD).status_code in (200, 303)
+    page = client.get("/manager/", follow_redirects=True)
+    assert page.status_code == 200 and "<script" not in page.text
+    assert "&lt;/blockquote&gt;&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page.text

@@ -91,7 +91,7 @@ def test_passwords_are_stored_only_as_argon2id_hashes(server: EmbeddedServer, bo
     with Session(server.engine) as session:
         hashes = [credential.password_hash for credential in session.exec(select(WebCredential)).all()]
     assert len(hashes) == 2 and hashes[0] != hashes[1]
-    assert all(value.startswith("argon2id$m=19456,t=2,p=1$") and PASSWORD not in value for value in hashes)
+    assert all(value.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and PASSWORD not in value for value in hashes)
     assert passwords.verify_password(PASSWORD, hashes[0]) and not passwords.verify_password(PASSWORD + "x", hashes[0])
 
 
@@ -233,3 +233,9 @@ def test_set_password_from_the_command_line_only_for_managers_and_administrators
     ):
         refused = runner.invoke(cli, ["set-password", "--email", email, "--database-url", url], input=f"{password}\n{password}\n")
         assert refused.exit_code == 1 and message in refused.output
+
+
+def test_a_typed_email_is_shown_back_escaped(server: EmbeddedServer, browser: httpx.Client) -> None:
+    refused = sign_in(browser, '"><script>alert(1)</script>@example.org', "whatever")
+    assert refused.status_code == 401 and "<script" not in refused.text
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@example.org"' in refused.text

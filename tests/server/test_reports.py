@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -134,7 +133,7 @@ def test_the_deadline_is_the_servers_whatever_deadline_the_device_stored(server:
 
 
 def test_the_window_is_the_servers_configured_policy(server: EmbeddedServer, team: dict[str, Device]) -> None:
-    server.app.state.settings = replace(server.app.state.settings, ae_window=ReportingWindow(hours=48))
+    server.app.state.settings = server.app.state.settings.with_overrides(ae_window_hours=48)
     events = {event["event_id"]: event for event in team["mia"].client.get("/reports/ae-timeliness").json()["events"]}
     assert events["ae-late"]["outcome"] == "on time", "30 hours is within a 48-hour window"
     dashboard_rows = team["mia"].client.get("/manager/ae-timeliness.json").json()["events"]
@@ -144,5 +143,19 @@ def test_the_window_is_the_servers_configured_policy(server: EmbeddedServer, tea
 def test_the_servers_policy_is_the_apps_setting_read_from_the_same_environment() -> None:
     assert ServerSettings.from_env({}).ae_window == ReportingWindow(hours=24)
     business = ServerSettings.from_env({"LIAISON_AE_WINDOW_BUSINESS_DAYS": "3", "LIAISON_TIMEZONE": "Europe/Paris"})
-    assert business.ae_window == ReportingWindow(hours=None, business_days=3) and str(business.ae_timezone) == "Europe/Paris"
+    assert business.ae_window == ReportingWindow(hours=None, business_days=3, holidays_country="US") and str(business.ae_timezone) == "Europe/Paris"
     assert ServerSettings.from_env({"LIAISON_AE_WINDOW_HOURS": "12"}).ae_window == ReportingWindow(hours=12)
+
+
+def test_the_server_counts_business_days_without_public_holidays_whatever_the_device_says(server: EmbeddedServer, team: dict[str, Device]) -> None:
+    server.app.state.settings = server.app.state.settings.with_overrides(ae_window_business_days=1, timezone="America/New_York", holidays_country="US")
+    ada = team["ada"]
+    before_thanksgiving = datetime(2026, 11, 25, 10, 0, tzinfo=UTC) + timedelta(hours=5)  # 10:00 in New York
+    event = ada.change(
+        "adverse_event", "ae-thanksgiving",
+        {"reporter": "Dr Curie", "aware_at": before_thanksgiving.isoformat(), "deadline_at": (before_thanksgiving + timedelta(days=1)).isoformat(),
+         "product": "zentrolimab", "description": "Grade 3 rash", "seriousness": "serious", "status": "submitted"},
+    )
+    assert ada.push(event).status_code == 200
+    events = {item["event_id"]: item for item in team["mia"].client.get("/reports/ae-timeliness").json()["events"]}
+    assert datetime.fromisoformat(events["ae-thanksgiving"]["deadline_at"]) == before_thanksgiving + timedelta(days=2), "Thanksgiving is no business day"

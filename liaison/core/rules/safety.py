@@ -1,8 +1,9 @@
 """The adverse-event reporting clock: when pharmacovigilance must have the report, and how loudly to say so.
 
 The window comes from the deployment profile: a number of hours from awareness
-(commonly 24), or a number of business days, where Saturdays and Sundays do not
-count. Hours are elapsed hours, so a night when the clocks change still gives
+(commonly 24), or a number of business days, where Saturdays, Sundays and the
+public holidays of the configured country (the `holidays` package's calendar,
+observed days included) do not count. Hours are elapsed hours, so a night when the clocks change still gives
 the full window. Business days are counted in the MSL's own time zone, because
 "one business day" means the local calendar where the MSL heard of the event;
 with no zone configured that is the device's own (daylight saving included).
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum
+from functools import cache
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of the device clock an awareness time may be (clocks drift a little)."""
@@ -27,12 +29,16 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 class ReportingWindow:
     hours: int | None = 24
     business_days: int | None = None
+    holidays_country: str | None = None
+    """ISO 3166 code of the country whose public holidays are not business days; None: only weekends are off."""
 
     def __post_init__(self) -> None:
         if (self.hours is None) == (self.business_days is None):
             raise ValueError("ae_window: give either hours or business_days")
         if (self.hours or 0) < 0 or (self.business_days or 0) < 0:
             raise ValueError("ae_window: must not be negative")
+        if self.holidays_country is not None:
+            check_country(self.holidays_country)
 
     def describe(self) -> str:
         if self.hours is not None:
@@ -50,17 +56,40 @@ def reporting_deadline(aware_at: datetime, window: ReportingWindow, local_tz: tz
     if window.hours is not None:
         return (aware_at.astimezone(UTC) + timedelta(hours=window.hours)).astimezone(aware_at.tzinfo)
     wall = _wall_time(aware_at, local_tz)
-    if wall.weekday() >= 5:
-        # Heard on a weekend: the clock starts at the opening of the next business day.
-        while wall.weekday() >= 5:
+    if not is_business_day(wall.date(), window.holidays_country):
+        # Heard on a weekend or holiday: the clock starts at the opening of the next business day.
+        while not is_business_day(wall.date(), window.holidays_country):
             wall += timedelta(days=1)
         wall = wall.replace(hour=0, minute=0, second=0, microsecond=0)
     remaining = window.business_days or 0
     while remaining:
         wall += timedelta(days=1)
-        if wall.weekday() < 5:
+        if is_business_day(wall.date(), window.holidays_country):
             remaining -= 1
     return _from_wall_time(wall, local_tz).astimezone(aware_at.tzinfo)
+
+
+def is_business_day(day: date, holidays_country: str | None) -> bool:
+    """A weekday that is no public holiday of `holidays_country` (None: every weekday)."""
+    return day.weekday() < 5 and (holidays_country is None or day not in _public_holidays(holidays_country, day.year))
+
+
+def check_country(code: str) -> str:
+    """`code` when the holidays calendar knows that country; ValueError naming it otherwise."""
+    import holidays  # loaded on first use: its calendars cost a noticeable start-up time that only business-day windows need
+
+    try:
+        holidays.country_holidays(code)
+    except NotImplementedError:
+        raise ValueError(f"unknown country {code!r}; give an ISO 3166 code such as US, DE or FR") from None
+    return code
+
+
+@cache
+def _public_holidays(country: str, year: int) -> frozenset[date]:
+    import holidays
+
+    return frozenset(holidays.country_holidays(country, years=year))
 
 
 def _wall_time(moment: datetime, zone: tzinfo | None) -> datetime:

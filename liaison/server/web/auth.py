@@ -1,9 +1,10 @@
 """Who is looking at a web page: a manager or administrator signed in with a password, or holding a device token.
 
-Signing in trades a password (checked against its Argon2id hash) for a random
-session token, sent back as an HttpOnly, SameSite=Strict cookie (Secure over
-https, whether direct or as a trusted proxy's X-Forwarded-Proto says) and kept
-on the server only as its SHA-256 digest, with an expiry. Wrong passwords are
+Signing in trades a password (checked against its Argon2id hash, which is
+re-hashed when out of date: see `passwords`) for a random session token, sent
+back as an HttpOnly, SameSite=Strict cookie (Secure over https, whether direct
+or as a trusted proxy's X-Forwarded-Proto says) and kept on the server only as
+its SHA-256 digest, with an expiry. Wrong passwords are
 throttled per client address and account (`throttle`). Forms carry a CSRF token
 derived from the session token; the sign-in form, which has no session yet, is
 tied to a one-off cookie of its own (double submit).
@@ -101,7 +102,7 @@ def sign_in(session: Session, email: str, password: str, address: str) -> tuple[
         raise Refused(429, refused.message) from None
     user = session.exec(select(User).where(User.email == email)).first()
     credential = session.get(WebCredential, user.id) if user is not None else None
-    matches = passwords.verify_password(password, credential.password_hash if credential else passwords.decoy())
+    matches, upgraded = passwords.verify_and_upgrade(password, credential.password_hash if credential else passwords.decoy())
     if user is None or credential is None or not matches:
         raise Refused(401, "Wrong e-mail or password.")
     throttle.forgive(session, keys)
@@ -110,6 +111,9 @@ def sign_in(session: Session, email: str, password: str, address: str) -> tuple[
     token = new_token()
     session.commit()
     writing(session)
+    if upgraded is not None:
+        credential.password_hash = upgraded  # an old format or old parameters: the right password re-hashes it as today's
+        session.add(credential)
     session.execute(delete(WebSession).where(WebSession.expires_at <= now))  # type: ignore[arg-type]
     session.add(WebSession(token_hash=hash_token(token), user_id=user.id, created_at=now, expires_at=now + SESSION_LIFETIME))  # type: ignore[arg-type]
     session.commit()

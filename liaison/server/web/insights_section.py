@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
 from sqlmodel import Session
 
 from liaison.server import taxonomy
@@ -18,8 +19,8 @@ from liaison.server.reports.insights import (
 )
 from liaison.server.reports.periods import ReportParams, period_label
 from liaison.server.settings import ServerSettings
-from liaison.server.web.charts import OTHER, Series, colours, legend, sparkline, stacked_bars
-from liaison.server.web.html import esc
+from liaison.server.web.charts import OTHER, Series, colours, sparkline, stacked_bars
+from liaison.server.web.html import fragment
 
 COLOURED_THEMES = 8
 """Themes with a colour of their own in the charts; the rest are drawn together as "Other themes"."""
@@ -38,40 +39,30 @@ class InsightsSection:
 
     # --- HTML ------------------------------------------------------------------------------
 
-    def html(self, report: InsightReport) -> str:
+    def html(self, report: InsightReport) -> Markup:
         labels = [period_label(period) for period in report.periods]
-        emerging = [item for item in report.emerging if item.emerging]
-        intro = (
-            f'<p class="lead">{report.msls} MSLs · {esc(labels[0])} to {esc(labels[-1])} by {report.params.period} · '
-            f"taxonomy version {report.taxonomy_version}. Insights linked by the MSL as the same signal are counted once.</p>"
-        )
-        cards = (
-            '<div class="cards">'
-            f'<div class="card"><b>{report.reports}</b>insights captured</div>'
-            f'<div class="card"><b>{report.signals}</b>distinct signals</div>'
-            f'<div class="card"><b>{len(report.themes)}</b>themes heard</div>'
-            f'<div class="card"><b>{len(emerging)}</b>emerging themes</div>'
-            "</div>"
-        )
-        if not report.reports:
-            return intro + cards + '<p class="muted">No insights from the team in this window yet.</p>'
-        top = report.theme_order()[:COLOURED_THEMES]
-        palette = colours(top)
-        key = legend([(report.label(theme), palette[theme]) for theme in top] + ([("Other themes", OTHER)] if len(report.themes) > len(top) else []))
-        overall = stacked_bars("Signals per theme over time, whole team", report.periods, labels, self._series(report.themes, report, top, palette), width=720, height=220)
-        parts = [intro, cards, self._emerging(report), "<h3>Themes over time</h3>", key, f"<figure>{overall}</figure>"]
-        for dimension in DIMENSIONS:
-            figures = []
-            for value in report.values(dimension)[:CHARTS_PER_DIMENSION]:
-                by_theme = report.counts[dimension][value]
-                total = sum(sum(periods.values()) for periods in by_theme.values())
-                chart = stacked_bars(f"Signals per theme over time, {value}", report.periods, labels, self._series(by_theme, report, top, palette))
-                figures.append(f"<figure><figcaption>{esc(value)} <span class=\"muted\">· {total} signals</span></figcaption>{chart}</figure>")
-            hidden = len(report.values(dimension)) - len(figures)
-            more = f'<p class="muted">{hidden} more in the exports.</p>' if hidden > 0 else ""
-            parts.append(f'<h3>{DIMENSION_TITLES[dimension]}</h3><div class="grid">{"".join(figures)}</div>{more}')
-        parts.append(self._examples(report))
-        return "".join(parts)
+        context: dict[str, Any] = {"report": report, "labels": labels, "emerging": [item for item in report.emerging if item.emerging]}
+        if report.reports:
+            top = report.theme_order()[:COLOURED_THEMES]
+            palette = colours(top)
+            context["legend"] = [(report.label(theme), palette[theme]) for theme in top] + ([("Other themes", OTHER)] if len(report.themes) > len(top) else [])
+            context["overall"] = stacked_bars("Signals per theme over time, whole team", report.periods, labels, self._series(report.themes, report, top, palette), width=720, height=220)
+            context["dimensions"] = [self._dimension(report, dimension, labels, top, palette) for dimension in DIMENSIONS]
+            context["current"], context["previous"] = (period_label(period) for period in report.periods[-1:-3:-1])
+            context["rule"] = f"flagged when this period has at least {EMERGING_MIN_COUNT} signals and {EMERGING_RATIO:g}× the previous period's"
+            context["trends"] = [(item, sparkline(f"{item.label}: signals per period", item.series)) for item in report.emerging[:15]]
+            context["examples"] = [(report.label(theme), report.examples.get(theme, [])) for theme in report.theme_order()[:EXAMPLE_THEMES]]
+        return fragment("sections/insights.html", **context)
+
+    def _dimension(self, report: InsightReport, dimension: str, labels: list[str], top: list[str], palette: dict[str, str]) -> dict[str, Any]:
+        """One dimension's small charts (the largest values first) and how many more only the exports hold."""
+        figures = []
+        for value in report.values(dimension)[:CHARTS_PER_DIMENSION]:
+            by_theme = report.counts[dimension][value]
+            total = sum(sum(periods.values()) for periods in by_theme.values())
+            chart = stacked_bars(f"Signals per theme over time, {value}", report.periods, labels, self._series(by_theme, report, top, palette))
+            figures.append((value, total, chart))
+        return {"title": DIMENSION_TITLES[dimension], "figures": figures, "hidden": len(report.values(dimension)) - len(figures)}
 
     def _series(self, by_theme: dict[str, dict[str, int]], report: InsightReport, top: list[str], palette: dict[str, str]) -> list[Series]:
         series = [Series(report.label(theme), palette[theme], [by_theme.get(theme, {}).get(period, 0) for period in report.periods]) for theme in top]
@@ -79,35 +70,6 @@ class InsightsSection:
         if any(rest):
             series.append(Series("Other themes", OTHER, rest))
         return series
-
-    def _emerging(self, report: InsightReport) -> str:
-        current, previous = (period_label(period) for period in report.periods[-1:-3:-1])
-        rule = f"flagged when this period has at least {EMERGING_MIN_COUNT} signals and {EMERGING_RATIO:g}× the previous period's"
-        rows = "".join(
-            f"<tr><td>{esc(item.label)}</td><td>{esc(item.therapeutic_area)}</td><td class=\"num\">{item.previous}</td>"
-            f"<td class=\"num\">{item.current}</td><td class=\"num\">{item.change:+d}</td>"
-            f"<td>{sparkline(f'{item.label}: signals per period', item.series)}</td>"
-            f"<td>{'<span class=flag>▲ emerging</span>' if item.emerging else ''}</td></tr>"
-            for item in report.emerging[:15]
-        )
-        table = (
-            f'<table><thead><tr><th>Theme</th><th>Therapeutic area</th><th class="num">{esc(previous)}</th>'
-            f'<th class="num">{esc(current)} (this period)</th><th class="num">Change</th><th>Trend</th><th></th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
-        )
-        return f'<h3>Emerging themes</h3><p class="muted">This period against the previous one; {rule}.</p>{table}'
-
-    def _examples(self, report: InsightReport) -> str:
-        blocks = []
-        for theme in report.theme_order()[:EXAMPLE_THEMES]:
-            quotes = "".join(
-                f"<blockquote>“{esc(example.text)}”<footer>{esc(example.therapeutic_area)} · {esc(example.product)} · "
-                f"{esc(example.region)} · {example.captured_at:%d %b %Y}"
-                f"{f' · echoed by {example.echoes} other insight' + ('s' if example.echoes != 1 else '') if example.echoes else ''}</footer></blockquote>"
-                for example in report.examples.get(theme, [])
-            )
-            blocks.append(f"<h4>{esc(report.label(theme))}</h4>{quotes}")
-        return "<h3>Top verbatim examples</h3>" + "".join(blocks)
 
     # --- exports --------------------------------------------------------------------------
 

@@ -1,19 +1,24 @@
-"""Web passwords, stored only as Argon2id hashes in a self-describing string.
+"""Web passwords, stored only as standard Argon2id hash strings (argon2-cffi).
 
-`argon2id$m=19456,t=2,p=1$<salt>$<hash>` keeps its parameters beside it, so they
-can be raised later without locking anyone out. The parameters are OWASP's
-floor for Argon2id: a sign-in costs a few tens of milliseconds here, guessing
-offline costs as much per guess.
+`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` (the PHC string format) keeps its
+parameters beside it, so they can be raised later without locking anyone out:
+a password whose hash was made with other parameters is re-hashed with the
+current ones the next time it signs in. The parameters are OWASP's floor for
+Argon2id: a sign-in costs a few tens of milliseconds here, guessing offline
+costs as much per guess.
+
+Hashes written before this module used argon2-cffi lack the leading `$` and the
+version (`argon2id$m=…,t=…,p=…$<salt>$<hash>`, Argon2 version 19 all the same):
+they still verify, and are re-hashed into the standard form on the next sign-in.
 """
 
 from __future__ import annotations
 
-import base64
 import secrets
 from functools import cache
 
-from cryptography.exceptions import InvalidKey
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from liaison.core.errors import ValidationError
 
@@ -21,7 +26,9 @@ MEMORY_KIB = 19_456
 ITERATIONS = 2
 LANES = 1
 MIN_LENGTH = 12
-SCHEME = "argon2id"
+LEGACY_PREFIX = "argon2id$m="
+"""How a hash from before the standard format starts."""
+HASHER = PasswordHasher(time_cost=ITERATIONS, memory_cost=MEMORY_KIB, parallelism=LANES, hash_len=32, salt_len=16, type=Type.ID)
 
 
 def validate_new(password: str) -> None:
@@ -32,27 +39,27 @@ def validate_new(password: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = _kdf(salt, MEMORY_KIB, ITERATIONS, LANES).derive(password.encode())
-    return f"{SCHEME}$m={MEMORY_KIB},t={ITERATIONS},p={LANES}${_b64(salt)}${_b64(digest)}"
+    return HASHER.hash(password)
 
 
 def verify_password(password: str, stored: str) -> bool:
     """True when the password matches; compares in constant time, and a malformed hash never matches."""
     try:
-        scheme, params, salt, digest = stored.split("$")
-        settings = dict(item.split("=") for item in params.split(","))
-        kdf = _kdf(_unb64(salt), int(settings["m"]), int(settings["t"]), int(settings["p"]))
-        expected = _unb64(digest)
-    except (ValueError, KeyError):
+        return HASHER.verify(_standard(stored), password)
+    except (VerificationError, InvalidHashError):
         return False
-    if scheme != SCHEME:
-        return False
-    try:
-        kdf.verify(password.encode(), expected)
-    except InvalidKey:
-        return False
-    return True
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a hash that just verified should be replaced: an old-format string, or other parameters than today's."""
+    return stored.startswith(LEGACY_PREFIX) or HASHER.check_needs_rehash(stored)
+
+
+def verify_and_upgrade(password: str, stored: str) -> tuple[bool, str | None]:
+    """Whether the password matches, and, when it does and its hash is out of date, the hash to store instead."""
+    if not verify_password(password, stored):
+        return False, None
+    return True, hash_password(password) if needs_rehash(stored) else None
 
 
 @cache
@@ -61,13 +68,8 @@ def decoy() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def _kdf(salt: bytes, memory_kib: int, iterations: int, lanes: int) -> Argon2id:
-    return Argon2id(salt=salt, length=32, iterations=iterations, lanes=lanes, memory_cost=memory_kib)
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text + "=" * (-len(text) % 4))
+def _standard(stored: str) -> str:
+    """The PHC string of a stored hash: old-format hashes are the same hash, written without `$` and version."""
+    if stored.startswith(LEGACY_PREFIX):
+        return "$argon2id$v=19$" + stored.removeprefix("argon2id$")
+    return stored

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
@@ -24,7 +24,7 @@ from liaison.server.errors import ApiError
 from liaison.server.reports.periods import ReportParams
 from liaison.server.web import auth
 from liaison.server.web.auth import COOKIE_PATH, SESSION_COOKIE, SESSION_LIFETIME, SIGN_IN_COOKIE, Refused
-from liaison.server.web.html import esc, link, page, respond, secure
+from liaison.server.web.html import page, respond, secure
 from liaison.server.web.sections import SECTIONS, Section, by_slug
 
 router = APIRouter(prefix="/manager", include_in_schema=False)
@@ -92,19 +92,14 @@ def dashboard(request: Request, session: SessionDep) -> Response:
     try:
         params = ReportParams.parse(dict(request.query_params), date.today())
     except ValidationError as error:
-        body = f'<p class="error" role="alert">{esc(error)}</p><p><a href="{HOME}">Back to the dashboard</a></p>'
-        return respond(page("Manager dashboard", body, signed_in=signed_in, csrf=who.csrf), 422)
-    sections = []
-    for section in SECTIONS:
-        numbers = section.numbers(session, who.user, params, request.app.state.settings)
-        exports = f'<a href="{link(f"/manager/{section.slug}.csv", params.query())}">CSV</a> · <a href="{link(f"/manager/{section.slug}.json", params.query())}">JSON</a>'
-        sections.append(
-            f'<section class="report" id="{section.slug}" aria-labelledby="{section.slug}-title"><h2 id="{section.slug}-title">{esc(section.title)}</h2>'
-            f'<p class="muted">Export: {exports}</p>{section.html(numbers)}</section>'
-        )
+        return respond(page("dashboard.html", error=str(error), home=HOME, signed_in=signed_in, csrf=who.csrf), 422)
+    sections = [(section, section.html(section.numbers(session, who.user, params, request.app.state.settings))) for section in SECTIONS]
     session.commit()
-    body = _filters(params) + '<nav class="sections">' + "".join(f'<a href="#{s.slug}">{esc(s.title)}</a>' for s in SECTIONS) + "</nav>" + "".join(sections)
-    return respond(page("Manager dashboard", body, heading="Liaison · manager dashboard", signed_in=signed_in, csrf=who.csrf))
+    document = page(
+        "dashboard.html", sections=sections, params=params, query=urlencode(params.query()), home=HOME,
+        heading="Liaison · manager dashboard", signed_in=signed_in, csrf=who.csrf,
+    )
+    return respond(document)
 
 
 @router.get("/{slug}.json")
@@ -143,35 +138,15 @@ def _export(slug: str, request: Request, session: Session) -> tuple[Section, Any
     return section, numbers
 
 
-def _filters(params: ReportParams) -> str:
-    options = "".join(f'<option value="{value}"{" selected" if params.period == value else ""}>{value.capitalize()}</option>' for value in ("month", "week"))
-    return (
-        f'<form class="filters" method="get" action="{HOME}">'
-        f'<label>Period<select name="period">{options}</select></label>'
-        f'<label>Periods shown<input type="number" name="periods" min="2" max="52" value="{params.periods}"></label>'
-        f'<label>This period contains<input type="date" name="as_of" value="{params.day.isoformat()}"></label>'
-        f'<button type="submit">Show</button></form>'
-    )
-
-
 def _sign_in_form(request: Request, status: int, error: str = "", email: str = "") -> Response:
     token = auth.new_sign_in_token()
-    message = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
-    body = (
-        '<div class="signin"><h1>Liaison</h1><p class="muted">Sign in to the manager dashboard.</p>'
-        f'<form method="post" action="{SIGN_IN}"><input type="hidden" name="csrf" value="{esc(token)}">'
-        f'<label>E-mail<input type="email" name="email" autocomplete="username" required value="{esc(email)}"></label>'
-        '<label>Password<input type="password" name="password" autocomplete="current-password" required></label>'
-        f'{message}<button type="submit">Sign in</button></form></div>'
-    )
-    response = respond(page("Sign in", body), status)
+    response = respond(page("sign_in.html", action=SIGN_IN, token=token, error=error, email=email), status)
     _cookie(response, request, SIGN_IN_COOKIE, token, SIGN_IN_FORM_SECONDS)
     return response
 
 
 def _refusal(refused: Refused) -> Response:
-    body = f'<div class="signin"><h1>Not for you</h1><p class="error" role="alert">{esc(refused)}</p><p><a href="{SIGN_IN}">Sign in as someone else</a></p></div>'
-    return respond(page("Refused", body), refused.status)
+    return respond(page("refused.html", message=str(refused), sign_in=SIGN_IN), refused.status)
 
 
 def _cookie(response: Response, request: Request, name: str, value: str, seconds: int) -> None:

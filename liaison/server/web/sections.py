@@ -1,7 +1,7 @@
 """The manager's dashboard is a list of report sections; this is the one place to add one.
 
 A section computes its numbers for the viewer and the reporting window, draws
-them as HTML, and exports the same numbers as JSON and CSV at
+them as HTML from its template in `templates/sections/`, and exports the same numbers as JSON and CSV at
 `/manager/<slug>.json` and `/manager/<slug>.csv`. The page shows the sections
 in this order, each under its own heading with its export links; the routes
 need no change for a new one.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from markupsafe import Markup
 from sqlmodel import Session
 
 from liaison.server.models import User
@@ -30,8 +31,8 @@ class Section(Protocol):
 
         `settings` are the server's own (the adverse-event window, for one)."""
 
-    def html(self, numbers: Any) -> str:
-        """The section's body (the page adds its heading and export links)."""
+    def html(self, numbers: Any) -> Markup:
+        """The section's body, rendered from its template (the page adds its heading and export links)."""
 
     def export(self, numbers: Any) -> dict[str, Any]:
         """The same numbers as a JSON document."""

@@ -161,3 +161,39 @@ def test_a_stricter_policy_escalates_sooner_and_a_nonsensical_one_is_refused() -
 def test_levels_read_as_words_and_order_by_loudness() -> None:
     assert [level.label for level in sorted(Urgency)] == ["on track", "due soon", "urgent", "overdue"]
     assert time_left(AWARE + timedelta(hours=5, minutes=12), AWARE) == "due in 5 h 12 min"
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+US_BUSINESS_DAY = ReportingWindow(hours=None, business_days=1, holidays_country="US")
+
+
+@pytest.mark.parametrize(
+    ("aware", "window", "due"),
+    [
+        # The day before Thanksgiving (Thu 26 Nov 2026): the holiday does not count.
+        (datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK), US_BUSINESS_DAY, datetime(2026, 11, 27, 10, 0, tzinfo=NEW_YORK)),
+        # Christmas Eve, a Thursday: Christmas Day and the weekend after it do not count.
+        (datetime(2026, 12, 24, 10, 0, tzinfo=NEW_YORK), US_BUSINESS_DAY, datetime(2026, 12, 28, 10, 0, tzinfo=NEW_YORK)),
+        (datetime(2026, 12, 23, 10, 0, tzinfo=NEW_YORK), ReportingWindow(hours=None, business_days=2, holidays_country="US"), datetime(2026, 12, 28, 10, 0, tzinfo=NEW_YORK)),
+        # Heard on Thanksgiving itself: the clock starts when the next business day opens.
+        (datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK), US_BUSINESS_DAY, datetime(2026, 11, 30, 0, 0, tzinfo=NEW_YORK)),
+        # Without a holiday calendar only weekends are off.
+        (datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK), ReportingWindow(hours=None, business_days=1), datetime(2026, 11, 26, 10, 0, tzinfo=NEW_YORK)),
+    ],
+)
+def test_public_holidays_are_not_business_days(aware: datetime, window: ReportingWindow, due: datetime) -> None:
+    assert reporting_deadline(aware, window, NEW_YORK) == due
+
+
+def test_each_country_has_its_own_holidays() -> None:
+    german = ReportingWindow(hours=None, business_days=1, holidays_country="DE")
+    assert reporting_deadline(datetime(2026, 12, 24, 10, 0, tzinfo=BERLIN), german, BERLIN) == datetime(2026, 12, 28, 10, 0, tzinfo=BERLIN), "25 and 26 December"
+    eve_of_labour_day = datetime(2026, 4, 30, 10, 0, tzinfo=BERLIN)  # 1 May 2026 is a Friday
+    assert reporting_deadline(eve_of_labour_day, german, BERLIN) == datetime(2026, 5, 4, 10, 0, tzinfo=BERLIN)
+    assert reporting_deadline(eve_of_labour_day, US_BUSINESS_DAY, BERLIN) == datetime(2026, 5, 1, 10, 0, tzinfo=BERLIN)
+    assert reporting_deadline(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN), german, BERLIN) == datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN), "no Thanksgiving"
+
+
+def test_an_unknown_holidays_country_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown country 'XX'"):
+        ReportingWindow(hours=None, business_days=1, holidays_country="XX")
