@@ -137,6 +137,7 @@ KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind(
         "adverse_event", AdverseEvent, AdverseEventCreate, "adverse event", filed=True,
+        # the case reference is the number pharmacovigilance gives a filed event: workflow, not a fact amended
         movable_after_filing=frozenset({"status", "case_reference"}), never_deleted=True, priority=True, title="product",
         references=(_hcp("reporter_hcp_id", erased=Erased.PSEUDONYM), Reference("interaction_id", "interaction")),
     ),
