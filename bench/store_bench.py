@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from liaison.device.domain.demo import FIRST_NAMES, LAST_NAMES, SPECIALTIES, TOPICS
 from liaison.device.store import migrate
 from liaison.device.store.db import db_path, open_engine
-from liaison.device.store.models import DeviceState, Hcp, Interaction
+from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store.models import DeviceState
 from liaison.device.store.queries import HcpFilter, interactions, search_hcps
 from liaison.device.store.repository import Actor, Repository
 from liaison.device.store.store import Store

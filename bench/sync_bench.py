@@ -49,7 +49,7 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from liaison.device.store.models import Hcp, Interaction
+from liaison.core.records.models import Hcp, Interaction
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
 from liaison.core.clock import ALL_FIELDS, Stamp

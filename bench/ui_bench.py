@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from liaison.device.store import queries  # noqa: E402
-from liaison.device.store.models import Hcp, Interaction  # noqa: E402
+from liaison.core.records.models import Hcp, Interaction  # noqa: E402
 from liaison.device.store.queries import HcpFilter  # noqa: E402
 from liaison.device.store.store import Store  # noqa: E402
 from store_bench import LAST_NAMES, fill  # noqa: E402

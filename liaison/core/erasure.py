@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from liaison.core.records.kinds import Erased, Reference, references_to
+
 PSEUDONYM_PREFIX = "Erased HCP "
 RECEIPT_TABLE = "hcp_erasure"
 _NAMESPACE = uuid.UUID("5d0c1b6e-2f4a-4c8e-9b7d-3e1a6f2c8d90")
@@ -33,15 +35,18 @@ HCP_CLEARED: dict[str, Any] = {
 }
 """The HCP's own fields and what they become; the name becomes the pseudonym."""
 
-REFERENCES: dict[str, tuple[str, ...]] = {
-    "interaction": ("hcp_id",),
-    "medical_inquiry": ("hcp_id",),
-    "adverse_event": ("reporter_hcp_id",),
-    "insight": ("hcp_id",),
-    "trial_site": ("pi_hcp_id",),
-    "medical_event": ("attendee_ids",),
-}
-"""Where each kind names an HCP by id."""
+
+def _hcp_references() -> dict[str, tuple[Reference, ...]]:
+    found: dict[str, list[Reference]] = {}
+    for kind, reference in references_to("hcp"):
+        found.setdefault(kind.table, []).append(reference)
+    return {table: tuple(references) for table, references in found.items()}
+
+
+_HCP_REFERENCES = _hcp_references()
+
+REFERENCES: dict[str, tuple[str, ...]] = {table: tuple(ref.field for ref in refs) for table, refs in _HCP_REFERENCES.items()}
+"""Where each kind names an HCP by id (the kinds' declared references to `hcp`)."""
 
 CLEARED: dict[str, dict[str, Any]] = {
     "interaction": {"notes": "", "follow_ups": []},
@@ -148,16 +153,17 @@ class Erasure:
         rules = {name: _constant(value) for name, value in CLEARED.get(table, {}).items()}
         if table == "adverse_event":
             rules["reporter"] = _constant(self.pseudonym)
-        for name in REFERENCES.get(table, ()):
-            rules[name] = self._reference_rule(table)
+        for reference in _HCP_REFERENCES.get(table, ()):
+            rules[reference.field] = self._reference_rule(reference)
         return rules
 
-    def _reference_rule(self, table: str) -> Callable[[Any], Any]:
-        """Required links (interactions, inquiries, adverse events) point at the pseudonym; optional ones are dropped."""
+    def _reference_rule(self, reference: Reference) -> Callable[[Any], Any]:
+        """As the kind declares: a record kept as the HCP's (interactions, inquiries, adverse events) points at
+        the pseudonym; one that stands without them drops the link, and a list of ids loses theirs."""
         ids = self.ids
-        if table == "medical_event":
+        if reference.many:
             return lambda value: [item for item in value if item not in ids] if isinstance(value, list) else value
-        if table in ("insight", "trial_site"):
+        if reference.erased is Erased.DROPPED:
             return lambda value: None if value in ids else value
         return lambda value: self.pseudonym if value in ids else value
 

@@ -28,16 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from liaison.core.clock import ALL_FIELDS, ZERO, Stamp, field_stamp
+from liaison.core.records.kinds import KINDS, tables
 
-FILED_TABLES: dict[str, frozenset[str]] = {
-    "interaction": frozenset({"status", "submitted_at"}),
-    "medical_inquiry": frozenset({"status", "submitted_at"}),
-    "adverse_event": frozenset({"status", "submitted_at", "case_reference"}),
-}
-"""Tables whose records are filed, and the workflow fields that may still change after filing
-(liaison.device.store.repository.FILED_KINDS says the same to local edits)."""
+FILED_TABLES: dict[str, frozenset[str]] = {kind.table: kind.filed_movable for kind in KINDS if kind.filed}
+"""Tables whose records are filed, and the fields that may still change after filing: the filing's own
+and the workflow's (`RecordKind.filed_movable`; local edits read `movable_after_filing`)."""
 
-WRITE_ONCE_TABLES = frozenset({"compliance_override", "hcp_erasure"})
+WRITE_ONCE_TABLES = tables(write_once=True)
 """Tables whose records stand as first written: a justified override is the evidence of what was
 filed over a compliance finding, and an erasure receipt the evidence of who erased an HCP, when
 and why, so no later write (edit or delete) changes either on any node."""

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from liaison.core.wire import INT64_MAX, NO_NUL_PATTERN
 from liaison.core.clock import STAMP_PATTERN
+from liaison.core.records.kinds import TABLES
 
 PROTOCOL_VERSION: Final = 1
 MAX_PUSH_CHANGES = 1000
@@ -34,22 +35,8 @@ MAX_PULL_BYTES = 8 * 1024 * 1024
 """A pull page stops before the change that would take its body past this size (it always holds one)."""
 COMPRESS_OVER_BYTES = 16 * 1024
 
-SYNCED_TABLES = frozenset(
-    {
-        "hcp",
-        "interaction",
-        "medical_inquiry",
-        "adverse_event",
-        "insight",
-        "trial_site",
-        "medical_event",
-        "content_item",
-        "amendment",
-        "insight_taxonomy",
-        "compliance_override",
-        "hcp_erasure",
-    }
-)
+SYNCED_TABLES = TABLES
+"""Every table a change may name: one per record kind."""
 
 StampText = Annotated[str, StringConstraints(pattern=STAMP_PATTERN)]
 """A clock stamp as `Stamp.encode` writes it; checked by the validator's own regex, not per stamp in Python."""

@@ -103,7 +103,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """Report an adverse event: prints its id and when pharmacovigilance must have it."""
-        from liaison.device.store.models import AdverseEvent
+        from liaison.core.records.models import AdverseEvent
 
         values = {
             "reporter": reporter, "product": product, "description": event, "aware_at": _aware_at(aware_at),
@@ -153,7 +153,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     def ae_show(event_id: Annotated[str, typer.Argument(metavar="ID")], data_dir: data_dir_option = None) -> None:
         """One adverse event as filed (or drafted), then each follow-up with its reason and what it changed."""
         from liaison.device.store import queries
-        from liaison.device.store.models import AdverseEvent
+        from liaison.core.records.models import AdverseEvent
 
         with opened(data_dir) as store, store.repository.session() as session:
             event = store.repository.get(AdverseEvent, event_id)
@@ -186,7 +186,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """Complete a draft: only the options given change. A filed event takes follow-up information instead."""
-        from liaison.device.store.models import AdverseEvent
+        from liaison.core.records.models import AdverseEvent
 
         changes = _given(
             reporter=reporter, product=product, description=event, aware_at=_aware_at(aware_at) if aware_at else None,
@@ -205,7 +205,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     @ae_cli.command("submit")
     def ae_submit(event_id: Annotated[str, typer.Argument(metavar="ID")], data_dir: data_dir_option = None) -> None:
         """File a draft for pharmacovigilance; it syncs first. Prints its id and when it must be reported."""
-        from liaison.device.store.models import AdverseEvent
+        from liaison.core.records.models import AdverseEvent
 
         with opened(data_dir) as store, _named_by_option():
             record = store.repository.submit(AdverseEvent, event_id)
@@ -230,7 +230,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """Add follow-up information to a filed event as an amendment; prints the amendment's id."""
-        from liaison.device.store.models import AdverseEvent
+        from liaison.core.records.models import AdverseEvent
 
         changes = _given(
             description=event, seriousness=seriousness, patient_initials=patient_initials, patient_age=age, patient_sex=sex,
@@ -252,7 +252,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """Record the case number pharmacovigilance gave the event; allowed after filing, without an amendment."""
-        from liaison.device.store.models import AdverseEvent
+        from liaison.core.records.models import AdverseEvent
 
         if not reference.strip():
             raise ValidationError("REF", "give the case number pharmacovigilance sent")

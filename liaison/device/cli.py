@@ -221,7 +221,7 @@ def hcp_add(
     data_dir: DataDir = None,
 ) -> None:
     """Add an HCP to the directory; prints the new id."""
-    from liaison.device.store.models import Hcp
+    from liaison.core.records.models import Hcp
 
     values = _given(
         name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
@@ -253,7 +253,7 @@ def hcp_edit(
     data_dir: DataDir = None,
 ) -> None:
     """Change some fields of an HCP; fields not given stay as they are."""
-    from liaison.device.store.models import Hcp
+    from liaison.core.records.models import Hcp
 
     changes = _given(
         name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
@@ -314,7 +314,7 @@ def interaction_add(
     data_dir: DataDir = None,
 ) -> None:
     """Log a scientific exchange with an HCP; prints the new id."""
-    from liaison.device.store.models import Interaction
+    from liaison.core.records.models import Interaction
 
     occurred = at or datetime.now(UTC)
     if occurred.tzinfo is None:

@@ -64,7 +64,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         data_dir: data_dir_option = None,
     ) -> None:
         """File a draft interaction after the compliance review; prints its id."""
-        from liaison.device.store.models import Interaction
+        from liaison.core.records.models import Interaction
 
         with opened(data_dir) as store:
             record = store.repository.submit(Interaction, interaction_id, justification=justification)
@@ -75,7 +75,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         """List justified compliance overrides, newest first: id, when, record, rules, justification."""
         from sqlmodel import col, select
 
-        from liaison.device.store.models import ComplianceOverride
+        from liaison.core.records.models import ComplianceOverride
 
         with opened(data_dir) as store, store.repository.session() as session:
             found = session.exec(

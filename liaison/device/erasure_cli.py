@@ -32,7 +32,7 @@ def register(hcp_cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None
         data_dir: data_dir_option = None,
     ) -> None:
         """Erase an HCP's personal data on request, here and (through sync) everywhere; adverse events stay, pseudonymized."""
-        from liaison.device.store.models import Hcp
+        from liaison.core.records.models import Hcp
 
         if requested_at is not None and requested_at.tzinfo is None:
             requested_at = requested_at.astimezone()

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from liaison.core.errors import LiaisonError
 from liaison.core.clock import ALL_FIELDS, HybridLogicalClock
 from liaison.core.protocol import Change
+from liaison.core.records.models import ContentItem, ContentItemCreate
 from liaison.server.apply import apply_all
 from liaison.server.db import lock_change_log, writing
 from liaison.server.models import ROLES, Device, EnrollCode, User
@@ -109,8 +110,6 @@ PUBLISHER_DEVICE = "server-content-library"
 
 def publish_content(engine: Engine, *, admin_email: str, items: Sequence[Mapping[str, Any]]) -> list[str]:
     """Publish approved content items to every device, through the same merge and change log as a push."""
-    from liaison.device.store.models import ContentItem, ContentItemCreate
-
     with Session(engine, expire_on_commit=False) as session:
         admin_user = _user(session, admin_email)
         if admin_user.role != "admin":

@@ -12,8 +12,8 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from liaison.core.errors import ValidationError
-from liaison.device.store.models import RECORD_TYPES
-from liaison.device.store.remote import check_values
+from liaison.core.records.kinds import kind_for
+from liaison.core.records.shape import check_values
 from liaison.core.clock import ALL_FIELDS, MAX_AHEAD_MS, Stamp, describe_ahead, wall_ms
 from liaison.core.erasure import RECEIPT_TABLE, pseudonym, receipt_id
 from liaison.core.merge import RecordState, merge
@@ -26,7 +26,7 @@ from liaison.server.models import ChangeLog, FreshRecord, RecordRow, StoredRecor
 
 @cache
 def _allowed_fields(table: str) -> frozenset[str]:
-    model = RECORD_TYPES[table][0]
+    model = kind_for(table).model
     return frozenset(model.model_fields) - {"id", "clocks"}
 
 
@@ -39,7 +39,7 @@ def check_shape(change: Change, device_id: str) -> None:
     if unknown:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table} has no field {unknown[0]!r}", unknown[0])
     try:
-        check_values(RECORD_TYPES[change.table][0], change.fields)
+        check_values(kind_for(change.table).model, change.fields)
     except ValidationError as problem:
         raise ApiError(422, "invalid", f"change {change.change_id}: {change.table}.{problem}", problem.field) from None
     check_clocks(change, wall_ms())

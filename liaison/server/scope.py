@@ -18,24 +18,24 @@ from sqlmodel import Session, col, select
 
 from liaison.core.merge import WRITE_ONCE_TABLES
 from liaison.core.protocol import Change
+from liaison.core.records.kinds import Sharing, kind_for, tables
 from liaison.server.errors import ApiError
 from liaison.server.models import ChangeLog, RecordRow, User
 
-SHARED_BY_TERRITORY = frozenset({"hcp"})
-LIBRARY = frozenset({"content_item", "insight_taxonomy"})
+SHARED_BY_TERRITORY = tables(sharing=Sharing.TERRITORY)
+LIBRARY = tables(sharing=Sharing.PUBLISHED)
 """Published by an administrator, read by everyone."""
-TEAM_READABLE = frozenset({"insight", "interaction", "compliance_override"})
-ERASURES = frozenset({"hcp_erasure"})
+TEAM_READABLE = tables(team_readable=True)
+ERASURES = tables(sharing=Sharing.EVERYONE)
 ERASERS = frozenset({"msl", "admin"})
 """Who may erase an HCP: the MSLs of the HCP's territory, and administrators."""
-EVIDENCE_NAMES = {"compliance_override": "compliance override", "hcp_erasure": "HCP erasure receipt"}
 
 
 def check_write_once(change: Change, existing: RecordRow | None) -> None:
     """Refuse any change to a write-once record the server already holds (a re-sent change is skipped before this)."""
     if existing is None or change.table not in WRITE_ONCE_TABLES:
         return
-    kind = EVIDENCE_NAMES.get(change.table, change.table.replace("_", " "))
+    kind = kind_for(change.table).label
     field = "deleted" if "deleted" in change.fields else min(change.fields, default=None)
     raise ApiError(
         409, "write_once",

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from liaison.core.rules.taxonomy import Taxonomy, TaxonomyError, newest, parse
-from liaison.device.store.models import InsightTaxonomy, InsightTaxonomyCreate
+from liaison.core.records.models import InsightTaxonomy, InsightTaxonomyCreate
 from liaison.core.clock import ALL_FIELDS, HybridLogicalClock
 from liaison.core.protocol import Change
 from liaison.server.admin import PUBLISHER_DEVICE, AdminError

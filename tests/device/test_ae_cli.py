@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from liaison.device.store.models import AdverseEvent, Amendment, OutboxEntry
+from liaison.core.records.models import AdverseEvent, Amendment
+from liaison.device.store.models import OutboxEntry
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 from tests.device.test_cli import Liaison, one_line_error

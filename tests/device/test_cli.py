@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from liaison.device.cli import cli
 from liaison.device.store import queries
-from liaison.device.store.models import Hcp, Interaction
+from liaison.core.records.models import Hcp, Interaction
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from liaison.device.cli import cli
-from liaison.device.store.models import ComplianceOverride, Interaction
+from liaison.core.records.models import ComplianceOverride, Interaction
 from liaison.device.store.queries import interactions
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from liaison.device.store.models import Hcp, TrialSite
+from liaison.core.records.models import Hcp, TrialSite
 from liaison.device.store.store import Store
 from liaison.core.clock import Stamp
 from liaison.device.sync.engine import SyncEngine

@@ -14,7 +14,8 @@ import pytest
 from sqlmodel import Session, col, select
 
 from liaison.device.store import audit
-from liaison.device.store.models import AuditEntry, Conflict, DeviceState, Hcp, OutboxEntry
+from liaison.core.records.models import Hcp
+from liaison.device.store.models import AuditEntry, Conflict, DeviceState, OutboxEntry
 from liaison.device.store.repository import CLOCK_RESET
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session, select
 
-from liaison.device.store.models import Hcp, Insight, Interaction
+from liaison.core.records.models import Hcp, Insight, Interaction
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
 from liaison.core.clock import Stamp

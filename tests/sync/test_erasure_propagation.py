@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from liaison.device.store import audit, keys
-from liaison.device.store.models import AdverseEvent, Hcp, HcpErasure, Interaction, MedicalInquiry
+from liaison.core.records.models import AdverseEvent, Hcp, HcpErasure, Interaction, MedicalInquiry
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
 from liaison.core.erasure import pseudonym, receipt_id

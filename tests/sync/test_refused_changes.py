@@ -134,7 +134,7 @@ def test_retire_refuses_while_refused_changes_wait_and_wipes_nothing(server: Emb
 def test_a_records_next_change_waits_while_its_previous_one_is_in_flight(server: EmbeddedServer, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """With one change a batch, the typo's correction is readied while the typo is in flight: it must not reach the server alone."""
     SyncEngine(store).enroll(server.url, server.create_user("sam@example.org", "Sam", territory="south"), "laptop")
-    from liaison.device.store.models import Hcp
+    from liaison.core.records.models import Hcp
 
     typo = store.repository.create(Hcp, {"name": "Dr Wrong Territory", "territory": "north"}).id
     store.repository.update(Hcp, typo, {"specialty": "Nephrology"})

@@ -30,7 +30,8 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from liaison.device.store.models import AdverseEvent, Conflict, Hcp, OutboxEntry
+from liaison.core.records.models import AdverseEvent, Hcp
+from liaison.device.store.models import Conflict, OutboxEntry
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
 from liaison.device.sync.errors import DeviceRevoked, SyncError

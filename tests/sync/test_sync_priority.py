@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from liaison.device.store.models import AdverseEvent, Hcp, Interaction, MedicalInquiry
+from liaison.core.records.models import AdverseEvent, Hcp, Interaction, MedicalInquiry
 from liaison.device.store.store import Store
 from liaison.device.sync import engine as sync_engine
 from liaison.device.sync.engine import SyncEngine

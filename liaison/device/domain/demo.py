@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from liaison.device.store.models import (
+from liaison.core.records.models import (
     AdverseEvent,
     ContentItem,
     Hcp,

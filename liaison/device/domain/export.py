@@ -20,7 +20,8 @@ from typing import IO, Any, Literal
 
 from sqlmodel import Session, col, select
 
-from liaison.device.store.models import RECORD_TYPES, Record
+from liaison.core.records.kinds import KINDS
+from liaison.core.records.models import Record
 from liaison.device.store.repository import Repository
 
 Format = Literal["jsonl", "csv"]
@@ -69,7 +70,8 @@ def export_text(repository: Repository, fmt: Format) -> str:
 
 
 def _records(session: Session) -> Iterator[tuple[str, Record]]:
-    for table, (model, _) in RECORD_TYPES.items():
+    for kind in KINDS:
+        table, model = kind.table, kind.model
         last = ""
         while True:
             batch = session.exec(select(model).where(col(model.id) > last).order_by(col(model.id)).limit(_BATCH)).all()

@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from liaison.core.errors import LiaisonError
-from liaison.device.store.models import Hcp
+from liaison.core.records.models import Hcp
 from liaison.device.store.repository import BatchValidationError, Repository
 
 COLUMNS: dict[str, str] = {

@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
-from liaison.device.store.models import RECORD_TYPES, Conflict, OutboxEntry
+from liaison.core.records.kinds import kind_for
+from liaison.device.store.models import Conflict, OutboxEntry
 from liaison.core.clock import HybridLogicalClock, Stamp
 
 
@@ -52,7 +53,7 @@ def restamp_outbox(session: Session, clock: HybridLogicalClock, reset_at: int) -
 def _restamp_records(session: Session, entries: Sequence[OutboxEntry], renamed: Mapping[str, str]) -> None:
     """A record's field still stamped by a re-stamped change takes the change's new stamp."""
     for table, record_id in sorted({(entry.table_name, entry.record_id) for entry in entries}):
-        record = session.get(RECORD_TYPES[table][0], record_id)
+        record = session.get(kind_for(table).model, record_id)
         if record is not None and any(text in renamed for text in record.clocks.values()):
             record.clocks = _renamed(record.clocks, renamed)
             session.add(record)

@@ -22,20 +22,10 @@ from sqlmodel import Session, col, select
 
 from liaison.core.errors import ValidationError
 from liaison.device.store import audit
-from liaison.device.store.models import (
-    AdverseEvent,
-    Amendment,
-    Conflict,
-    Hcp,
-    Insight,
-    Interaction,
-    MedicalEvent,
-    MedicalInquiry,
-    OutboxEntry,
-    Record,
-    TrialSite,
-)
-from liaison.device.store.remote import typed
+from liaison.core.records.models import AdverseEvent, Amendment, Hcp, Record
+from liaison.device.store.models import Conflict, OutboxEntry
+from liaison.core.records.kinds import references_to
+from liaison.core.records.shape import typed
 from liaison.core.types import utcnow
 from liaison.core.erasure import Erasure
 
@@ -65,16 +55,14 @@ def affected(session: Session, erasure: Erasure) -> dict[Key, Record]:
         found[("hcp", hcp.id)] = hcp
     ids = sorted(erasure.ids)
     candidates: list[Record] = []
-    for model, column in (
-        (Interaction, Interaction.hcp_id), (MedicalInquiry, MedicalInquiry.hcp_id), (Insight, Insight.hcp_id),
-        (TrialSite, TrialSite.pi_hcp_id), (AdverseEvent, AdverseEvent.reporter_hcp_id),
-    ):
-        candidates += session.exec(select(model).where(col(column).in_(ids))).all()
-    candidates += session.exec(
-        select(MedicalEvent).where(
-            text("EXISTS (SELECT 1 FROM json_each(medical_event.attendee_ids) WHERE json_each.value IN (:a, :b))").bindparams(a=ids[0], b=ids[1])
-        )
-    ).all()
+    for kind, reference in references_to("hcp"):
+        if reference.many:
+            names = text(
+                f"EXISTS (SELECT 1 FROM json_each({kind.table}.{reference.field}) WHERE json_each.value IN (:a, :b))"
+            ).bindparams(a=ids[0], b=ids[1])
+            candidates += session.exec(select(kind.model).where(names)).all()
+        else:
+            candidates += session.exec(select(kind.model).where(col(getattr(kind.model, reference.field)).in_(ids))).all()
     reporters = session.exec(select(AdverseEvent.id, AdverseEvent.reporter)).all()
     named = [record_id for record_id, reporter in reporters if erasure.concerns("adverse_event", record_id, {"reporter": reporter})]
     candidates += _by_ids(session, AdverseEvent, named)

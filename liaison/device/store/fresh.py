@@ -5,8 +5,10 @@ hundred thousand of them or more, so this path skips everything a record
 does not need on the way in: no ORM object, no typed Python value in
 between, no return to Python between rows. Each wire (JSON) value reaches
 the driver as exactly what an ORM write of the typed value would store
-(`WireRows`, `wire_bind`); values the quick checks do not recognise take the
-slow road through pydantic and the column's own bind processor, so a wrong
+(`WireRows`, `wire_bind`). Whether a value fits is decided by the one
+checker every path uses (`liaison.core.records.shape`): values its quick checks
+do not recognise take the slow road through pydantic and the column's own
+bind processor, so a wrong
 value still fails as it would anywhere else, and refuses the page
 (`UnstorableChange`) naming the record and the field.
 
@@ -16,21 +18,19 @@ table, with the change that brought it, for the page's one audit receipt.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from operator import itemgetter
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 import pydantic_core
 from sqlalchemy import JSON, Boolean, Dialect
 from sqlmodel import Session
 
 from liaison.core.errors import UnstorableChange, ValidationError
-from liaison.device.store.models import Record
-from liaison.device.store.remote import quick_check, typed, typed_values
+from liaison.core.records.models import Record
+from liaison.core.records.shape import is_utc_wire_time, plain_types, quick_check, typed, typed_values
 from liaison.core.types import UtcDateTime
 
 Convert = Callable[[Any], Any]
@@ -107,7 +107,7 @@ class WireRows:
     Rows of one kind come in a handful of type shapes (which of the optional
     columns are null), so those columns' types are checked once per shape met;
     their rules (lengths, ranges, the wire rule, the field's validators) are
-    one quick call per value (`remote.quick_check`). The other columns (times,
+    one quick call per value (`shape.quick_check`). The other columns (times,
     enums, lists, dicts) go through their converter (`wire_bind`) on every row.
     """
 
@@ -203,43 +203,35 @@ def _is_json(column: Any) -> bool:
 def _plain_types(model: type[Record], name: str, dialect: Dialect) -> frozenset[type] | None:
     """The JSON types a column stores exactly as they come (a flag's `true` is the 1 its bind writes), or None.
 
-    Only columns the quick checks read qualify: their other rules are checked per value (`WireRows._ruled`).
+    Only columns the quick checks read qualify (`shape.plain_types`): their other rules are checked per value
+    (`WireRows._ruled`).
     """
     column = model.__table__.columns[name]  # type: ignore[attr-defined]
-    if _is_json(column) or isinstance(column.type, UtcDateTime) or quick_check(model, name) is None:
+    if _is_json(column) or isinstance(column.type, UtcDateTime):
         return None
-    annotation = model.model_fields[name].annotation
-    types = frozenset(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else frozenset({annotation})
-    if not types <= _PLAIN:
+    types = plain_types(model, name)
+    if types is None:
         return None
     if column.type.dialect_impl(dialect).bind_processor(dialect) is not None and not isinstance(column.type, Boolean):
         return None
     return types
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
 _FLAGS = frozenset({bool, type(None)})
-
-
-_UTC_MICROSECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}(?:Z|\+00:00)")
-"""A time as devices write it: UTC to the microsecond. Its stored text is itself with the offset spelled `+00:00`."""
 
 
 def _utc_text(slow: Convert, *, nullable: bool) -> Convert:
     """What `UtcDateTime` stores for an ISO time from the wire.
 
     A time in UTC to the microsecond (what devices write, nearly every time
-    a first pull meets) is stored as its own text once it names a real
-    moment: formatting it anew would cost three times as much. Every other
-    form takes the slow road, whose validator decides as it does everywhere.
+    a first pull meets, `shape.is_utc_wire_time`) is stored as its own text
+    with the offset spelled `+00:00`: formatting it anew would cost three
+    times as much. Every other form takes the slow road, whose validator
+    decides as it does everywhere.
     """
 
     def convert(value: Any) -> Any:
-        if type(value) is str and _UTC_MICROSECONDS.fullmatch(value):
-            try:
-                datetime.fromisoformat(value)  # the 31st of a 30-day month looks right, and is not
-            except ValueError:
-                return slow(value)
+        if is_utc_wire_time(value):
             return value[:26] + "+00:00"
         if value is None and nullable:
             return None

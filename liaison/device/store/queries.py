@@ -16,11 +16,10 @@ from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from liaison.core.rules.taxonomy import Taxonomy, newest
-from liaison.device.store.models import (
+from liaison.core.records.models import (
     NO_FOLLOW_UPS,
     AdverseEvent,
     Amendment,
-    Conflict,
     ContentItem,
     Hcp,
     Insight,
@@ -28,11 +27,12 @@ from liaison.device.store.models import (
     Interaction,
     MedicalEvent,
     MedicalInquiry,
-    OutboxEntry,
     TrialSite,
 )
+from liaison.device.store.models import Conflict, OutboxEntry
 from liaison.device.store.refusals import held_records
 from liaison.core.erasure import is_pseudonym
+from liaison.core.records.kinds import KINDS, TABLES, kind_for
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -363,25 +363,19 @@ def record_subject(session: Session, table: str, record_id: str) -> str:
     """A record as the MSL knows it, for conflicts and refused changes: "HCP Dr Marie Curie"."""
     model = _LABELLED.get(table)
     record = session.get(model, record_id) if model is not None else None
-    kind = table.replace("_", " ").capitalize() if table != "hcp" else "HCP"
+    label = kind_for(table).label if table in TABLES else table.replace("_", " ")
+    kind = label[:1].upper() + label[1:]
     if record is None:
         return f"{kind} {record_id}"
     if isinstance(record, Interaction):
         name = hcp_names(session, [record.hcp_id]).get(record.hcp_id, "an HCP no longer here")
         return f"{kind} with {name} on {record.occurred_at:%d %b %Y}"
-    label = str(getattr(record, _LABEL_FIELD[table]) or "")
+    label = str(getattr(record, kind_for(table).title or "id") or "")
     return f"{kind} {label[:60] + '…' if len(label) > 60 else label}".rstrip()
 
 
-_LABELLED: dict[str, type[SQLModel]] = {
-    model.__tablename__: model
-    for model in (Hcp, Interaction, MedicalInquiry, AdverseEvent, Insight, TrialSite, MedicalEvent, ContentItem)
-}
-_LABEL_FIELD = {
-    "hcp": "name", "medical_inquiry": "question", "adverse_event": "product", "insight": "text",
-    "trial_site": "site_name", "medical_event": "title", "content_item": "title",
-}
-"""The field that names a record of each kind, where the kind is not named by its HCP and date."""
+_LABELLED: dict[str, type[SQLModel]] = {kind.table: kind.model for kind in KINDS if kind.title is not None or kind.model is Interaction}
+"""The kinds a record is named by: a field of its own (`RecordKind.title`), or, for an interaction, its HCP and date."""
 
 
 def hcp_names(session: Session, ids: Sequence[str]) -> dict[str, str]:

@@ -30,8 +30,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 from liaison.core.errors import NotFound
 from liaison.device.store.models import OutboxEntry
 from liaison.core.protocol import RefusedChange
+from liaison.core.records.kinds import PRIORITY_TABLES
 
-SAFETY_TABLES = frozenset({"adverse_event", "medical_inquiry"})
+SAFETY_TABLES = PRIORITY_TABLES
 """Kinds whose refused changes can be corrected and resent, never discarded."""
 
 

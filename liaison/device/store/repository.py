@@ -48,60 +48,43 @@ from liaison.core.errors import (
 from liaison.device.store import audit, clock_reset, refusals
 from liaison.device.store import erasure as erasing
 from liaison.device.store.db import writer
-from liaison.device.store.models import (
-    RECORD_TYPES,
+from liaison.core.records.models import (
     AdverseEvent,
     Amendment,
     ComplianceOverride,
-    Conflict,
-    ContentItem,
-    DeviceState,
     Hcp,
     HcpErasure,
     Insight,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
-    OutboxEntry,
     Record,
-    SyncState,
 )
+from liaison.device.store.models import Conflict, DeviceState, OutboxEntry, SyncState
 from liaison.device.store.fresh import FreshRows
-from liaison.device.store.remote import amendment_id, conflict_id, typed, typed_values
+from liaison.core.records.shape import typed, typed_values
+from liaison.device.store.remote import amendment_id, conflict_id
 from liaison.core.types import utcnow
 from liaison.core.clock import ALL_FIELDS, ZERO, HybridLogicalClock, Stamp, field_stamp
 from liaison.core.erasure import Erasure, is_pseudonym, receipt_id
 from liaison.core.merge import Conflict as MergeConflict
 from liaison.core.merge import RecordState, merge
 from liaison.core.protocol import Change, RefusedChange
+from liaison.core.records.kinds import KINDS, PRIORITY_TABLES, TABLES, kind_for, kind_of
 
 R = TypeVar("R", bound=Record)
 
-FILED_KINDS: dict[type[Record], frozenset[str]] = {
-    Interaction: frozenset(),
-    MedicalInquiry: frozenset({"status"}),
-    AdverseEvent: frozenset({"status", "case_reference"}),
-}
-"""Kinds that are submitted, and the workflow fields that may still move afterwards
-(liaison.core.merge.FILED_TABLES says the same to the merge). An adverse event's case reference
-is the number pharmacovigilance gives it once filed: bookkeeping of the workflow, not a fact amended."""
+FILED_KINDS: dict[type[Record], frozenset[str]] = {kind.model: kind.movable_after_filing for kind in KINDS if kind.filed}
+"""Kinds that are submitted, and the workflow fields a plain edit may still move afterwards (from the registry,
+`liaison.core.records.kinds`, as the merge's `FILED_TABLES` is)."""
 
 CLOCK_RESET = "clock_reset"
 """The action of the entry that says the device's stored clock was poisoned and restarted from the wall clock."""
 
-PRIORITY_KINDS = frozenset({AdverseEvent, MedicalInquiry})
-"""Safety-critical kinds whose changes jump the sync queue; so do amendments of them (follow-up information)."""
+NEVER_DELETED = frozenset(kind.model for kind in KINDS if kind.never_deleted)
 
-NEVER_DELETED = frozenset({AdverseEvent, ComplianceOverride, HcpErasure})
-
-REVIEWED_ON_WRITE = frozenset({Insight, MedicalEvent})
+REVIEWED_ON_WRITE = frozenset(kind.model for kind in KINDS if kind.reviewed_on_write)
 """Kinds that are not submitted: the compliance review runs whenever they are written."""
-
-_REFERENCES: dict[type[Record], dict[str, type[Record]]] = {
-    Interaction: {"hcp_id": Hcp, "inquiry_id": MedicalInquiry},
-    MedicalInquiry: {"hcp_id": Hcp, "interaction_id": Interaction},
-    AdverseEvent: {"reporter_hcp_id": Hcp, "interaction_id": Interaction},
-}
 
 
 @dataclass(frozen=True)
@@ -487,7 +470,7 @@ class Repository:
         with self._transaction() as session:
             waiting = refusals.waiting_changes(session, change_id)
             first = waiting[0]
-            model = RECORD_TYPES[first.table_name][0]
+            model = kind_for(first.table_name).model
             record = session.get(model, first.record_id)
             if record is None:
                 raise NotFound(f"{_label(model)} {first.record_id} is no longer on this device; discard its changes instead")
@@ -519,7 +502,7 @@ class Repository:
             waiting = refusals.waiting_changes(session, change_id)
             first = waiting[0]
             if first.table_name in refusals.SAFETY_TABLES:
-                model = RECORD_TYPES[first.table_name][0]
+                model = kind_for(first.table_name).model
                 raise ImmutableRecord(
                     f"{_label(model)} {first.record_id}: its changes cannot be discarded; correct it and resend "
                     "(liaison rejected resend), or ask your administrator for help"
@@ -580,7 +563,7 @@ class Repository:
             raise ValidationError("conflict", f"{conflict_id} was already resolved ({conflict.resolution})")
         mine_lost = Stamp.decode(conflict.lost_stamp).device == self.actor.device_id
         chosen_lost = (keep == "mine") == mine_lost
-        model = RECORD_TYPES[conflict.table_name][0]
+        model = kind_for(conflict.table_name).model
         record = self.get(model, conflict.record_id, include_deleted=True)
         current = _jsonable({conflict.field: getattr(record, conflict.field)})[conflict.field]
         wanted = conflict.lost_value if chosen_lost else conflict.kept_value
@@ -598,7 +581,7 @@ class Repository:
     def _apply_change(
         self, session: Session, change: Change, report: ApplyReport, known: dict[tuple[str, str], Record | None], fresh: FreshRows
     ) -> None:
-        model = RECORD_TYPES[change.table][0]
+        model = kind_for(change.table).model
         key = (change.table, change.record_id)
         if key in fresh:
             known[key] = fresh.take(session, key)
@@ -657,7 +640,7 @@ class Repository:
             by_table.setdefault(change.table, []).append(change.record_id)
         known: dict[tuple[str, str], Record | None] = {}
         for table, ids in by_table.items():
-            model = RECORD_TYPES[table][0]
+            model = kind_for(table).model
             listed = func.json_each(pydantic_core.to_json(ids).decode()).table_valued("value")
             for record in session.exec(select(model).where(col(model.id).in_(select(listed.c.value)))):
                 known[(table, record.id)] = record
@@ -777,7 +760,7 @@ class Repository:
         erased HCP (the pseudonym) stays valid, so filed records of an erased HCP
         still move through their workflow and can be amended.
         """
-        create_model = RECORD_TYPES[model.__tablename__][1]
+        create_model = kind_of(model).create
         unknown = sorted(set(data) - set(create_model.model_fields) - Record.BOOKKEEPING)
         if unknown:
             raise ValidationError(unknown[0], f"{_label(model)} has no such field")
@@ -801,16 +784,15 @@ class Repository:
         known: dict[type[Record], set[str]] | None,
         current: Record | None = None,
     ) -> None:
+        """Every reference the kind declares must name a record that is here and not deleted, or the write is refused."""
         cache = known if known is not None else {}
-        checks: list[tuple[str, type[Record], str]] = [
-            (name, target, values[name]) for name, target in _REFERENCES.get(model, {}).items() if values.get(name)
-        ]
-        if model is Interaction:
-            checks += [("materials", ContentItem, item) for item in values.get("materials") or []]
-        if model is MedicalEvent:
-            checks += [("attendee_ids", Hcp, item) for item in values.get("attendee_ids") or []]
+        checks: list[tuple[str, type[Record], str]] = []
+        for reference in kind_of(model).references:
+            value = values.get(reference.field)
+            named = (value or []) if reference.many else ([value] if value else [])
+            checks += [(reference.field, kind_for(reference.kind).model, item) for item in named]
         for name, target, target_id in checks:
-            if current is not None and is_pseudonym(target_id) and getattr(current, name, None) == target_id:
+            if current is not None and is_pseudonym(target_id) and _still_names(current, name, target_id):
                 continue
             seen = cache.setdefault(target, set())
             if target_id in seen:
@@ -896,15 +878,14 @@ class Repository:
 
 
 def _label(model: type[SQLModel]) -> str:
-    return {
-        "hcp": "HCP",
-        "adverse_event": "adverse event",
-        "medical_inquiry": "medical inquiry",
-        "trial_site": "trial site",
-        "medical_event": "medical event",
-        "content_item": "content item",
-        "compliance_override": "compliance override",
-    }.get(str(model.__tablename__), str(model.__tablename__))
+    table = str(model.__tablename__)
+    return kind_for(table).label if table in TABLES else table
+
+
+def _still_names(current: Record, name: str, target_id: str) -> bool:
+    """Whether the stored record already names `target_id` in `name` (one id, or one of a list)."""
+    stored = getattr(current, name, None)
+    return target_id in stored if isinstance(stored, list) else stored == target_id
 
 
 _JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
@@ -935,9 +916,10 @@ def _fields(record: Record) -> dict[str, Any]:
 
 def _is_priority(record: Record) -> bool:
     """Safety-critical changes sync first: the kinds themselves and the amendments that follow them up."""
+    table = str(type(record).__tablename__)
     if isinstance(record, Amendment):
-        return record.subject_table in {kind.__tablename__ for kind in PRIORITY_KINDS}
-    return type(record) in PRIORITY_KINDS
+        return record.subject_table in PRIORITY_TABLES
+    return table in PRIORITY_TABLES
 
 
 def _differences(before: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from liaison.core.clock import ZERO, Stamp
 from liaison.core.protocol import PushBatch, PushResponse
+from liaison.core.records.kinds import PRIORITY_TABLES
 from liaison.server.apply import apply_changes
 from liaison.server.batches import read_body, read_changes
 from liaison.server.db import lock_change_log
@@ -32,7 +33,7 @@ from liaison.server.models import SafetyIntake
 router = APIRouter(prefix="/v1")
 log = logging.getLogger("liaison.server.safety")
 
-SAFETY_TABLES = frozenset({"adverse_event", "medical_inquiry"})
+SAFETY_TABLES = PRIORITY_TABLES
 
 
 @router.post("/revoked/deliver", response_model=PushResponse)

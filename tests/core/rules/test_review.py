@@ -13,7 +13,7 @@ from liaison.core.rules.review import (
     interaction_findings,
     new_findings,
 )
-from liaison.device.store.models import Hcp, MedicalInquiry
+from liaison.core.records.models import Hcp, MedicalInquiry
 
 CURIE = "hcp-curie"
 

@@ -54,7 +54,7 @@ def test_zero_minutes_is_refused() -> None:
 
 def test_a_locked_store_refuses_reads_and_writes(store) -> None:  # type: ignore[no-untyped-def]
     from liaison.core.errors import Locked
-    from liaison.device.store.models import Hcp
+    from liaison.core.records.models import Hcp
 
     idle = IdleLock(1, store.lock, now=FakeMonotonic())
     idle.timeout = 0

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from liaison.core.errors import ImmutableRecord, ValidationError
 from liaison.core.enums import Seriousness, SeriousnessCriterion
-from liaison.device.store.models import AdverseEvent, AdverseEventCreate, Amendment, OutboxEntry
+from liaison.core.records.models import AdverseEvent, AdverseEventCreate, Amendment
+from liaison.device.store.models import OutboxEntry
 from liaison.device.store.repository import FILED_KINDS
 from liaison.device.store.store import Store
 from liaison.core.clock import ALL_FIELDS, Stamp
@@ -136,7 +137,7 @@ def test_a_follow_up_that_changes_nothing_or_breaks_a_rule_writes_nothing(store:
 
 
 def test_amendments_of_other_kinds_keep_their_ordinary_place_in_the_queue(store: Store) -> None:
-    from liaison.device.store.models import Hcp, Interaction
+    from liaison.core.records.models import Hcp, Interaction
 
     hcp = store.repository.create(Hcp, {"name": "Dr Marie Curie", "contact_consent": True})
     interaction = store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": AWARE - timedelta(days=1), "channel": "in_person", "notes": "MoA"})

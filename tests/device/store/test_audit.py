@@ -9,7 +9,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from liaison.device.store import audit
-from liaison.device.store.models import AuditEntry, Hcp, Interaction
+from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store.models import AuditEntry
 from liaison.device.store.store import Store
 
 

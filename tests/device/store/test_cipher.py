@@ -16,7 +16,7 @@ import sqlcipher3
 from sqlalchemy import Engine
 
 from liaison.device.store.db import db_path
-from liaison.device.store.models import Hcp
+from liaison.core.records.models import Hcp
 from liaison.device.store.store import Store
 
 

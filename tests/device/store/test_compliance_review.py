@@ -10,19 +10,16 @@ from sqlmodel import select
 
 from liaison.core.errors import ComplianceBlocked, ImmutableRecord, JustificationRequired, ValidationError
 from liaison.device.store import audit
-from liaison.device.store.models import (
+from liaison.core.records.models import (
     Amendment,
-    Conflict,
-    AuditEntry,
     ComplianceOverride,
     Hcp,
     Insight,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
-    OutboxEntry,
-    SyncState,
 )
+from liaison.device.store.models import Conflict, AuditEntry, OutboxEntry, SyncState
 from liaison.device.store.repository import BatchValidationError
 from liaison.device.store.store import Store
 from liaison.core.clock import Stamp

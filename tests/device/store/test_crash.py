@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from liaison.device.store import audit
-from liaison.device.store.models import Interaction, OutboxEntry
+from liaison.core.records.models import Interaction
+from liaison.device.store.models import OutboxEntry
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 

@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from liaison.core.errors import StorageFull, StoreDamaged
 from liaison.device.store import audit, keys
-from liaison.device.store.models import Hcp, OutboxEntry, SyncState
+from liaison.core.records.models import Hcp
+from liaison.device.store.models import OutboxEntry, SyncState
 from liaison.device.store.store import Store
 from liaison.core.protocol import Change
 from tests.conftest import PASSPHRASE

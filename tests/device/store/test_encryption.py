@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from liaison.device.store.models import AdverseEvent, Hcp, Insight, Interaction
+from liaison.core.records.models import AdverseEvent, Hcp, Insight, Interaction
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 

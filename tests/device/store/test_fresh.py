@@ -15,20 +15,18 @@ from sqlmodel import select
 from liaison.core.errors import UnstorableChange, ValidationError
 from liaison.device.store import audit
 from liaison.device.store.fresh import wire_bind, wire_insert
-from liaison.device.store.models import (
-    RECORD_TYPES,
+from liaison.core.records.models import (
     AdverseEvent,
-    AuditEntry,
     ContentItem,
     Hcp,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
-    OutboxEntry,
-    SyncState,
     TrialSite,
 )
-from liaison.device.store.remote import typed
+from liaison.device.store.models import AuditEntry, OutboxEntry, SyncState
+from liaison.core.records.kinds import kind_for
+from liaison.core.records.shape import typed
 from liaison.device.store.store import Store
 from liaison.core.clock import Stamp
 from liaison.core.protocol import Change
@@ -144,7 +142,7 @@ def test_each_column_stores_what_an_orm_write_of_the_typed_value_stores(maker: S
     write_one_of_each(maker)
     checked = 0
     for change in pulled_page(maker):
-        model = RECORD_TYPES[change.table][0]
+        model = kind_for(change.table).model
         for name, value in change.fields.items():
             fast, orm = stored_both_ways(maker, model, name, value)
             assert fast == orm, f"{change.table}.{name} = {value!r}"

@@ -10,21 +10,18 @@ from sqlmodel import select
 
 from liaison.core.errors import ImmutableRecord, NotFound, ValidationError
 from liaison.device.store import audit, keys
-from liaison.device.store.models import (
+from liaison.core.records.models import (
     AdverseEvent,
     Amendment,
-    AuditEntry,
-    Conflict,
     Hcp,
     HcpErasure,
     Insight,
     Interaction,
     MedicalEvent,
     MedicalInquiry,
-    OutboxEntry,
-    SyncState,
     TrialSite,
 )
+from liaison.device.store.models import AuditEntry, Conflict, OutboxEntry, SyncState
 from liaison.device.store.store import Store
 from liaison.core.clock import Stamp
 from liaison.core.erasure import pseudonym, receipt_id

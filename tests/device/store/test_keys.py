@@ -27,7 +27,7 @@ from liaison.core.errors import (
     WrongPassphrase,
 )
 from liaison.device.store import keys
-from liaison.device.store.models import Hcp
+from liaison.core.records.models import Hcp
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 from tests.keystores import MemoryKeyring

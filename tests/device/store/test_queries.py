@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from liaison.device.store import queries
-from liaison.device.store.models import Hcp, Interaction, MedicalEvent
+from liaison.core.records.models import Hcp, Interaction, MedicalEvent
 from liaison.device.store.queries import HcpFilter
 from liaison.device.store.store import Store
 
@@ -162,7 +162,8 @@ def test_home_lists_open_follow_ups_due_and_the_newest_drafts(directory: Store) 
 
 
 def test_a_conflict_names_its_record_as_the_msl_knows_it(directory: Store) -> None:
-    from liaison.device.store.models import Conflict, Insight
+    from liaison.core.records.models import Insight
+    from liaison.device.store.models import Conflict
 
     curie = names_to_ids(directory)["Dr Marie Curie"]
     visit = directory.repository.create(Interaction, {"hcp_id": curie, "occurred_at": datetime(2026, 11, 24, 9, tzinfo=UTC), "channel": "phone"})

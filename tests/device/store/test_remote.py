@@ -13,8 +13,9 @@ from sqlmodel import select
 
 from liaison.core.errors import UnstorableChange, ValidationError
 from liaison.core import wire
-from liaison.device.store.models import AdverseEvent, ComplianceOverride, Hcp, Interaction, MedicalInquiry, OutboxEntry, SyncState, TrialSite
-from liaison.device.store.remote import check_values, quick_check, typed, typed_values
+from liaison.core.records.models import AdverseEvent, ComplianceOverride, Hcp, Interaction, MedicalInquiry, TrialSite
+from liaison.device.store.models import OutboxEntry, SyncState
+from liaison.core.records.shape import check_values, quick_check, typed, typed_values
 from liaison.device.store.store import Store
 from liaison.core.protocol import Change
 from tests.conftest import PASSPHRASE

@@ -9,16 +9,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from liaison.core.errors import ImmutableRecord, NotFound, ValidationError
-from liaison.device.store.models import (
-    AdverseEvent,
-    Amendment,
-    AuditEntry,
-    Hcp,
-    Interaction,
-    MedicalInquiry,
-    OutboxEntry,
-    TrialSite,
-)
+from liaison.core.records.models import AdverseEvent, Amendment, Hcp, Interaction, MedicalInquiry, TrialSite
+from liaison.device.store.models import AuditEntry, OutboxEntry
 from liaison.device.store.repository import BatchValidationError
 from liaison.device.store.store import Store
 from liaison.core.clock import ALL_FIELDS, Stamp

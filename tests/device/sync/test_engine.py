@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import select
 
 from liaison.device.store import audit
-from liaison.device.store.models import AuditEntry, Hcp, Interaction
+from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store.models import AuditEntry
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
 from liaison.device.sync.errors import SyncError

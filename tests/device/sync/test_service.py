@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from liaison.device.store.keys import key_file_path
-from liaison.device.store.models import Hcp, SyncState
+from liaison.core.records.models import Hcp
+from liaison.device.store.models import SyncState
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import RoundReport, SyncEngine
 from liaison.device.sync.service import BACKOFF_START_S, SyncService

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from liaison.device.store.models import Hcp
+from liaison.core.records.models import Hcp
 from liaison.device.store.store import Store
 from liaison.device.sync import api
 from liaison.device.sync.api import SyncApi

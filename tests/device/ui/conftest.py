@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from liaison.device.domain.demo import DemoSize, populate
-from liaison.device.store.models import Hcp
+from liaison.core.records.models import Hcp
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from liaison.device.store.models import ComplianceOverride
+from liaison.core.records.models import ComplianceOverride
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 from tests.device.ui.conftest import ServedApp

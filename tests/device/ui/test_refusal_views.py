@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from liaison.device.store.models import AdverseEvent, Hcp, OutboxEntry, SyncState
+from liaison.core.records.models import AdverseEvent, Hcp
+from liaison.device.store.models import OutboxEntry, SyncState
 from liaison.device.store.store import Store
 from liaison.device.ui.components.status import describe
 from liaison.device.sync.status import SyncStatus

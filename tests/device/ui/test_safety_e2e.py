@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from liaison.device.store.models import AdverseEvent, Amendment
+from liaison.core.records.models import AdverseEvent, Amendment
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 from tests.device.ui.conftest import ServedApp

@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from liaison.device.domain.reminders import Reminder
 from liaison.core.rules.safety import Urgency
-from liaison.device.store.models import AdverseEvent, Amendment, OutboxEntry
+from liaison.core.records.models import AdverseEvent, Amendment
+from liaison.device.store.models import OutboxEntry
 from liaison.device.store.store import Store
 from liaison.device.ui.components.deadline import COLOURS, REPORTED, DeadlineBadge
 from liaison.device.ui.components.reminders import DeadlineWatch, banner

@@ -17,7 +17,7 @@ import pytest
 
 from liaison.device.config import Settings
 from liaison.device.store import keys, queries
-from liaison.device.store.models import (
+from liaison.core.records.models import (
     AdverseEvent,
     ContentItem,
     Hcp,
@@ -25,9 +25,9 @@ from liaison.device.store.models import (
     Interaction,
     MedicalEvent,
     MedicalInquiry,
-    SyncState,
     TrialSite,
 )
+from liaison.device.store.models import SyncState
 from liaison.device.store.store import Store
 from liaison.device.ui import prefs
 from liaison.device.ui.components.deadline import badge, remaining

@@ -7,13 +7,17 @@ from typing import cast
 from sqlalchemy import MetaData, Table
 from sqlmodel import SQLModel
 
-import liaison.device.store.models  # noqa: F401  (registers the tables on SQLModel's registry)
+import liaison.core.records.models  # noqa: F401  (registers the record tables on SQLModel's registry)
+import liaison.device.store.models  # noqa: F401  (and the device's bookkeeping tables)
+
+_LOCAL = ("liaison.core.records", "liaison.device.store")
 
 
 def local_metadata() -> MetaData:
-    """Only the local store's tables: the server's models share SQLModel's registry in one process."""
+    """Only the local store's tables (the synced records' and the device's own): the server's models share
+    SQLModel's registry in one process."""
     metadata = MetaData()
     for mapper in SQLModel._sa_registry.mappers:
-        if mapper.class_.__module__.startswith("liaison.device.store"):
+        if mapper.class_.__module__.startswith(_LOCAL):
             cast(Table, mapper.local_table).to_metadata(metadata)
     return metadata

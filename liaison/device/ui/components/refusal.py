@@ -13,7 +13,7 @@ from typing import Any
 import flet as ft
 
 from liaison.core.errors import LiaisonError
-from liaison.device.store.models import RECORD_TYPES
+from liaison.core.records.kinds import kind_for
 from liaison.device.store.refusals import Refusal
 from liaison.device.ui.state import UiContext
 
@@ -49,7 +49,7 @@ class RefusalCard(ft.Card):
     def _correction_field(self) -> ft.TextField | None:
         """A field for the refused value, when it is one a person types (text, a number, a date or time)."""
         name = self.refusal.field
-        model = RECORD_TYPES[self.refusal.table][0]
+        model = kind_for(self.refusal.table).model
         if not name or name not in model.model_fields:
             return None
         try:
@@ -63,7 +63,7 @@ class RefusalCard(ft.Card):
 
     def resend(self) -> None:
         repository = self.ctx.unlocked.repository
-        model = RECORD_TYPES[self.refusal.table][0]
+        model = kind_for(self.refusal.table).model
         try:
             if self.correction is not None and self.refusal.field:
                 typed = (self.correction.value or "").strip()

@@ -16,7 +16,7 @@ import flet as ft
 
 from liaison.core.findings import Finding
 from liaison.core.errors import ValidationError
-from liaison.device.store.models import MIN_JUSTIFICATION
+from liaison.core.records.models import MIN_JUSTIFICATION
 from liaison.device.ui.components.forms import Form
 
 OVERRIDABLE = "Revise the text, or {action} anyway with a written justification. It is kept with the record and reported to your manager."

@@ -6,7 +6,7 @@ import flet as ft
 
 from liaison.device.domain.erasure import consequences
 from liaison.core.errors import LiaisonError
-from liaison.device.store.models import Hcp
+from liaison.core.records.models import Hcp
 from liaison.device.ui.components.forms import Form
 from liaison.device.ui.state import UiContext
 

@@ -15,7 +15,7 @@ from liaison.device.domain.insight_advice import Advice, CapturedInsight, Insigh
 from liaison.core.rules.taxonomy import Taxonomy
 from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.device.store import queries
-from liaison.device.store.models import Insight
+from liaison.core.records.models import Insight
 from liaison.device.store.queries import UNTHEMED, InsightFilter
 from liaison.device.store.repository import Repository
 from liaison.device.store.store import Store

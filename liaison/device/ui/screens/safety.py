@@ -23,8 +23,8 @@ from liaison.core.rules.safety import check_awareness, reporting_deadline
 from liaison.core.errors import LiaisonError, ValidationError
 from liaison.device.store import queries
 from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS
+from liaison.core.records.models import AdverseEvent, Amendment
 from liaison.core.enums import Seriousness, SeriousnessCriterion, Sex
-from liaison.device.store.models import AdverseEvent, Amendment
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.state import UiContext

@@ -8,8 +8,8 @@ import flet as ft
 
 from liaison.core.errors import LiaisonError
 from liaison.device.store import queries
+from liaison.core.records.models import TrialSite
 from liaison.core.enums import TrialStatus
-from liaison.device.store.models import TrialSite
 from liaison.device.ui.components.forms import Form, empty
 from liaison.device.ui.state import UiContext
 

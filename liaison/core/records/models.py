@@ -1,0 +1,544 @@
+"""The MSL's records, in the field's own terms: one model of each kind's fields, shared by device and server.
+
+Each kind follows SQLModel's pattern: a `…Base` with the fields a person
+enters and their rules, the table model that adds the bookkeeping every record
+carries (id, times, author, device, tombstone, per-field clock stamps), and the
+`…Create` model that validates input before it reaches the repository (and,
+through `WireValues`, that every value is one any device and the server can store).
+The device stores the table models; the server reads their fields and column
+types to check what is pushed (`liaison.core.records.shape`). What each kind is
+beyond its fields (label, filing, references, sharing) is declared once in
+`liaison.core.records.kinds`.
+
+List-valued fields (therapeutic areas, topics, attendees) are JSON columns: each
+is one field for the field-level merge, which is how an MSL thinks of them.
+References between records (an interaction's HCP) are checked by the repository
+against the kinds' declared references rather than by SQL foreign keys, because
+sync may deliver records in any order.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from pydantic import ValidationInfo, field_validator, model_validator
+from sqlalchemy import JSON, Index, String, Text, text
+from sqlmodel import Field, SQLModel
+
+from liaison.core.enums import (
+    AeStatus,
+    Channel,
+    Delivery,
+    EventKind,
+    InquiryStatus,
+    Initiation,
+    Outcome,
+    Seriousness,
+    SeriousnessCriterion,
+    Sex,
+    Status,
+    TrialStatus,
+)
+from liaison.core.rules.safety import latest_date, settled_seriousness
+from liaison.core.types import UtcDateTime
+from liaison.core.wire import WireValues
+
+
+def _text_list() -> Any:
+    return Field(default_factory=list, sa_type=JSON)
+
+
+class Record(SQLModel):
+    """Bookkeeping every synced record carries; the repository fills it, never the user."""
+
+    id: str = Field(primary_key=True, max_length=36)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    created_by: str = Field(max_length=200)
+    updated_by: str = Field(max_length=200)
+    device_id: str = Field(max_length=64)
+    deleted: bool = Field(default=False, index=True)
+    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    clocks: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+
+    BOOKKEEPING: ClassVar[frozenset[str]] = frozenset(
+        {"id", "created_at", "updated_at", "created_by", "updated_by", "device_id", "deleted", "deleted_at", "clocks"}
+    )
+
+
+# --- HCP -------------------------------------------------------------------
+
+
+class HcpBase(SQLModel):
+    name: str = Field(min_length=1, max_length=200)
+    specialty: str | None = Field(default=None, max_length=120)
+    institution: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=120)
+    country: str | None = Field(default=None, max_length=2, description="ISO 3166-1 alpha-2")
+    territory: str | None = Field(default=None, max_length=64)
+    kol_tier: int | None = Field(default=None, ge=1, le=4, description="1 = national/international KOL … 4 = local")
+    therapeutic_areas: list[str] = _text_list()
+    npi: str | None = Field(default=None, max_length=10)
+    identifiers: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    contact_consent: bool = False
+    consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    notes: str | None = Field(default=None, sa_type=Text)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("npi")
+    @classmethod
+    def _npi_is_ten_digits(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not (len(value) == 10 and value.isdigit()):
+            raise ValueError("must be 10 digits")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not (len(value) == 2 and value.isalpha()):
+            raise ValueError("must be a two-letter country code such as US or DE")
+        return value.upper()
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        local, _, domain = value.partition("@")
+        if not local or "." not in domain:
+            raise ValueError("must look like name@example.org")
+        return value
+
+
+class Hcp(HcpBase, Record, table=True):
+    __tablename__ = "hcp"
+    __table_args__ = (Index("ix_hcp_deleted_name", "deleted", "name"),)
+
+
+class HcpCreate(WireValues, HcpBase):
+    pass
+
+
+# --- Interaction -------------------------------------------------------------
+
+
+class FollowUp(SQLModel):
+    text: str = Field(min_length=1, max_length=500)
+    due: date | None = None
+    done: bool = False
+
+
+class InteractionBase(SQLModel):
+    hcp_id: str = Field(index=True, max_length=36)
+    occurred_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    channel: Channel = Field(sa_type=String(32))
+    therapeutic_area: str | None = Field(default=None, max_length=80)
+    products: list[str] = _text_list()
+    topics: list[str] = _text_list()
+    initiation: Initiation = Field(default=Initiation.PROACTIVE, sa_type=String(32))
+    materials: list[str] = _text_list()
+    notes: str = Field(default="", sa_type=Text)
+    follow_ups: list[FollowUp] = Field(default_factory=list, sa_type=JSON)
+    inquiry_id: str | None = Field(default=None, max_length=36)
+    off_label: bool = Field(
+        default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry"
+    )
+    status: Status = Field(default=Status.DRAFT, sa_type=String(32))
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+NO_FOLLOW_UPS = "[]"
+"""How an interaction's empty follow-up list is stored; only the others are in `ix_interaction_with_follow_ups`."""
+
+
+class Interaction(InteractionBase, Record, table=True):
+    __tablename__ = "interaction"
+    __table_args__ = (
+        Index("ix_interaction_hcp_occurred", "hcp_id", "occurred_at"),
+        Index("ix_interaction_status_occurred", "status", "occurred_at"),
+        Index("ix_interaction_with_follow_ups", "deleted", sqlite_where=text(f"follow_ups != '{NO_FOLLOW_UPS}'")),
+    )
+    follow_ups: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
+
+
+class InteractionCreate(WireValues, InteractionBase):
+    pass
+
+
+# --- Medical inquiry ---------------------------------------------------------
+
+
+class MedicalInquiryBase(SQLModel):
+    hcp_id: str = Field(index=True, max_length=36)
+    received_at: datetime = Field(sa_type=UtcDateTime)
+    question: str = Field(min_length=1, sa_type=Text, description="the HCP's question, verbatim")
+    product: str | None = Field(default=None, max_length=120)
+    off_label: bool = False
+    unsolicited_attested: bool = False
+    signature: list[list[list[float]]] | None = Field(
+        default=None, sa_type=JSON, description="the HCP's signature as strokes of (x, y) points"
+    )
+    delivery: Delivery = Field(default=Delivery.EMAIL, sa_type=String(32))
+    interaction_id: str | None = Field(default=None, max_length=36)
+    status: InquiryStatus = Field(default=InquiryStatus.DRAFT, sa_type=String(32))
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    @field_validator("received_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class MedicalInquiry(MedicalInquiryBase, Record, table=True):
+    __tablename__ = "medical_inquiry"
+
+
+class MedicalInquiryCreate(WireValues, MedicalInquiryBase):
+    pass
+
+
+# --- Adverse event -----------------------------------------------------------
+
+
+class AdverseEventBase(SQLModel):
+    reporter: str = Field(min_length=1, max_length=200, description="who told the MSL (name and role)")
+    reporter_hcp_id: str | None = Field(default=None, max_length=36, index=True)
+    aware_at: datetime = Field(sa_type=UtcDateTime, description="when the MSL became aware: the clock starts here")
+    deadline_at: datetime | None = Field(default=None, sa_type=UtcDateTime, index=True)
+    patient_initials: str | None = Field(default=None, max_length=4)
+    patient_age: int | None = Field(default=None, ge=0, le=130)
+    patient_sex: Sex = Field(default=Sex.UNKNOWN, sa_type=String(32))
+    product: str = Field(min_length=1, max_length=120)
+    description: str = Field(min_length=1, sa_type=Text)
+    seriousness: Seriousness = Field(default=Seriousness.UNKNOWN, sa_type=String(32))
+    seriousness_criteria: list[SeriousnessCriterion] = Field(
+        default_factory=list, sa_type=JSON, description="ICH E2B seriousness criteria; naming one makes the event serious"
+    )
+    onset_date: date | None = Field(default=None, description="when the event began: not after awareness")
+    outcome: Outcome | None = Field(default=None, sa_type=String(32))
+    concomitant_medication: str | None = Field(default=None, sa_type=Text)
+    reporter_contact: str | None = Field(default=None, max_length=300, description="how pharmacovigilance reaches the reporter")
+    case_reference: str | None = Field(
+        default=None, max_length=64, description="the company's safety case number: arrives after filing, set without an amendment"
+    )
+    interaction_id: str | None = Field(default=None, max_length=36)
+    status: AeStatus = Field(default=AeStatus.DRAFT, sa_type=String(32))
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    @field_validator("aware_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _criteria_always_checked(cls, data: Any) -> Any:
+        """Pydantic skips validating a default, but "serious" with no criteria breaks the rule: check them even when absent."""
+        if isinstance(data, dict) and data.get("seriousness_criteria") is None:
+            return {**data, "seriousness_criteria": []}
+        return data
+
+    @field_validator("seriousness_criteria")
+    @classmethod
+    def _criteria_agree(cls, value: list[SeriousnessCriterion], info: ValidationInfo) -> list[SeriousnessCriterion]:
+        value = list(dict.fromkeys(value))
+        if info.data is not None:  # a record's fields together; a lone wire value has no seriousness to agree with
+            settled_seriousness(info.data.get("seriousness", Seriousness.UNKNOWN), value)
+        return value
+
+    @field_validator("onset_date")
+    @classmethod
+    def _onset_not_after_awareness(cls, value: date | None, info: ValidationInfo) -> date | None:
+        aware_at = (info.data or {}).get("aware_at")
+        if value is not None and aware_at is not None and value > latest_date(aware_at):
+            raise ValueError("is after the moment you became aware; the event began before you heard of it")
+        return value
+
+    @field_validator("concomitant_medication", "reporter_contact", "case_reference")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @model_validator(mode="after")
+    def _criteria_make_it_serious(self) -> AdverseEventBase:
+        self.seriousness = Seriousness(settled_seriousness(self.seriousness, self.seriousness_criteria))
+        return self
+
+    @field_validator("patient_initials")
+    @classmethod
+    def _initials_only(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.replace(".", "").isalpha():
+            raise ValueError("initials only (letters), never a full name")
+        return value.upper()
+
+
+class AdverseEvent(AdverseEventBase, Record, table=True):
+    __tablename__ = "adverse_event"
+
+
+class AdverseEventCreate(WireValues, AdverseEventBase):
+    pass
+
+
+# --- Insight -----------------------------------------------------------------
+
+
+class InsightBase(SQLModel):
+    text: str = Field(min_length=1, sa_type=Text)
+    theme: str | None = Field(default=None, max_length=80)
+    therapeutic_area: str | None = Field(default=None, max_length=80)
+    product: str | None = Field(default=None, max_length=120)
+    hcp_id: str | None = Field(default=None, max_length=36, index=True)
+    interaction_id: str | None = Field(default=None, max_length=36)
+    medical_event_id: str | None = Field(default=None, max_length=36)
+    captured_at: datetime = Field(sa_type=UtcDateTime)
+    duplicate_of: str | None = Field(
+        default=None, max_length=36, description="an insight already captured that reports the same signal: counted once"
+    )
+
+    @field_validator("captured_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class Insight(InsightBase, Record, table=True):
+    __tablename__ = "insight"
+
+
+class InsightCreate(WireValues, InsightBase):
+    pass
+
+
+# --- Trial site --------------------------------------------------------------
+
+
+class TrialSiteBase(SQLModel):
+    study: str = Field(min_length=1, max_length=200)
+    protocol: str = Field(min_length=1, max_length=64)
+    site_name: str = Field(min_length=1, max_length=200)
+    pi_hcp_id: str | None = Field(default=None, max_length=36, index=True)
+    status: TrialStatus = Field(default=TrialStatus.FEASIBILITY, sa_type=String(32))
+    enrolment_target: int = Field(default=0, ge=0)
+    enrolment_actual: int = Field(default=0, ge=0)
+    issues: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, description="the site's issue log")
+
+
+class TrialSite(TrialSiteBase, Record, table=True):
+    __tablename__ = "trial_site"
+
+
+class TrialSiteCreate(WireValues, TrialSiteBase):
+    pass
+
+
+# --- Medical event -----------------------------------------------------------
+
+
+class MedicalEventBase(SQLModel):
+    kind: EventKind = Field(sa_type=String(32))
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: datetime = Field(sa_type=UtcDateTime)
+    location: str | None = Field(default=None, max_length=200)
+    attendee_ids: list[str] = _text_list()
+    agenda: str = Field(default="", sa_type=Text)
+    outcomes: str = Field(default="", sa_type=Text)
+
+    @field_validator("starts_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class MedicalEvent(MedicalEventBase, Record, table=True):
+    __tablename__ = "medical_event"
+
+
+class MedicalEventCreate(WireValues, MedicalEventBase):
+    pass
+
+
+# --- Content library ---------------------------------------------------------
+
+
+class ContentItemBase(SQLModel):
+    title: str = Field(min_length=1, max_length=300)
+    version: str = Field(min_length=1, max_length=20)
+    approval_code: str = Field(min_length=1, max_length=64)
+    expires_on: date
+    therapeutic_area: str | None = Field(default=None, max_length=80)
+    product: str | None = Field(default=None, max_length=120)
+    summary: str = Field(default="", sa_type=Text)
+
+
+class ContentItem(ContentItemBase, Record, table=True):
+    __tablename__ = "content_item"
+
+
+class ContentItemCreate(WireValues, ContentItemBase):
+    pass
+
+
+# --- Insight taxonomy -------------------------------------------------------
+
+
+class InsightTaxonomyBase(SQLModel):
+    """One version of the insight-theme taxonomy, published by an administrator to every device."""
+
+    version: int = Field(ge=1, index=True)
+    document: dict[str, Any] = Field(sa_type=JSON, description="the taxonomy as published; see liaison/core/rules/taxonomy.py")
+
+    @model_validator(mode="after")
+    def _a_valid_taxonomy(self) -> InsightTaxonomyBase:
+        from liaison.core.rules.taxonomy import TaxonomyError, parse
+
+        try:
+            parsed = parse(self.document)
+        except TaxonomyError as exc:
+            raise ValueError(str(exc)) from None
+        if parsed.version != self.version:
+            raise ValueError(f"version: {self.version} differs from the document's version {parsed.version}")
+        return self
+
+
+class InsightTaxonomy(InsightTaxonomyBase, Record, table=True):
+    __tablename__ = "insight_taxonomy"
+
+
+class InsightTaxonomyCreate(WireValues, InsightTaxonomyBase):
+    pass
+
+
+# --- Amendment ---------------------------------------------------------------
+
+
+class AmendmentBase(SQLModel):
+    """A change to a submitted record: the original stays as filed, this says what changed and why."""
+
+    subject_table: str = Field(max_length=40)
+    subject_id: str = Field(max_length=36, index=True)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    reason: str = Field(min_length=1, sa_type=Text)
+
+    @model_validator(mode="after")
+    def _has_changes(self) -> AmendmentBase:
+        if not self.changes:
+            raise ValueError("an amendment must change at least one field")
+        return self
+
+
+class Amendment(AmendmentBase, Record, table=True):
+    __tablename__ = "amendment"
+
+
+class AmendmentCreate(WireValues, AmendmentBase):
+    pass
+
+
+# --- Compliance override -----------------------------------------------------
+
+MIN_JUSTIFICATION = 20
+"""Characters a justification needs: enough for a reason a reviewer can judge, not a shrug."""
+
+
+class ComplianceOverrideBase(SQLModel):
+    """Flagged text filed anyway, with the MSL's written reason: kept, synced and reported to their manager."""
+
+    subject_table: str = Field(max_length=40)
+    subject_id: str = Field(max_length=36, index=True)
+    findings: list[dict[str, Any]] = Field(sa_type=JSON, description="each {field, rule_id, category, phrase, reason}")
+    justification: str = Field(sa_type=Text)
+    overridden_at: datetime = Field(sa_type=UtcDateTime)
+
+    @field_validator("justification")
+    @classmethod
+    def _a_real_reason(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) < MIN_JUSTIFICATION:
+            raise ValueError(f"write at least {MIN_JUSTIFICATION} characters saying why the flagged text is appropriate")
+        return value
+
+    @field_validator("findings")
+    @classmethod
+    def _findings_named(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not value:
+            raise ValueError("an override must name the findings it overrides")
+        for finding in value:
+            missing = sorted({"rule_id", "category", "phrase", "reason"} - set(finding))
+            if missing:
+                raise ValueError(f"each finding needs {missing[0]}")
+        return value
+
+    @field_validator("overridden_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+
+class ComplianceOverride(ComplianceOverrideBase, Record, table=True):
+    __tablename__ = "compliance_override"
+
+
+class ComplianceOverrideCreate(WireValues, ComplianceOverrideBase):
+    pass
+
+
+# --- HCP erasure --------------------------------------------------------------
+
+
+class HcpErasureBase(SQLModel):
+    """The receipt of an HCP's erasure on request: kept, synced to every device, and free of their personal data."""
+
+    hcp_id: str = Field(max_length=36, index=True)
+    pseudonym: str = Field(min_length=1, max_length=40, description="what the HCP's records call them from now on")
+    requested_at: datetime = Field(sa_type=UtcDateTime, description="when the HCP asked to be erased")
+    reason: str = Field(min_length=1, sa_type=Text, description="the request and its basis, without the HCP's name or contacts")
+    erased_by: str = Field(min_length=1, max_length=200)
+
+    @field_validator("requested_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must say why (e.g. 'request by e-mail of 3 March, GDPR art. 17')")
+        return value
+
+
+class HcpErasure(HcpErasureBase, Record, table=True):
+    __tablename__ = "hcp_erasure"
+
+
+class HcpErasureCreate(WireValues, HcpErasureBase):
+    pass
+
+
+def _require_aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone")
+    return value
