@@ -9,7 +9,7 @@ from typing import Any
 
 import pydantic
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from liaison.core.errors import ValidationError
 from liaison.core.records.kinds import kind_for
@@ -78,8 +78,10 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
     an erasure receipt scrubs what the server already holds (`erasure`).
     A change to evidence already held (`scope.check_write_once`) is refused.
     """
+    author = user.id
+    assert author is not None, "the authenticated user is stored"
     ids = [change.change_id for change in changes]
-    seen = set(session.exec(select(ChangeLog.change_id).where(among(session, ChangeLog.change_id, ids))).all()) if ids else set()
+    seen = set(session.exec(select(ChangeLog.change_id).where(among(session, col(ChangeLog.change_id), ids))).all()) if ids else set()
     records: dict[tuple[str, str], StoredRecord] = dict(_preload(session, changes))
     incoming = erasure.Incoming.load(session, changes, records)
     erased: list[erasure.Erased] = []
@@ -114,7 +116,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
         current = RecordState(existing.fields, existing.clocks) if existing else None
         result = merge(change.table, current, fields, change.clocks, change.base_clocks)
         territory = scope.record_territory(user, change.table, requested_territory, existing)
-        owner = existing.owner_user_id if existing else user.id
+        owner = existing.owner_user_id if existing else author
         if existing is None:
             existing = FreshRecord(change.table, change.record_id, result.state.fields, result.state.clocks, owner, territory)
             records[key] = existing
@@ -184,7 +186,7 @@ def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Write the batch's change-log rows in order; their sequence numbers, in the same order."""
     drawn = next_seqs(session, len(rows))
     if drawn is None:
-        return list(session.execute(insert(ChangeLog).returning(ChangeLog.seq, sort_by_parameter_order=True), rows).scalars().all())  # type: ignore[arg-type]
+        return list(session.execute(insert(ChangeLog).returning(col(ChangeLog.seq), sort_by_parameter_order=True), rows).scalars().all())
     for row, seq in zip(rows, drawn, strict=True):
         row["seq"] = seq
     session.execute(ChangeLog.__table__.insert(), rows)  # type: ignore[attr-defined]
@@ -220,7 +222,7 @@ def _preload(session: Session, changes: Sequence[Change]) -> dict[tuple[str, str
         by_table.setdefault(change.table, set()).add(change.record_id)
     found: dict[tuple[str, str], RecordRow] = {}
     for table, ids in by_table.items():
-        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, among(session, RecordRow.record_id, sorted(ids)))):
+        for row in session.exec(select(RecordRow).where(RecordRow.table_name == table, among(session, col(RecordRow.record_id), sorted(ids)))):
             found[(table, row.record_id)] = row
     return found
 
@@ -230,4 +232,5 @@ _JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
 
 
 def _json(fields: dict[str, Any]) -> dict[str, Any]:
-    return _JSON_OBJECT.dump_python(fields, mode="json")
+    values: dict[str, Any] = _JSON_OBJECT.dump_python(fields, mode="json")
+    return values

@@ -12,10 +12,11 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlalchemy import Text, cast, func, union
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from liaison.core.clock import ZERO
@@ -76,7 +77,7 @@ def _change_json(row: Any) -> str:
     )
 
 
-_quote: Callable[[str], str] = encode_basestring_ascii  # type: ignore[assignment]
+_quote: Callable[[str], str] = encode_basestring_ascii
 """A JSON string literal, as `json.dumps` writes one for a str, without its per-call set-up."""
 
 
@@ -98,8 +99,8 @@ def _next_rows(session: Session, user: User, device: Device, after: int, count: 
     ]
     candidates = union(*(select(first.c.seq) for first in firsts)).subquery()
     statement = (
-        select(
-            ChangeLog.seq, ChangeLog.change_id, ChangeLog.table_name, ChangeLog.record_id, ChangeLog.device_id,
+        sql_select(  # SQLModel's select is typed for up to four columns
+            col(ChangeLog.seq), col(ChangeLog.change_id), col(ChangeLog.table_name), col(ChangeLog.record_id), col(ChangeLog.device_id),
             cast(ChangeLog.received_at, Text).label("received_at"),  # stored as UTC ISO text: sent as it is
             cast(ChangeLog.fields, Text).label("fields"), cast(ChangeLog.clocks, Text).label("clocks"),
             cast(ChangeLog.base_clocks, Text).label("base_clocks"),

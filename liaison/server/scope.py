@@ -20,7 +20,7 @@ from liaison.core.merge import WRITE_ONCE_TABLES
 from liaison.core.protocol import Change
 from liaison.core.records.kinds import Sharing, kind_for, tables
 from liaison.server.errors import ApiError
-from liaison.server.models import ChangeLog, RecordRow, User
+from liaison.server.models import ChangeLog, RecordRow, StoredRecord, User
 
 SHARED_BY_TERRITORY = tables(sharing=Sharing.TERRITORY)
 LIBRARY = tables(sharing=Sharing.PUBLISHED)
@@ -31,7 +31,7 @@ ERASERS = frozenset({"msl", "admin"})
 """Who may erase an HCP: the MSLs of the HCP's territory, and administrators."""
 
 
-def check_write_once(change: Change, existing: RecordRow | None) -> None:
+def check_write_once(change: Change, existing: StoredRecord | None) -> None:
     """Refuse any change to a write-once record the server already holds (a re-sent change is skipped before this)."""
     if existing is None or change.table not in WRITE_ONCE_TABLES:
         return
@@ -44,7 +44,7 @@ def check_write_once(change: Change, existing: RecordRow | None) -> None:
     )
 
 
-def check_write(user: User, table: str, record_id: str, existing: RecordRow | None, territory: str | None) -> None:
+def check_write(user: User, table: str, record_id: str, existing: StoredRecord | None, territory: str | None) -> None:
     """Refuse a change the user may not make, naming the record."""
     label = f"{table} {record_id}"
     if table in ERASURES:
@@ -64,7 +64,7 @@ def check_write(user: User, table: str, record_id: str, existing: RecordRow | No
         raise ApiError(403, "forbidden", f"{label}: belongs to another user")
 
 
-def check_erasure(user: User, record_id: str, hcp_id: str | None, hcp: RecordRow | None) -> None:
+def check_erasure(user: User, record_id: str, hcp_id: str | None, hcp: StoredRecord | None) -> None:
     """Only an MSL of the HCP's territory, or an administrator, erases them; an HCP the server never received cannot be erased."""
     label = f"hcp_erasure {record_id}"
     if user.role not in ERASERS:
@@ -77,7 +77,7 @@ def check_erasure(user: User, record_id: str, hcp_id: str | None, hcp: RecordRow
         raise ApiError(403, "forbidden", f"{label}: HCP {hcp_id} belongs to territory {hcp.territory!r}, not yours", "hcp_id")
 
 
-def record_territory(user: User, table: str, fields_territory: str | None, existing: RecordRow | None) -> str | None:
+def record_territory(user: User, table: str, fields_territory: str | None, existing: StoredRecord | None) -> str | None:
     if existing is not None:
         return existing.territory
     if table in LIBRARY:

@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import Enum
 from functools import cache
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import annotated_types
 import pydantic
@@ -85,10 +85,10 @@ def _rules(model: type[Record], name: str) -> Any:
     is given back as the JSON the table stores.
     """
     definition = _definition(model, name)
-    checked: Any = Annotated[(_annotation(model, name), *definition.metadata, *_validators(model, name))]  # type: ignore[valid-type]
+    checked: Any = Annotated[(_annotation(model, name), *definition.metadata, *_validators(model, name))]
     stored = model.model_fields[name].annotation
     if definition.annotation != stored:
-        as_json = pydantic.TypeAdapter(definition.annotation)
+        as_json: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(definition.annotation)
         checked = Annotated[checked, AfterValidator(lambda value: as_json.dump_python(value, mode="json"))]
     return checked
 
@@ -149,6 +149,7 @@ def quick_check(model: type[Record], name: str) -> Callable[[Any], bool] | None:
     bounds = _bounds(definition.metadata)
     if validators is None or bounds is None:
         return None
+    check: Callable[[Any], bool] | None
     if definition.annotation != model.model_fields[name].annotation:
         check = _empty_list if get_origin(definition.annotation) is list and bounds.length[0] == 0 else None
     else:
@@ -161,13 +162,13 @@ def quick_check(model: type[Record], name: str) -> Callable[[Any], bool] | None:
 def _direct(model: type[Record], name: str) -> list[Callable[[Any], Any]] | None:
     """The field's validators as plain calls, without the wire rule (the quick checks apply it), or None when one
     needs pydantic (it is not an after-validator, or it reads the other fields)."""
-    direct = []
+    direct: list[Callable[[Any], Any]] = []
     for rule in _validators(model, name):
         if wire.is_wire_rule(getattr(rule, "func", None)):
             continue
         if not isinstance(rule, AfterValidator) or len(inspect.signature(rule.func).parameters) != 1:
             return None
-        direct.append(rule.func)
+        direct.append(cast(Callable[[Any], Any], rule.func))  # one parameter: checked just above
     return direct
 
 
@@ -335,8 +336,9 @@ def plain_types(model: type[Record], name: str) -> frozenset[type] | None:
     if quick_check(model, name) is None:
         return None
     annotation = model.model_fields[name].annotation
-    types = frozenset(get_args(annotation)) if get_origin(annotation) in (Union, UnionType) else frozenset({annotation})
-    return types if types <= frozenset(_PLAIN) else None
+    members = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    types = frozenset(member for member in members if isinstance(member, type))
+    return types if len(types) == len(members) and types <= frozenset(_PLAIN) else None
 
 
 _UTC_MICROSECONDS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}(?:Z|\+00:00)")

@@ -81,7 +81,8 @@ def local_auth_for(page: ft.Page | None) -> LocalAuth | None:
     """The device's local authentication on a tablet; None elsewhere (Flet refuses it on web and Linux)."""
     if not on_tablet(page):
         return None
-    return LocalAuthentication()
+    auth: LocalAuth = LocalAuthentication()
+    return auth
 
 
 async def biometrics_ready(auth: LocalAuth | None) -> bool:

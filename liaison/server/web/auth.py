@@ -72,6 +72,7 @@ def set_password(engine: Engine, *, email: str, password: str) -> User:
             raise AdminError(f"email: no user {email}; create it with 'liaison-server create-user'")
         if user.role not in WEB_ROLES:
             raise AdminError(f"email: {user.email} is an {user.role.upper()}; only managers and administrators sign in to the web pages")
+        assert user.id is not None, "a stored user has an id"
         credential = session.get(WebCredential, user.id) or WebCredential(user_id=user.id, password_hash="", updated_at=datetime.now(UTC))
         credential.password_hash, credential.updated_at = passwords.hash_password(password), datetime.now(UTC)
         session.add(credential)
@@ -150,6 +151,7 @@ def viewer(request: Request, session: Session) -> Viewer | None:
 
     A device's bearer token works too (for scripts fetching the exports); a wrong one is refused outright.
     """
+    user: User | None
     if request.headers.get("authorization"):
         user = get_caller(request, session).user
         token = None
