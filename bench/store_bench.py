@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -37,15 +38,15 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from liaison.core.clock import HybridLogicalClock, Stamp
+from liaison.core.records.models import Hcp, Interaction
 from liaison.device.domain.demo import FIRST_NAMES, LAST_NAMES, SPECIALTIES, TOPICS
 from liaison.device.store import migrate
 from liaison.device.store.db import db_path, open_engine
-from liaison.core.records.models import Hcp, Interaction
 from liaison.device.store.models import DeviceState
 from liaison.device.store.queries import HcpFilter, interactions, search_hcps
 from liaison.device.store.repository import Actor, Repository
 from liaison.device.store.store import Store
-from liaison.core.clock import HybridLogicalClock, Stamp
 
 CHUNK = 2000
 PASSPHRASE = "benchmark passphrase"
@@ -109,17 +110,17 @@ def measure(stores: dict[str, tuple[Repository, list[str]]], samples: int) -> di
     for _ in range(samples):
         for label, (repository, hcp_ids) in stores.items():
             row = _interaction(rngs[label], hcp_ids, now)
-            timings[label][0].extend(_timed(1, lambda: repository.create(Interaction, row)))
+            timings[label][0].extend(_timed(1, partial(repository.create, Interaction, row)))
     sessions = {label: repository.session() for label, (repository, _) in stores.items()}
     try:
         for _ in range(samples):
             for label, session in sessions.items():
                 prefix = _typed(rngs[label])
-                timings[label][1].extend(_timed(1, lambda: search_hcps(session, HcpFilter(search=prefix), limit=50)))
+                timings[label][1].extend(_timed(1, partial(search_hcps, session, HcpFilter(search=prefix), limit=50)))
         for _ in range(samples):
             for label, session in sessions.items():
                 hcp_id = rngs[label].choice(stores[label][1])
-                timings[label][2].extend(_timed(1, lambda: interactions(session, hcp_id=hcp_id, limit=100)))
+                timings[label][2].extend(_timed(1, partial(interactions, session, hcp_id=hcp_id, limit=100)))
     finally:
         for session in sessions.values():
             session.close()

@@ -49,11 +49,11 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from liaison.core.clock import ALL_FIELDS, Stamp
+from liaison.core.protocol import Change, PushRequest
 from liaison.core.records.models import Hcp, Interaction
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
-from liaison.core.clock import ALL_FIELDS, Stamp
-from liaison.core.protocol import Change, PushRequest
 from liaison.server import admin, migrate
 from liaison.server.db import make_engine
 from liaison.server.models import ChangeLog, RecordRow, User

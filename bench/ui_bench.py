@@ -32,11 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from liaison.device.store import queries  # noqa: E402
+from store_bench import LAST_NAMES, fill  # noqa: E402
+
 from liaison.core.records.models import Hcp, Interaction  # noqa: E402
+from liaison.device.store import queries  # noqa: E402
 from liaison.device.store.queries import HcpFilter  # noqa: E402
 from liaison.device.store.store import Store  # noqa: E402
-from store_bench import LAST_NAMES, fill  # noqa: E402
 
 PASSPHRASE = "ui bench passphrase, long enough"
 PROFILE_NAME = "Dr Zelda Profilebench"

@@ -21,9 +21,9 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from liaison.core.wire import INT64_MAX, NO_NUL_PATTERN
 from liaison.core.clock import STAMP_PATTERN
 from liaison.core.records.kinds import TABLES
+from liaison.core.wire import INT64_MAX, NO_NUL_PATTERN
 
 PROTOCOL_VERSION: Final = 1
 MAX_PUSH_CHANGES = 1000

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS, Outcome, Seriousness, SeriousnessCriterion, Sex
+from liaison.core.errors import ImmutableRecord, ValidationError
+from liaison.core.rules.safety import Urgency, check_awareness, time_left, urgency
 from liaison.device.config import load_settings
 from liaison.device.domain.identifiers import find_identifiers, warning_lines
-from liaison.core.rules.safety import Urgency, check_awareness, time_left, urgency
-from liaison.core.errors import ImmutableRecord, ValidationError
-from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS, Outcome, Seriousness, SeriousnessCriterion, Sex
 
 if TYPE_CHECKING:
     from liaison.device.store.store import Store
@@ -152,8 +152,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
     @ae_cli.command("show")
     def ae_show(event_id: Annotated[str, typer.Argument(metavar="ID")], data_dir: data_dir_option = None) -> None:
         """One adverse event as filed (or drafted), then each follow-up with its reason and what it changed."""
-        from liaison.device.store import queries
         from liaison.core.records.models import AdverseEvent
+        from liaison.device.store import queries
 
         with opened(data_dir) as store, store.repository.session() as session:
             event = store.repository.get(AdverseEvent, event_id)

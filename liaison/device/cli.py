@@ -21,12 +21,15 @@ import typer
 import typer.core
 from rich.console import Console
 
+from liaison.core.enums import Channel, Initiation
+from liaison.core.errors import ComplianceFindings, LiaisonError
+from liaison.device.ae_cli import register as _register_ae
 from liaison.device.compliance_cli import kept_as_draft
 from liaison.device.compliance_cli import register as _register_compliance
 from liaison.device.config import load_settings
 from liaison.device.data_dir import default_data_dir
-from liaison.core.errors import ComplianceFindings, LiaisonError
-from liaison.core.enums import Channel, Initiation
+from liaison.device.erasure_cli import register as _register_erasure
+from liaison.device.sync_cli import register as _register_sync
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -416,18 +419,11 @@ def demo(
     out.print(", ".join(f"{count} {table}" for table, count in counts.items()), markup=False)
 
 
-# --- sync --------------------------------------------------------------------
-
-from liaison.device.sync_cli import register as _register_sync
+# --- the command groups defined beside their subjects ------------------------
 
 _register_sync(cli, opened, DataDir)
-
 _register_compliance(cli, opened, DataDir)
-from liaison.device.ae_cli import register as _register_ae
-
 _register_ae(cli, opened, DataDir)
-from liaison.device.erasure_cli import register as _register_erasure
-
 _register_erasure(hcp_cli, opened, DataDir)
 
 

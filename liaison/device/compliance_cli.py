@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from liaison.core.rules.guard import RULES_FILE, Flag, check_text, load_rules
 from liaison.core.errors import ComplianceFindings, RulesFileError
+from liaison.core.rules.guard import RULES_FILE, Flag, check_text, load_rules
 
 if TYPE_CHECKING:
     from liaison.device.store.store import Store

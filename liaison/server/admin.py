@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from liaison.core.errors import LiaisonError
 from liaison.core.clock import ALL_FIELDS, HybridLogicalClock
+from liaison.core.errors import LiaisonError
 from liaison.core.protocol import Change
 from liaison.core.records.models import ContentItem, ContentItemCreate
 from liaison.server.apply import apply_all

@@ -11,13 +11,13 @@ import pydantic
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from liaison.core.errors import ValidationError
-from liaison.core.records.kinds import kind_for
-from liaison.core.records.shape import check_values
 from liaison.core.clock import ALL_FIELDS, MAX_AHEAD_MS, Stamp, describe_ahead, wall_ms
 from liaison.core.erasure import RECEIPT_TABLE, pseudonym, receipt_id
+from liaison.core.errors import ValidationError
 from liaison.core.merge import RecordState, merge
 from liaison.core.protocol import HELD, Change
+from liaison.core.records.kinds import kind_for
+from liaison.core.records.shape import check_values
 from liaison.server import erasure, scope
 from liaison.server.db import among, next_seqs
 from liaison.server.errors import ApiError

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
-
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, String, bindparam, create_engine, event, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY

@@ -20,7 +20,7 @@ from liaison.core.merge import WRITE_ONCE_TABLES
 from liaison.core.protocol import Change
 from liaison.core.records.kinds import Sharing, kind_for, tables
 from liaison.server.errors import ApiError
-from liaison.server.models import ChangeLog, RecordRow, StoredRecord, User
+from liaison.server.models import ChangeLog, StoredRecord, User
 
 SHARED_BY_TERRITORY = tables(sharing=Sharing.TERRITORY)
 LIBRARY = tables(sharing=Sharing.PUBLISHED)

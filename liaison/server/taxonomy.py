@@ -16,10 +16,10 @@ import uuid6
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from liaison.core.rules.taxonomy import Taxonomy, TaxonomyError, newest, parse
-from liaison.core.records.models import InsightTaxonomy, InsightTaxonomyCreate
 from liaison.core.clock import ALL_FIELDS, HybridLogicalClock
 from liaison.core.protocol import Change
+from liaison.core.records.models import InsightTaxonomy, InsightTaxonomyCreate
+from liaison.core.rules.taxonomy import Taxonomy, TaxonomyError, newest, parse
 from liaison.server.admin import PUBLISHER_DEVICE, AdminError
 from liaison.server.apply import apply_all
 from liaison.server.db import lock_change_log

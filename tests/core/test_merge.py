@@ -238,7 +238,7 @@ def _expanded(state: RecordState) -> dict[str, str]:
 )
 def test_every_node_applying_the_server_order_reaches_the_servers_state(skews: list[int], actions: list) -> None:
     """Devices with skewed clocks edit and sync in any interleaving; once all have synced, all agree."""
-    start = create({name: "0" for name in FIELDS}, s(0))
+    start = create(dict.fromkeys(FIELDS, "0"), s(0))
     nodes = [Node(f"dev{number}", skew, start) for number, skew in enumerate(skews)]
     server, log = start, []
 

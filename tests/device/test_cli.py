@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from liaison.core.records.models import Hcp, Interaction
 from liaison.device.cli import cli
 from liaison.device.store import queries
-from liaison.core.records.models import Hcp, Interaction
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from liaison.device.cli import cli
 from liaison.core.records.models import ComplianceOverride, Interaction
+from liaison.device.cli import cli
 from liaison.device.store.queries import interactions
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from liaison.device.config import Settings, load_settings
 from liaison.core.errors import LiaisonError
+from liaison.device.config import Settings, load_settings
 
 
 def profile(tmp_path: Path, body: str) -> Path:

@@ -18,13 +18,13 @@ from typer.testing import CliRunner
 from liaison.core.rules.taxonomy import THEMES_FILE
 from liaison.device.store import queries
 from liaison.device.store.store import Store
-from liaison.device.ui.screens.insights import advisor_for
 from liaison.device.sync.engine import SyncEngine
+from liaison.device.ui.screens.insights import advisor_for
 from liaison.server.cli import cli
 from liaison.server.embedded import EmbeddedServer
-from tests.server.test_routes import Device
 from tests.device.ui.driver import Session as UiSession
 from tests.device.ui.driver import labelled
+from tests.server.test_routes import Device
 
 runner = CliRunner()
 NEW_THEME = {

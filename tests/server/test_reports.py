@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from liaison.core.rules.safety import ReportingWindow
 from liaison.server.embedded import EmbeddedServer
-from liaison.server.settings import ServerSettings
 from liaison.server.models import ChangeLog
+from liaison.server.settings import ServerSettings
 from tests.server.test_routes import Device, error
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlmodel import Session
 
+from liaison.core.clock import Stamp
 from liaison.core.records.models import Hcp, TrialSite
 from liaison.device.store.store import Store
-from liaison.core.clock import Stamp
 from liaison.device.sync.engine import SyncEngine
 from liaison.server.embedded import EmbeddedServer
 from liaison.server.models import RecordRow

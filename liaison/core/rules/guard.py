@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from liaison.core.data import shipped
-
 from liaison.core.errors import RulesFileError
 
 RULES_FILE = shipped("liaison.core.data", "compliance", "promotional_rules.toml")

@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from liaison.core.data import shipped
 from typing import Any
 
+from liaison.core.data import shipped
 from liaison.core.errors import LiaisonError
 
 THEMES_FILE = shipped("liaison.core.data", "taxonomy", "insight_themes.json")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -50,7 +51,7 @@ def stem(word: str) -> str:
         word = word[1:]
     for pattern, replacement in _SPELLING:
         word = pattern.sub(replacement, word)
-    if word.endswith("lling") or word.endswith("lled"):  # counselling, travelled
+    if word.endswith(("lling", "lled")):  # counselling, travelled
         word = word.replace("lling", "ling").replace("lled", "led")
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -87,7 +88,7 @@ def features(text: str, *, bigrams: bool = True) -> Counter[str]:
     found = terms(text)
     counted = Counter(found)
     if bigrams:
-        counted.update(f"{first} {second}" for first, second in zip(found, found[1:]) if first != second)
+        counted.update(f"{first} {second}" for first, second in pairwise(found) if first != second)
     return counted
 
 

@@ -120,11 +120,11 @@ def populate(
     for start in range(0, len(hcp_rows), chunk):
         hcp_ids += repository.create_many(Hcp, hcp_rows[start : start + chunk], action="demo")
         report("HCPs", len(hcp_ids), size.hcps)
-    areas = {hcp_id: row["therapeutic_areas"][0] for hcp_id, row in zip(hcp_ids, hcp_rows)}
+    areas = {hcp_id: row["therapeutic_areas"][0] for hcp_id, row in zip(hcp_ids, hcp_rows, strict=True)}
 
     interaction_ids: list[str] = []
     with_consent: list[bool] = []
-    consenting = {hcp_id for hcp_id, row in zip(hcp_ids, hcp_rows) if row["contact_consent"]}
+    consenting = {hcp_id for hcp_id, row in zip(hcp_ids, hcp_rows, strict=True) if row["contact_consent"]}
     if hcp_ids:
         while len(interaction_ids) < size.interactions:
             count = min(chunk, size.interactions - len(interaction_ids))
@@ -133,7 +133,7 @@ def populate(
             with_consent += [row["hcp_id"] in consenting for row in rows]
             report("Interactions", len(interaction_ids), size.interactions)
     half = len(interaction_ids) // 2
-    for interaction_id, consented in zip(interaction_ids[:half], with_consent[:half]):
+    for interaction_id, consented in zip(interaction_ids[:half], with_consent[:half], strict=True):
         if consented:  # the compliance review would rightly stop the others: they stay drafts to finish
             repository.submit(Interaction, interaction_id)
 

@@ -49,7 +49,7 @@ def export_records(repository: Repository, fmt: Format, out: IO[str]) -> int:
 
 def export_to_file(repository: Repository, fmt: Format, path: Path) -> int:
     path = Path(path)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False, newline="")
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False, newline="")  # noqa: SIM115 (closed below; removed if the export fails)
     try:
         with handle:
             os.chmod(handle.name, 0o600)

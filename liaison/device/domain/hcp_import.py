@@ -118,7 +118,7 @@ def _header(path: Path, header: list[str]) -> list[str]:
 
 def _row(fields: list[str], values: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for name, raw in zip(fields, values):
+    for name, raw in zip(fields, values, strict=True):
         value = raw.strip()
         if name == "therapeutic_areas":
             row[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
@@ -134,7 +134,7 @@ def _duplicates(repository: Repository, rows: list[dict[str, Any]], lines: list[
         known = set(session.exec(select(Hcp.npi).where(col(Hcp.npi).in_(npis), col(Hcp.deleted).is_(False))).all()) if npis else set()
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for line, npi in zip(lines, wanted):
+    for line, npi in zip(lines, wanted, strict=True):
         if not npi:
             continue
         if npi in known:

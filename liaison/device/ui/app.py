@@ -7,21 +7,22 @@ this module on a thread while the client loads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
 
 import flet as ft
 
-from liaison.device.config import Settings
 from liaison.core.errors import LiaisonError
+from liaison.device.config import Settings
 from liaison.device.store.store import Store
+from liaison.device.sync.status import SyncStatus
 from liaison.device.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from liaison.device.ui.components.status import SyncBadge
 from liaison.device.ui.screens import registry
 from liaison.device.ui.screens.lock import LockScreen
 from liaison.device.ui.state import THEME_MODES, SyncFactory, UiContext
-from liaison.device.sync.status import SyncStatus
 
 WIDE = 840
 """Material's breakpoint: a navigation rail from here up, a navigation bar below."""
@@ -240,10 +241,8 @@ class LiaisonApp:
                 self._rebuild_content()
             self.page.update()
 
-        try:
+        with contextlib.suppress(RuntimeError, AttributeError):
             self.page.run_task(apply)
-        except (RuntimeError, AttributeError):
-            pass
 
     def _show_badge(self) -> None:
         status, enrolled = self.ctx.sync_status()

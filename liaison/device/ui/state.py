@@ -16,14 +16,14 @@ from typing import Any, Protocol
 
 import flet as ft
 
+from liaison.core.errors import Locked
 from liaison.device.config import Settings
 from liaison.device.domain.autolock import IdleLock
-from liaison.core.errors import Locked
 from liaison.device.store.queries import pending_changes
 from liaison.device.store.store import Store
+from liaison.device.sync.status import SyncStatus
 from liaison.device.ui import prefs as preferences
 from liaison.device.ui.prefs import Prefs
-from liaison.device.sync.status import SyncStatus
 
 IDLE_POLL_SECONDS = 5.0
 THEME_MODES = {"light": ft.ThemeMode.LIGHT, "dark": ft.ThemeMode.DARK, "system": ft.ThemeMode.SYSTEM}

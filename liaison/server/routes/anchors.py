@@ -10,9 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from liaison.core.protocol import MAX_ANCHOR_LINKS, MAX_SEQ, AnchorLinksPage, AnchorRequest, AnchorState
 from liaison.server import anchors
+from liaison.server.batches import read_body
 from liaison.server.deps import CallerDep, SessionDep
 from liaison.server.errors import invalid
-from liaison.server.batches import read_body
 
 router = APIRouter(prefix="/v1/audit")
 

@@ -104,7 +104,7 @@ def test_the_merge_lets_move_after_filing_what_local_edits_may_and_the_filing_it
     assert set(merge.FILED_TABLES) == tables(filed=True)
     for table, movable in merge.FILED_TABLES.items():
         assert movable == kind_for(table).movable_after_filing | {"status", "submitted_at"}
-    assert merge.WRITE_ONCE_TABLES == tables(write_once=True)
+    assert tables(write_once=True) == merge.WRITE_ONCE_TABLES
 
 
 def test_erasure_follows_every_declared_reference_to_an_hcp() -> None:

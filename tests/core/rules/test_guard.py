@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from liaison.core.rules.guard import RULES_FILE, check_text, load_rules
 from liaison.core.errors import RulesFileError
+from liaison.core.rules.guard import RULES_FILE, check_text, load_rules
 
 CORPUS = Path(__file__).with_name("guard_corpus.tsv")
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from liaison.core.records.models import Hcp, MedicalInquiry
 from liaison.core.rules.review import (
     CONSENT_RULE,
     event_findings,
@@ -13,7 +14,6 @@ from liaison.core.rules.review import (
     interaction_findings,
     new_findings,
 )
-from liaison.core.records.models import Hcp, MedicalInquiry
 
 CURIE = "hcp-curie"
 

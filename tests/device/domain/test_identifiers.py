@@ -59,4 +59,4 @@ def test_several_findings_come_in_reading_order_each_with_a_plain_warning() -> N
     lines = warning_lines(findings)
     assert lines[0] == "“Maria Lopez” looks like a person's name: use the patient's initials instead"
     assert "give the patient's age instead" in lines[1]
-    assert all(finding.text in line for finding, line in zip(findings, lines))
+    assert all(finding.text in line for finding, line in zip(findings, lines, strict=True))

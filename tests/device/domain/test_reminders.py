@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from liaison.device.domain.reminders import OpenEvent, Reminders, summary
 from liaison.core.rules.safety import Urgency
+from liaison.device.domain.reminders import OpenEvent, Reminders, summary
 
 AWARE = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from liaison.device.domain.demo import DemoSize, populate
 from liaison.core.records.models import Hcp
+from liaison.device.domain.demo import DemoSize, populate
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 

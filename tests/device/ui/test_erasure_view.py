@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from liaison.device.store import queries
-from liaison.core.records.models import AdverseEvent, Hcp, HcpErasure
-from liaison.device.store.store import Store
 from liaison.core.erasure import receipt_id
+from liaison.core.records.models import AdverseEvent, Hcp, HcpErasure
+from liaison.device.store import queries
+from liaison.device.store.store import Store
 from tests.device.ui.driver import Session, button, click, error_of, labelled, shows, type_in
 
 

@@ -12,9 +12,9 @@ import flet as ft
 import flet_charts as fch
 import pytest
 
+from liaison.core.records.models import Insight
 from liaison.device.domain.insight_advice import InsightAdvisor
 from liaison.device.store import queries
-from liaison.core.records.models import Insight
 from liaison.device.store.store import Store
 from liaison.device.ui.components.forms import MatchList
 from tests.device.ui.driver import Session, choose, click, fire, labelled, shows, texts, type_in, walk

@@ -11,9 +11,9 @@ import pytest
 
 from liaison.server.embedded import EmbeddedServer
 from liaison.server.web import auth
+from tests.device.ui.conftest import ARTIFACTS
 from tests.server.test_insights_report import insight, push
 from tests.server.test_routes import Device
-from tests.device.ui.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser]
 

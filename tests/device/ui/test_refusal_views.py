@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from liaison.core.protocol import RefusedChange
 from liaison.core.records.models import AdverseEvent, Hcp
 from liaison.device.store.models import OutboxEntry, SyncState
 from liaison.device.store.store import Store
-from liaison.device.ui.components.status import describe
 from liaison.device.sync.status import SyncStatus
-from liaison.core.protocol import RefusedChange
+from liaison.device.ui.components.status import describe
 from tests.device.ui.driver import Session, click, shows, type_in
 
 

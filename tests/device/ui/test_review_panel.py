@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from liaison.device.store import queries
 from liaison.core.records.models import ComplianceOverride, Hcp, Insight, Interaction, MedicalEvent, MedicalInquiry
+from liaison.device.store import queries
 from liaison.device.store.store import Store
 from liaison.device.ui.components.review import BLOCKED
 from tests.device.ui.driver import Session, button, choose, click, error_of, labelled, press_enter, shows, tick, type_in

@@ -12,9 +12,9 @@ import flet as ft
 import pytest
 from sqlmodel import select
 
-from liaison.device.domain.reminders import Reminder
-from liaison.core.rules.safety import Urgency
 from liaison.core.records.models import AdverseEvent, Amendment
+from liaison.core.rules.safety import Urgency
+from liaison.device.domain.reminders import Reminder
 from liaison.device.store.models import OutboxEntry
 from liaison.device.store.store import Store
 from liaison.device.ui.components.deadline import COLOURS, REPORTED, DeadlineBadge

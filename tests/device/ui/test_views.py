@@ -15,8 +15,8 @@ import flet as ft
 import flet_charts as fch
 import pytest
 
-from liaison.device.config import Settings
-from liaison.device.store import keys, queries
+from liaison.core.clock import Stamp
+from liaison.core.protocol import Change
 from liaison.core.records.models import (
     AdverseEvent,
     ContentItem,
@@ -27,8 +27,11 @@ from liaison.core.records.models import (
     MedicalInquiry,
     TrialSite,
 )
+from liaison.device.config import Settings
+from liaison.device.store import keys, queries
 from liaison.device.store.models import SyncState
 from liaison.device.store.store import Store
+from liaison.device.sync.status import SyncStatus
 from liaison.device.ui import prefs
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.signature import SignaturePad
@@ -36,9 +39,6 @@ from liaison.device.ui.components.status import SyncBadge, describe
 from liaison.device.ui.screens import registry
 from liaison.device.ui.screens.lock import LockScreen
 from liaison.device.ui.state import UiContext
-from liaison.device.sync.status import SyncStatus
-from liaison.core.clock import Stamp
-from liaison.core.protocol import Change
 from tests.conftest import PASSPHRASE
 from tests.device.ui.driver import (
     Session,

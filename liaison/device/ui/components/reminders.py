@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from liaison.device.domain.reminders import OpenEvent, Reminder, Reminders, summary
 from liaison.core.rules.safety import Urgency
+from liaison.device.domain.reminders import OpenEvent, Reminder, Reminders, summary
 from liaison.device.store import queries
 from liaison.device.ui.components.deadline import COLOURS
 from liaison.device.ui.state import UiContext

@@ -14,8 +14,8 @@ from typing import Any
 
 import flet as ft
 
-from liaison.core.findings import Finding
 from liaison.core.errors import ValidationError
+from liaison.core.findings import Finding
 from liaison.core.records.models import MIN_JUSTIFICATION
 from liaison.device.ui.components.forms import Form
 

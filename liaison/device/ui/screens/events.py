@@ -6,10 +6,10 @@ from datetime import datetime
 
 import flet as ft
 
-from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
-from liaison.device.store import queries
-from liaison.core.records.models import Hcp, MedicalEvent
 from liaison.core.enums import EventKind
+from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
+from liaison.core.records.models import Hcp, MedicalEvent
+from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
 from liaison.device.ui.components.review import ReviewPanel

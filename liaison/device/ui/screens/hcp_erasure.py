@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import flet as ft
 
-from liaison.device.domain.erasure import consequences
 from liaison.core.errors import LiaisonError
 from liaison.core.records.models import Hcp
+from liaison.device.domain.erasure import consequences
 from liaison.device.ui.components.forms import Form
 from liaison.device.ui.state import UiContext
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import flet as ft
 
-from liaison.device.store import queries
 from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import empty, section
 from liaison.device.ui.screens.hcp_erasure import ErasureDialog

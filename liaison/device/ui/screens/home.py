@@ -36,7 +36,7 @@ def build(ctx: UiContext) -> ft.Control:
                         subtitle=countdown,
                         on_click=lambda e, event_id=event.id: ctx.navigate("Safety", ae_id=event_id),
                     )
-                    for event, countdown in zip(events, countdowns)
+                    for event, countdown in zip(events, countdowns, strict=True)
                 ]
                 or [empty("No adverse event waiting to be reported.")],
             ),

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import flet as ft
 
-from liaison.core.errors import LiaisonError, ValidationError
-from liaison.device.store import queries
-from liaison.core.records.models import MedicalInquiry
 from liaison.core.enums import Delivery
+from liaison.core.errors import LiaisonError, ValidationError
+from liaison.core.records.models import MedicalInquiry
+from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
 from liaison.device.ui.components.signature import SignaturePad

@@ -11,11 +11,11 @@ from weakref import WeakKeyDictionary
 import flet as ft
 import flet_charts as fch
 
-from liaison.device.domain.insight_advice import Advice, CapturedInsight, InsightAdvisor, SimilarInsight
-from liaison.core.rules.taxonomy import Taxonomy
 from liaison.core.errors import ComplianceFindings, LiaisonError
-from liaison.device.store import queries
 from liaison.core.records.models import Insight
+from liaison.core.rules.taxonomy import Taxonomy
+from liaison.device.domain.insight_advice import Advice, CapturedInsight, InsightAdvisor, SimilarInsight
+from liaison.device.store import queries
 from liaison.device.store.queries import UNTHEMED, InsightFilter
 from liaison.device.store.repository import Repository
 from liaison.device.store.store import Store

@@ -5,8 +5,8 @@ from __future__ import annotations
 import flet as ft
 
 from liaison.core.errors import ComplianceFindings, LiaisonError
-from liaison.device.store import queries
 from liaison.core.records.models import Interaction
+from liaison.device.store import queries
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.state import UiContext

@@ -15,11 +15,11 @@ from typing import Any
 
 import flet as ft
 
-from liaison.core.findings import Finding
-from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
-from liaison.device.store import queries
-from liaison.core.records.models import Hcp, Insight, Interaction
 from liaison.core.enums import Channel
+from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
+from liaison.core.findings import Finding
+from liaison.core.records.models import Hcp, Insight, Interaction
+from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, split_list
 from liaison.device.ui.components.review import ReviewPanel

@@ -18,13 +18,12 @@ from typing import Any
 
 import flet as ft
 
-from liaison.device.domain.identifiers import find_identifiers
-from liaison.core.rules.safety import check_awareness, reporting_deadline
+from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS, Seriousness, SeriousnessCriterion, Sex
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.device.store import queries
-from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS
 from liaison.core.records.models import AdverseEvent, Amendment
-from liaison.core.enums import Seriousness, SeriousnessCriterion, Sex
+from liaison.core.rules.safety import check_awareness, reporting_deadline
+from liaison.device.domain.identifiers import find_identifiers
+from liaison.device.store import queries
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.state import UiContext
@@ -52,7 +51,7 @@ class CriteriaField(ft.Column):
         form.controls[name] = self
 
     def _changed(self) -> None:
-        self.form.set(self.name, [item.value for item, box in zip(CRITERION_LABELS, self.boxes) if box.value])
+        self.form.set(self.name, [item.value for item, box in zip(CRITERION_LABELS, self.boxes, strict=True) if box.value])
 
     def show_error(self, message: str | None) -> None:
         for box in self.boxes:
@@ -148,7 +147,7 @@ class SafetyScreen:
                 trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                 on_click=lambda e, event_id=event.id: self.ctx.navigate("Safety", ae_id=event_id),
             )
-            for event, countdown in zip(events, countdowns)
+            for event, countdown in zip(events, countdowns, strict=True)
         ]
         return section("Adverse events", *(rows or [empty("None reported.")]))
 

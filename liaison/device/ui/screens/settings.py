@@ -6,8 +6,8 @@ from pathlib import Path
 
 import flet as ft
 
-from liaison.device.domain.export import export_to_file
 from liaison.core.errors import LiaisonError, ValidationError
+from liaison.device.domain.export import export_to_file
 from liaison.device.store import keys
 from liaison.device.ui.components.forms import Form, section
 from liaison.device.ui.prefs import THEMES, auto_lock_choices

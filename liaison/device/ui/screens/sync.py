@@ -6,6 +6,7 @@ import threading
 
 import flet as ft
 
+from liaison.core.clock import Stamp
 from liaison.core.errors import LiaisonError
 from liaison.device.store import queries
 from liaison.device.store.models import Conflict
@@ -13,7 +14,6 @@ from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.components.refusal import RefusalCard
 from liaison.device.ui.components.status import describe
 from liaison.device.ui.state import UiContext
-from liaison.core.clock import Stamp
 
 
 class SyncScreen:

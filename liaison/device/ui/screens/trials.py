@@ -6,10 +6,10 @@ from datetime import date
 
 import flet as ft
 
-from liaison.core.errors import LiaisonError
-from liaison.device.store import queries
-from liaison.core.records.models import TrialSite
 from liaison.core.enums import TrialStatus
+from liaison.core.errors import LiaisonError
+from liaison.core.records.models import TrialSite
+from liaison.device.store import queries
 from liaison.device.ui.components.forms import Form, empty
 from liaison.device.ui.state import UiContext
 
