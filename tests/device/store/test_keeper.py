@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import inspect
 import os
@@ -23,13 +22,13 @@ from liaison.device.store import keys, remember
 from liaison.device.store.keeper import KeyringKeeper, SecureStorageKeeper, entry_name, keeper_for
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
+from tests.device.ui.driver import _run
 from tests.keystores import FakeLocalAuth, FakeSecureStorage, MemoryKeyring
 
 DATA_KEY = bytes(range(32))
 
 
-def run(coroutine):  # type: ignore[no-untyped-def]
-    return asyncio.run(coroutine)
+run = _run  # on a thread of its own when Playwright's sync API left this one a running loop
 
 
 def page_on(platform: ft.PagePlatform, *, web: bool = False) -> SimpleNamespace:
