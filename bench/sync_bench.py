@@ -49,11 +49,12 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from liaison.core.records.models import Hcp, Interaction
-from liaison.device.store.store import Store
-from liaison.device.sync.engine import SyncEngine
 from liaison.core.clock import ALL_FIELDS, Stamp
 from liaison.core.protocol import Change, PushRequest
+from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store.store import Store
+from liaison.device.sync.apply import apply_pull
+from liaison.device.sync.engine import SyncEngine
 from liaison.server import admin, migrate
 from liaison.server.db import make_engine
 from liaison.server.models import ChangeLog, RecordRow, User
@@ -258,7 +259,7 @@ def stored_records(store: Store) -> int:
 
 def catch_up(store: Store, seq: int) -> None:
     """Put a device's cursor at the end of the log, as if it had pulled everything before."""
-    store.repository.apply_remote([], encode_cursor(seq))
+    apply_pull(store.repository, [], encode_cursor(seq))
 
 
 # --- many devices at once ------------------------------------------------------------
