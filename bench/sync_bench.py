@@ -53,6 +53,7 @@ from liaison.core.clock import ALL_FIELDS, Stamp
 from liaison.core.protocol import Change, PushRequest
 from liaison.core.records.models import Hcp, Interaction
 from liaison.device.store.store import Store
+from liaison.device.sync.apply import apply_pull
 from liaison.device.sync.engine import SyncEngine
 from liaison.server import admin, migrate
 from liaison.server.db import make_engine
@@ -258,7 +259,7 @@ def stored_records(store: Store) -> int:
 
 def catch_up(store: Store, seq: int) -> None:
     """Put a device's cursor at the end of the log, as if it had pulled everything before."""
-    store.repository.apply_remote([], encode_cursor(seq))
+    apply_pull(store.repository, [], encode_cursor(seq))
 
 
 # --- many devices at once ------------------------------------------------------------

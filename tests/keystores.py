@@ -17,6 +17,7 @@ from typing import Any
 import keyring.backend
 from flet_local_auth import BiometricType, LocalAuthErrorCode, LocalAuthException
 from flet_secure_storage import AndroidOptions, IOSOptions, MacOsOptions, WebOptions, WindowsOptions
+from keyring.compat import properties
 
 KEYRING_FILE_ENV = "LIAISON_TEST_KEYRING_FILE"
 
@@ -39,9 +40,17 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
 
 class FileKeyring(keyring.backend.KeyringBackend):
-    """A JSON file named by LIAISON_TEST_KEYRING_FILE: a served app (`PYTHON_KEYRING_BACKEND=tests.keystores.FileKeyring`) and its test share it."""
+    """A JSON file named by LIAISON_TEST_KEYRING_FILE: a served app (`PYTHON_KEYRING_BACKEND=tests.keystores.FileKeyring`) and its test share it.
 
-    priority = 1  # type: ignore[assignment]
+    keyring offers every imported backend class that is viable as a default: without the variable this
+    one is not, or a spec that never chose it would meet it (and a `KeyError`) when it forgets a key.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        if KEYRING_FILE_ENV not in os.environ:
+            raise RuntimeError(f"{KEYRING_FILE_ENV} is not set")
+        return 1
 
     @property
     def path(self) -> Path:

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from liaison.device.store import audit
-from liaison.core.records.models import Hcp
-from liaison.device.store.models import AuditEntry, Conflict, DeviceState, OutboxEntry
-from liaison.device.store.repository import CLOCK_RESET
-from liaison.device.store.store import Store
-from liaison.device.sync.engine import SyncEngine
 from liaison.core.clock import HOUR_MS, Stamp, fits_wire, is_acceptable, resumable, wall_ms
 from liaison.core.protocol import Change
+from liaison.core.records.models import Hcp
+from liaison.device.store import audit
+from liaison.device.store.device_state import CLOCK_RESET
+from liaison.device.store.models import AuditEntry, Conflict, DeviceState, OutboxEntry
+from liaison.device.store.store import Store
+from liaison.device.sync.engine import SyncEngine
 from liaison.server.apply import apply_changes
 from liaison.server.embedded import EmbeddedServer
 from liaison.server.models import RecordRow, User

@@ -1,8 +1,10 @@
-"""Applying an HCP's erasure to this device's store: records, queued changes, conflicts and the audit log.
+"""Erasing an HCP from this device's store: records, queued changes, conflicts and the audit log.
 
-Only the repository calls this, inside its transaction: `erase_hcp` when the
-MSL erases, `apply_remote` when a receipt arrives from another device. The
-field rules themselves live in `liaison.core.erasure`, shared with the server.
+`Erasing.erase_hcp` erases on the MSL's request and writes the receipt that
+syncs; `Erasing.receive` applies a receipt that came from another device
+(the pull, `liaison.device.sync.apply`, calls it inside the page's
+transaction). Both plan and scrub with the functions below. The field rules
+themselves live in `liaison.core.erasure`, shared with the server.
 
 Filed records (submitted interactions, inquiries, adverse events) change here
 without an amendment: erasure is a legal obligation that overrides the rule
@@ -14,23 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-import pydantic
 from sqlalchemy import Engine, text
 from sqlmodel import Session, col, select
 
-from liaison.core.errors import ValidationError
-from liaison.device.store import audit
-from liaison.core.records.models import AdverseEvent, Amendment, Hcp, Record
-from liaison.device.store.models import Conflict, OutboxEntry
+from liaison.core.erasure import Erasure, receipt_id
+from liaison.core.errors import NotFound, ValidationError
 from liaison.core.records.kinds import references_to
+from liaison.core.records.models import AdverseEvent, Amendment, Hcp, HcpErasure, Record
 from liaison.core.records.shape import typed
 from liaison.core.types import utcnow
-from liaison.core.erasure import Erasure
+from liaison.device.store import audit
+from liaison.device.store.models import Conflict, OutboxEntry
+from liaison.device.store.values import fields, jsonable, synced
+from liaison.device.store.writes import Writes
 
 Key = tuple[str, str]
-_JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
 _CHUNK = 500
 
 
@@ -40,6 +43,92 @@ class Applied:
 
     records: dict[Key, Record] = field(default_factory=dict)
     redacted: list[int] = field(default_factory=list)
+
+
+class Erasing:
+    """Erases HCPs here, on the MSL's request or on a receipt from elsewhere, through the write core."""
+
+    def __init__(self, writes: Writes) -> None:
+        self._writes = writes
+
+    def erase_hcp(self, hcp_id: str, reason: str, requested_at: datetime | None = None) -> HcpErasure:
+        """Erase an HCP's personal data on their request, everywhere this store holds it, in one transaction.
+
+        The HCP becomes a tombstone under a pseudonym; records that name them
+        are scrubbed as `liaison.core.erasure` decides (adverse events kept with the
+        reporter pseudonymized, inquiries without the signature, free text
+        about the person cleared); queued changes, conflicts and audit payloads
+        about them are scrubbed too. The receipt (an `HcpErasure`) syncs, and
+        every other device and the server apply the same scrub when it arrives.
+        """
+        writes = self._writes
+        with writes.transaction() as session:
+            protect(session)
+            erasure, found = self._plan(session, hcp_id, reason)
+            values = writes.validate(
+                session, HcpErasure,
+                {
+                    "hcp_id": hcp_id, "pseudonym": erasure.pseudonym, "requested_at": requested_at or utcnow(),
+                    "reason": reason, "erased_by": writes.actor.user,
+                },
+            )
+            self._erase(session, erasure, found)
+            receipt = writes.insert(session, HcpErasure, values, "erase", record_id=receipt_id(hcp_id))
+        checkpoint(writes.engine)
+        return receipt
+
+    def erasure_impact(self, hcp_id: str, reason: str | None = None) -> dict[str, int]:
+        """How many records of each kind erasing this HCP would touch (the HCP included), for the confirmation.
+
+        Refuses as `erase_hcp` would (and checks `reason` when given), so a
+        confirmation is never asked for an erasure that cannot happen.
+        """
+        with self._writes.session() as session:
+            _, found = self._plan(session, hcp_id, reason)
+        counts: dict[str, int] = {}
+        for table, _ in found:
+            counts[table] = counts.get(table, 0) + 1
+        return counts
+
+    def receive(self, session: Session, record_id: str) -> None:
+        """A receipt from another device, stored in this transaction: apply the same erasure here, echoing nothing back.
+
+        The caller makes every record it holds for the page findable in `session` first.
+        """
+        receipt = session.get(HcpErasure, record_id)
+        if receipt is None:
+            return
+        protect(session)
+        hcp = session.get(Hcp, receipt.hcp_id)
+        erasure = Erasure.of(receipt.hcp_id, fields(hcp) if hcp is not None else None)
+        self._erase(session, erasure, affected(session, erasure))
+
+    def _plan(self, session: Session, hcp_id: str, reason: str | None) -> tuple[Erasure, dict[Key, Record]]:
+        hcp = session.get(Hcp, hcp_id)
+        if hcp is None:
+            raise NotFound(f"HCP {hcp_id} not found")
+        if session.get(HcpErasure, receipt_id(hcp_id)) is not None:
+            raise ValidationError("hcp_id", f"HCP {hcp_id} was already erased")
+        erasure = Erasure.of(hcp_id, fields(hcp))
+        if reason is not None:
+            if not reason.strip():
+                raise ValidationError("reason", "must say why (e.g. 'request by e-mail of 3 March, GDPR art. 17')")
+            if erasure.redact(reason) != reason:
+                raise ValidationError("reason", "must not contain the HCP's name or contact details: the reason is kept after the erasure")
+        found = affected(session, erasure)
+        refuse_if_unreported(found)
+        return erasure, found
+
+    def _erase(self, session: Session, erasure: Erasure, found: dict[Key, Record]) -> None:
+        """Scrub, then audit: one "erase" entry per record with what it kept, one "redact" entry listing the redacted links."""
+        applied = apply(session, erasure, found)
+        for record in applied.records.values():
+            self._writes.audit(session, "erase", record, None, fields(record))
+        if applied.redacted:
+            self._writes.audit_about(
+                session, audit.REDACT, "audit_log", receipt_id(erasure.hcp_id), None,
+                {"hcp_erasure": receipt_id(erasure.hcp_id), "pseudonym": erasure.pseudonym, "entries": applied.redacted},
+            )
 
 
 def protect(session: Session) -> None:
@@ -133,9 +222,7 @@ def _scrub_value(erasure: Erasure, table: str, name: str, value: Any) -> Any:
 
 
 def _json(record: Record) -> dict[str, Any]:
-    names = [name for name in type(record).model_fields if name not in ("id", "clocks")]
-    values: dict[str, Any] = _JSON_OBJECT.dump_python({name: getattr(record, name) for name in names}, mode="json")
-    return values
+    return jsonable(synced(record))
 
 
 def _by_ids(session: Session, model: type[Record], ids: Iterable[str]) -> list[Record]:

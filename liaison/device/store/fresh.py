@@ -94,7 +94,7 @@ class FreshRows:
                 try:
                     values.append(wire_rows.row(row))
                 except ValidationError as problem:
-                    raise UnstorableChange(model.__tablename__, row["id"], problem) from None  # type: ignore[attr-defined]
+                    raise UnstorableChange(str(model.__tablename__), row["id"], problem) from None
             connection.exec_driver_sql(statement, (pydantic_core.to_json(values).decode(),))
         self._rows.clear()
 

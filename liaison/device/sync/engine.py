@@ -17,12 +17,6 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from liaison.core.errors import UnstorableChange
-from liaison.device.store import refusals
-from liaison.device.store.models import OutboxEntry, SyncState
-from liaison.device.store.store import Store
-from liaison.device.sync import anchoring, collector
-from liaison.device.sync.api import SyncApi
-from liaison.device.sync.errors import DeviceRevoked, NotEnrolled, SyncError
 from liaison.core.protocol import (
     MAX_PULL_LIMIT,
     AnchorBreak,
@@ -32,6 +26,13 @@ from liaison.core.protocol import (
     PushRequest,
     PushResponse,
 )
+from liaison.device.store import refusals
+from liaison.device.store.models import OutboxEntry, SyncState
+from liaison.device.store.store import Store
+from liaison.device.sync import anchoring, collector
+from liaison.device.sync.api import SyncApi
+from liaison.device.sync.apply import apply_pull
+from liaison.device.sync.errors import DeviceRevoked, NotEnrolled, SyncError
 
 PUSH_BATCH = 500
 PULL_PAGE = MAX_PULL_LIMIT
@@ -252,7 +253,7 @@ class SyncEngine:
                     if page.more:
                         upcoming = downloads.submit(api.pull, page.cursor, self._pull_limit)
                     try:
-                        applied = self.store.repository.apply_remote([item.change for item in page.changes], page.cursor)
+                        applied = apply_pull(self.store.repository, [item.change for item in page.changes], page.cursor)
                     except UnstorableChange as exc:
                         raise SyncError(
                             f"the server sent a change this app cannot store ({exc}); nothing of that page was written, "

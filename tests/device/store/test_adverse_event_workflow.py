@@ -10,14 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from liaison.core.errors import ImmutableRecord, ValidationError
-from liaison.core.enums import Seriousness, SeriousnessCriterion
-from liaison.core.records.models import AdverseEvent, AdverseEventCreate, Amendment
-from liaison.device.store.models import OutboxEntry
-from liaison.device.store.repository import FILED_KINDS
-from liaison.device.store.store import Store
 from liaison.core.clock import ALL_FIELDS, Stamp
+from liaison.core.enums import Seriousness, SeriousnessCriterion
+from liaison.core.errors import ImmutableRecord, ValidationError
 from liaison.core.merge import FILED_TABLES, RecordState, merge
+from liaison.core.records.models import AdverseEvent, AdverseEventCreate, Amendment
+from liaison.device.store.filing import FILED_KINDS
+from liaison.device.store.models import OutboxEntry
+from liaison.device.store.store import Store
 
 AWARE = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 MINIMUM = {"reporter": "Dr Curie", "aware_at": AWARE, "product": "zentrolimab", "description": "rash"}

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from liaison.core.clock import Stamp
 from liaison.core.errors import ComplianceBlocked, ImmutableRecord, JustificationRequired, ValidationError
-from liaison.device.store import audit
+from liaison.core.protocol import Change
 from liaison.core.records.models import (
     Amendment,
     ComplianceOverride,
@@ -19,11 +20,11 @@ from liaison.core.records.models import (
     MedicalEvent,
     MedicalInquiry,
 )
-from liaison.device.store.models import Conflict, AuditEntry, OutboxEntry, SyncState
+from liaison.device.store import audit
+from liaison.device.store.models import AuditEntry, Conflict, OutboxEntry, SyncState
 from liaison.device.store.repository import BatchValidationError
 from liaison.device.store.store import Store
-from liaison.core.clock import Stamp
-from liaison.core.protocol import Change
+from liaison.device.sync.apply import apply_pull
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 PROMOTIONAL = "Told her it works much better than pembrolizumab."
@@ -196,7 +197,7 @@ def test_choosing_between_two_reviewed_versions_in_a_conflict_files_nothing_new(
         change_id="c1", table="insight", record_id=insight.id, fields={"text": "Sites lack NGS testing."},
         clocks={"text": later}, base_clocks={"text": base}, device_id="other-device",
     )
-    repository.apply_remote([theirs], cursor="1")
+    apply_pull(repository, [theirs], cursor="1")
     with repository.session() as session:
         conflict = session.exec(select(Conflict)).one()
     repository.resolve_conflict(conflict.id, "mine")

@@ -13,11 +13,12 @@ from sqlalchemy import event, text
 from sqlmodel import select
 
 from liaison.core.errors import StorageFull, StoreDamaged
-from liaison.device.store import audit, keys
+from liaison.core.protocol import Change
 from liaison.core.records.models import Hcp
+from liaison.device.store import audit, keys
 from liaison.device.store.models import OutboxEntry, SyncState
 from liaison.device.store.store import Store
-from liaison.core.protocol import Change
+from liaison.device.sync.apply import apply_pull
 from tests.conftest import PASSPHRASE
 
 PAGE_SIZE = 4096  # SQLCipher 4's default
@@ -130,12 +131,12 @@ def test_a_pulled_page_on_a_full_device_writes_nothing_and_keeps_the_cursor(stor
     before, where = counts(store), cursor(store)
     storage.fill()
     with pytest.raises(StorageFull):
-        store.repository.apply_remote(page, "cursor-1")
+        apply_pull(store.repository, page, "cursor-1")
     assert counts(store) == before and cursor(store) == where
     assert intact(store)
 
     storage.free()
-    store.repository.apply_remote(page, "cursor-1")
+    apply_pull(store.repository, page, "cursor-1")
     assert counts(store)[0] == 40 and cursor(store) == "cursor-1"
     assert intact(store)
 

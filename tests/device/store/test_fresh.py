@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from liaison.core.clock import Stamp
 from liaison.core.errors import UnstorableChange, ValidationError
-from liaison.device.store import audit
-from liaison.device.store.fresh import wire_bind, wire_insert
+from liaison.core.protocol import Change
+from liaison.core.records.kinds import kind_for
 from liaison.core.records.models import (
     AdverseEvent,
     ContentItem,
@@ -24,12 +25,12 @@ from liaison.core.records.models import (
     MedicalInquiry,
     TrialSite,
 )
-from liaison.device.store.models import AuditEntry, OutboxEntry, SyncState
-from liaison.core.records.kinds import kind_for
 from liaison.core.records.shape import typed
+from liaison.device.store import audit
+from liaison.device.store.fresh import wire_bind, wire_insert
+from liaison.device.store.models import AuditEntry, OutboxEntry, SyncState
 from liaison.device.store.store import Store
-from liaison.core.clock import Stamp
-from liaison.core.protocol import Change
+from liaison.device.sync.apply import apply_pull
 from tests.conftest import PASSPHRASE
 
 NOW = datetime(2026, 11, 24, 10, 0, 0, 123456, tzinfo=UTC)
@@ -90,7 +91,7 @@ def audit_entries(store: Store) -> list[AuditEntry]:
 
 def test_every_kind_arrives_exactly_as_it_was_written(maker: Store, receiver: Store) -> None:
     written = write_one_of_each(maker)
-    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    apply_pull(receiver.repository, pulled_page(maker), "cursor-1")
     for model, record_id in written.items():
         here, there = receiver.repository.get(model, record_id), maker.repository.get(model, record_id)
         assert {name: getattr(here, name) for name in model.model_fields} == {
@@ -116,7 +117,7 @@ def raw_row(store: Store, model: type, record_id: str) -> list[tuple[Any, str]]:
 
 def test_records_written_once_are_stored_byte_for_byte_as_on_the_device_that_wrote_them(maker: Store, receiver: Store) -> None:
     written = write_one_of_each(maker)
-    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    apply_pull(receiver.repository, pulled_page(maker), "cursor-1")
     for model, record_id in written.items():
         if model is not Interaction:  # submitted: its stamps moved on (above)
             assert raw_row(receiver, model, record_id) == raw_row(maker, model, record_id), model.__name__
@@ -208,7 +209,7 @@ def test_many_records_of_one_shape_are_stored_as_the_orm_stores_each(maker: Stor
                                       "therapeutic_areas": ["Oncology"] * (n % 3)})
         for n in range(12)
     ]
-    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    apply_pull(receiver.repository, pulled_page(maker), "cursor-1")
     for hcp in hcps:
         assert raw_row(receiver, Hcp, hcp.id) == raw_row(maker, Hcp, hcp.id)
 
@@ -229,7 +230,7 @@ def test_a_page_of_new_records_leaves_one_receipt_naming_each_record_and_its_cha
     written = write_one_of_each(maker)
     page = pulled_page(maker)
     before = len(audit_entries(receiver))
-    receiver.repository.apply_remote(page, "cursor-1")
+    apply_pull(receiver.repository, page, "cursor-1")
     [receipt] = [entry for entry in audit_entries(receiver)[before:] if entry.action == audit.RECEIVE]
     updates = [entry for entry in audit_entries(receiver)[before:] if entry.action != audit.RECEIVE]
     assert [(entry.action, entry.record_id) for entry in updates] == [("sync", written[Interaction])], "the submit, met after the create"
@@ -250,7 +251,7 @@ def test_a_record_changed_again_in_the_same_page_is_received_once_then_audited_a
     hcp = maker.repository.create(Hcp, {"name": "Dr Rosalind Franklin"})
     maker.repository.update(Hcp, hcp.id, {"specialty": "Cardiology"})
     before = len(audit_entries(receiver))
-    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    apply_pull(receiver.repository, pulled_page(maker), "cursor-1")
     update, receipt = audit_entries(receiver)[before:]
     assert (update.action, update.record_id) == ("sync", hcp.id)
     assert update.before is not None and update.before["specialty"] is None
@@ -272,7 +273,7 @@ def test_a_page_with_one_bad_value_writes_nothing_at_all_and_names_the_record_an
         bad = page[-1].model_copy(update={"change_id": "edit", "fields": {"summary": 42}, "clocks": {"*": later}})
     before = len(audit_entries(receiver))
     with pytest.raises(UnstorableChange) as refused:
-        receiver.repository.apply_remote([*page, bad] if not first_met else [*page[:-1], bad], "cursor-1")
+        apply_pull(receiver.repository, [*page, bad] if not first_met else [*page[:-1], bad], "cursor-1")
     assert str(refused.value).startswith(f"{bad.table} {bad.record_id}, {'created_at' if first_met else 'summary'}: ")
     with receiver.repository.session() as session:
         assert all(session.exec(select(func.count()).select_from(model)).one() == 0 for model in (Hcp, Interaction, ContentItem))
@@ -283,15 +284,15 @@ def test_a_page_with_one_bad_value_writes_nothing_at_all_and_names_the_record_an
 
 def test_a_page_of_records_already_here_leaves_no_receipt(maker: Store, receiver: Store) -> None:
     maker.repository.create(Hcp, {"name": "Dr Rosalind Franklin"})
-    receiver.repository.apply_remote(pulled_page(maker), "cursor-1")
+    apply_pull(receiver.repository, pulled_page(maker), "cursor-1")
     before = len(audit_entries(receiver))
-    receiver.repository.apply_remote(pulled_page(maker), "cursor-2")  # the same page again, after a lost answer
+    apply_pull(receiver.repository, pulled_page(maker), "cursor-2")  # the same page again, after a lost answer
     assert len(audit_entries(receiver)) == before
 
 
 def test_the_stamps_a_page_brings_move_this_devices_clock_past_them(maker: Store, receiver: Store) -> None:
     write_one_of_each(maker)
     page = pulled_page(maker)
-    receiver.repository.apply_remote(page, "cursor-1")
+    apply_pull(receiver.repository, page, "cursor-1")
     newest = max(Stamp.decode(stamp) for change in page for stamp in change.clocks.values())
     assert receiver.repository.clock.tick() > newest

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from liaison.core.clock import Stamp
+from liaison.core.erasure import pseudonym, receipt_id
 from liaison.core.errors import ImmutableRecord, NotFound, ValidationError
-from liaison.device.store import audit, keys
+from liaison.core.protocol import Change
 from liaison.core.records.models import (
     AdverseEvent,
     Amendment,
@@ -21,11 +23,10 @@ from liaison.core.records.models import (
     MedicalInquiry,
     TrialSite,
 )
+from liaison.device.store import audit, keys
 from liaison.device.store.models import AuditEntry, Conflict, OutboxEntry, SyncState
 from liaison.device.store.store import Store
-from liaison.core.clock import Stamp
-from liaison.core.erasure import pseudonym, receipt_id
-from liaison.core.protocol import Change
+from liaison.device.sync.apply import apply_pull
 from tests.conftest import PASSPHRASE
 from tests.traces import page_traces, row_traces
 
@@ -262,7 +263,7 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
         change_id="c-phone", table="hcp", record_id=curie["hcp"], fields={"phone": "+44 20 7946 1111"}, clocks={"*": stamp},
         base_clocks={"phone": Stamp(1, 0, other).encode()}, device_id=other,
     )
-    repository.apply_remote([phone_change], "cursor-1")
+    apply_pull(repository, [phone_change], "cursor-1")
     with repository.session() as session:
         [conflict] = session.exec(select(Conflict)).all()
     assert PHONE in (conflict.kept_value, conflict.lost_value)
@@ -276,7 +277,7 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
                 "deleted": False, "deleted_at": None},
         clocks={"*": Stamp(repository.clock.last.wall_ms + 2000, 0, other).encode()},
     )
-    report = repository.apply_remote([receipt], "cursor-2")
+    report = apply_pull(repository, [receipt], "cursor-2")
     assert report.erasures == 1 and count(store, OutboxEntry) == queued, "nothing echoed back"
     assert row_traces(store.engine, [*TRACES, "+44 20 7946 1111"]) == []
     with repository.session() as session:
@@ -286,7 +287,7 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
     with repository.session() as session:
         assert audit.verify(session).intact
 
-    again = repository.apply_remote([receipt], "cursor-3")
+    again = apply_pull(repository, [receipt], "cursor-3")
     assert again.erasures == 0, "a page delivered twice erases once"
 
 
@@ -307,6 +308,6 @@ def test_the_receipt_is_kept_as_written_here_and_a_later_change_from_elsewhere_i
         fields={"reason": "never asked", "erased_by": "eve@example.org", "deleted": True},
         clocks={"*": Stamp(repository.clock.last.wall_ms + 1000, 0, other).encode()},
     )
-    report = repository.apply_remote([rewrite], "cursor-1")
+    report = apply_pull(repository, [rewrite], "cursor-1")
     kept = repository.get(HcpErasure, receipt.id)
     assert report.applied == 0 and (kept.reason, kept.erased_by, kept.deleted) == (REASON, receipt.erased_by, False)

@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from liaison.core.errors import UnstorableChange, ValidationError
 from liaison.core import wire
-from liaison.core.records.models import AdverseEvent, ComplianceOverride, Hcp, Interaction, MedicalInquiry, TrialSite
-from liaison.device.store.models import OutboxEntry, SyncState
-from liaison.core.records.shape import check_values, quick_check, typed, typed_values
-from liaison.device.store.store import Store
+from liaison.core.errors import UnstorableChange, ValidationError
 from liaison.core.protocol import Change
+from liaison.core.records.models import AdverseEvent, ComplianceOverride, Hcp, Interaction, MedicalInquiry, TrialSite
+from liaison.core.records.shape import check_values, quick_check, typed, typed_values
+from liaison.device.store.models import OutboxEntry, SyncState
+from liaison.device.store.store import Store
+from liaison.device.sync.apply import apply_pull
 from tests.conftest import PASSPHRASE
 
 CASES: list[tuple[type, str, Any]] = [
@@ -131,8 +132,8 @@ def test_every_value_the_push_check_accepts_the_device_stores_and_reads_back_equ
     change = template.model_copy(update={"change_id": record_id, "record_id": record_id, "fields": {**template.fields, "id": record_id, **values}})
     if refused(lambda: check_values(TrialSite, values)):
         with pytest.raises(UnstorableChange):
-            receiver.repository.apply_remote([change], "c")
+            apply_pull(receiver.repository, [change], "c")
         return
-    receiver.repository.apply_remote([change], "c")
+    apply_pull(receiver.repository, [change], "c")
     stored = receiver.repository.get(TrialSite, record_id)
     assert (stored.issues, stored.enrolment_target, stored.site_name) == (issues, target, site)

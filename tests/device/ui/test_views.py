@@ -31,6 +31,7 @@ from liaison.device.config import Settings
 from liaison.device.store import keys, queries
 from liaison.device.store.models import SyncState
 from liaison.device.store.store import Store
+from liaison.device.sync.apply import apply_pull
 from liaison.device.sync.status import SyncStatus
 from liaison.device.ui import prefs
 from liaison.device.ui.components.deadline import badge, remaining
@@ -600,7 +601,7 @@ def test_a_conflict_shows_both_values_side_by_side_and_keep_mine_wins(ui: Sessio
     repository.update(Hcp, hcp.id, {"specialty": "Cardiology"})
     later = Stamp(int(time.time() * 1000) + 60_000, 0, "other-device").encode()
     theirs = Change(change_id="c1", table="hcp", record_id=hcp.id, fields={"specialty": "Neurology"}, clocks={"specialty": later}, base_clocks={"specialty": base}, device_id="other-device")
-    repository.apply_remote([theirs], cursor="1")
+    apply_pull(repository, [theirs], cursor="1")
 
     view = ui.screen("Sync")
     assert shows(view, "HCP Dr Marie Curie · specialty"), "which record, which field"
