@@ -85,9 +85,7 @@ def encrypted_repository(data_dir: Path) -> tuple[Repository, Engine]:
 def fill(repository: Repository, hcps: int, interactions_total: int, rng: random.Random, label: str) -> list[str]:
     now = datetime.now(UTC)
     hcp_ids: list[str] = []
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
-    ) as bar:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task(f"{label}: HCPs", total=hcps)
         while len(hcp_ids) < hcps:
             rows = [_hcp(rng) for _ in range(min(CHUNK, hcps - len(hcp_ids)))]
@@ -146,8 +144,13 @@ def run(hcps: int, interactions_total: int, samples: int, root: Path) -> dict[st
         engines[label].dispose()
         size = sum(path.stat().st_size for path in (root / label).iterdir()) / 1e6
         results[label] = Figures(
-            save_p50=_pct(saves, 50), save_p95=_pct(saves, 95), search_p50=_pct(searches, 50),
-            search_p95=_pct(searches, 95), profile_p95=_pct(profiles, 95), size_mb=size, build_s=builds[label],
+            save_p50=_pct(saves, 50),
+            save_p95=_pct(saves, 95),
+            search_p50=_pct(searches, 50),
+            search_p95=_pct(searches, 95),
+            profile_p95=_pct(profiles, 95),
+            size_mb=size,
+            build_s=builds[label],
         )
     return results
 

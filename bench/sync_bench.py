@@ -142,11 +142,31 @@ class Seeder:
                 self.wall += 1
                 record_id = fields.pop("id")
                 clocks = {ALL_FIELDS: Stamp(self.wall, 0, self.device).encode()}
-                records.append({"table_name": table, "record_id": record_id, "fields": fields, "clocks": clocks,
-                                "owner_user_id": self.user_id, "territory": None, "updated_seq": 0})
-                log.append({"change_id": uuid.uuid4().hex, "table_name": table, "record_id": record_id, "fields": fields,
-                            "clocks": clocks, "base_clocks": {}, "device_id": self.device, "owner_user_id": self.user_id,
-                            "territory": None, "received_at": now})
+                records.append(
+                    {
+                        "table_name": table,
+                        "record_id": record_id,
+                        "fields": fields,
+                        "clocks": clocks,
+                        "owner_user_id": self.user_id,
+                        "territory": None,
+                        "updated_seq": 0,
+                    }
+                )
+                log.append(
+                    {
+                        "change_id": uuid.uuid4().hex,
+                        "table_name": table,
+                        "record_id": record_id,
+                        "fields": fields,
+                        "clocks": clocks,
+                        "base_clocks": {},
+                        "device_id": self.device,
+                        "owner_user_id": self.user_id,
+                        "territory": None,
+                        "received_at": now,
+                    }
+                )
             with self.engine.begin() as conn:
                 conn.execute(insert(RecordRow), records)
                 conn.execute(insert(ChangeLog), log)
@@ -174,11 +194,30 @@ def shape_templates(workdir: Path) -> dict[str, dict[str, Any]]:
     from liaison.device.store.models import OutboxEntry
 
     with Store.init(workdir / "template", PASSPHRASE, user="bench@example.org") as store:
-        hcp = store.repository.create(Hcp, {"name": "Dr Template", "specialty": "Oncology", "institution": "Hôpital Édouard Herriot",
-                                            "city": "Lyon", "country": "FR", "kol_tier": 2, "therapeutic_areas": ["Oncology"]})
-        store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "in_person",
-                                              "therapeutic_area": "Oncology", "products": ["orvatinib"], "topics": ["subgroup analysis"],
-                                              "notes": "template"})
+        hcp = store.repository.create(
+            Hcp,
+            {
+                "name": "Dr Template",
+                "specialty": "Oncology",
+                "institution": "Hôpital Édouard Herriot",
+                "city": "Lyon",
+                "country": "FR",
+                "kol_tier": 2,
+                "therapeutic_areas": ["Oncology"],
+            },
+        )
+        store.repository.create(
+            Interaction,
+            {
+                "hcp_id": hcp.id,
+                "occurred_at": datetime.now(UTC),
+                "channel": "in_person",
+                "therapeutic_area": "Oncology",
+                "products": ["orvatinib"],
+                "topics": ["subgroup analysis"],
+                "notes": "template",
+            },
+        )
         with store.repository.session() as session:
             entries = session.exec(sql_select(OutboxEntry)).all()
             return {entry.table_name: dict(entry.fields) for entry in entries}
@@ -215,8 +254,15 @@ def initial_pull(workdir: Path, name: str, server: str, engine: Engine, email: s
     cpu = time.process_time() - cpu
     stored = stored_records(fresh)
     fresh.close()
-    return Row("initial pull to a new device", pulled, seconds, f"{pulled / seconds:,.0f} records/s, client CPU {cpu:.1f} s",
-               "≤ 10 s for 100k", _verdict(seconds * 100_000 / max(pulled, 1), 10.0), {"records_in_store": stored, "client_cpu_seconds": cpu})
+    return Row(
+        "initial pull to a new device",
+        pulled,
+        seconds,
+        f"{pulled / seconds:,.0f} records/s, client CPU {cpu:.1f} s",
+        "≤ 10 s for 100k",
+        _verdict(seconds * 100_000 / max(pulled, 1), 10.0),
+        {"records_in_store": stored, "client_cpu_seconds": cpu},
+    )
 
 
 def noop_rounds(*devices: SyncEngine, rounds: int = 15) -> list[list[float]]:
@@ -309,8 +355,16 @@ async def crowd(server: str, engine: Engine, devices: int, rounds: int, template
                     counter += 1
                     fields = dict(template, name=f"Dr Crowd {index}-{counter}", device_id=device_id)
                     stamp = Stamp(int(time.time() * 1000), counter, device_id).encode()
-                    changes.append(Change(change_id=uuid.uuid4().hex, table="hcp", record_id=str(uuid.uuid4()), fields=fields,
-                                          clocks={ALL_FIELDS: stamp}, device_id=device_id))
+                    changes.append(
+                        Change(
+                            change_id=uuid.uuid4().hex,
+                            table="hcp",
+                            record_id=str(uuid.uuid4()),
+                            fields=fields,
+                            clocks={ALL_FIELDS: stamp},
+                            device_id=device_id,
+                        )
+                    )
                 body = PushRequest(changes=changes).model_dump_json()
                 reply = await call("POST", "/v1/push", content=body, headers={**headers, "Content-Type": "application/json"})
                 if reply is None:
@@ -330,11 +384,17 @@ async def crowd(server: str, engine: Engine, devices: int, rounds: int, template
         elapsed = time.perf_counter() - start
     latencies.sort()
     return {
-        "devices": devices, "rounds": rounds, "pushed": pushed, "pulled": pulled, "seconds": elapsed, "requests": len(latencies),
+        "devices": devices,
+        "rounds": rounds,
+        "pushed": pushed,
+        "pulled": pulled,
+        "seconds": elapsed,
+        "requests": len(latencies),
         "changes_per_second": pushed / elapsed if elapsed else 0.0,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
-        "errors": len(errors), "first_errors": errors[:3],
+        "errors": len(errors),
+        "first_errors": errors[:3],
     }
 
 
@@ -352,9 +412,12 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[Row]:
             admin.create_user(engine, email=email, name="Bench MSL", role="msl", territory=TERRITORY)
             seeder = Seeder(engine, email, shape_templates(workdir))
             workers = args.workers if backend == "postgres" else 1  # SQLite is served by one process
-            with served(url, workdir / "server.log", workers=workers) as server, Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
-            ) as progress:
+            with (
+                served(url, workdir / "server.log", workers=workers) as server,
+                Progress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+                ) as progress,
+            ):
                 console.print(f"[bold]{backend}[/]: server at {server} with {workers} worker(s)")
 
                 seeder.seed(max(0, args.pull - seeder.total()), progress, f"seeding up to {args.pull:,} changes")
@@ -371,28 +434,63 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[Row]:
                 watcher.close()
                 ratio = statistics.median(large) / statistics.median(small)
                 rows.append(Row(f"no-op sync, server holds {args.small:,}", args.small, statistics.median(small), "median of 15, interleaved"))
-                rows.append(Row(f"no-op sync, server holds {seeder.total():,}", seeder.total(), statistics.median(large), "median of 15, interleaved",
-                                "ratio ≤ 1.5", f"ratio {ratio:.2f} " + ("PASS" if ratio <= 1.5 else "FAIL"), {"ratio": ratio}))
+                rows.append(
+                    Row(
+                        f"no-op sync, server holds {seeder.total():,}",
+                        seeder.total(),
+                        statistics.median(large),
+                        "median of 15, interleaved",
+                        "ratio ≤ 1.5",
+                        f"ratio {ratio:.2f} " + ("PASS" if ratio <= 1.5 else "FAIL"),
+                        {"ratio": ratio},
+                    )
+                )
 
                 pusher, pusher_sync = new_device(workdir, "pusher", server, engine, email)
                 catch_up(pusher, seeder.last_seq())  # a device in daily use: only its own new work to send
                 task = progress.add_task(f"writing {args.push:,} interactions on a device", total=None)
                 hcp = pusher.repository.create(Hcp, {"name": "Dr Pusher", "specialty": "Cardiology"})
-                pusher.repository.create_many(Interaction, (
-                    {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "therapeutic_area": "Cardiometabolic",
-                     "topics": ["dosing"], "notes": f"call {index}"}
-                    for index in range(args.push - 1)
-                ))
+                pusher.repository.create_many(
+                    Interaction,
+                    (
+                        {
+                            "hcp_id": hcp.id,
+                            "occurred_at": datetime.now(UTC),
+                            "channel": "phone",
+                            "therapeutic_area": "Cardiometabolic",
+                            "topics": ["dosing"],
+                            "notes": f"call {index}",
+                        }
+                        for index in range(args.push - 1)
+                    ),
+                )
                 progress.remove_task(task)
                 total, push_seconds, pushed, _ = timed_round(pusher_sync)
                 pusher.close()
-                rows.append(Row("push from one device", pushed, push_seconds, f"{pushed / push_seconds:,.0f} changes/s",
-                                "≤ 3 s for 10k", _verdict(push_seconds * 10_000 / max(pushed, 1), 3.0), {"round_seconds": total}))
+                rows.append(
+                    Row(
+                        "push from one device",
+                        pushed,
+                        push_seconds,
+                        f"{pushed / push_seconds:,.0f} changes/s",
+                        "≤ 3 s for 10k",
+                        _verdict(push_seconds * 10_000 / max(pushed, 1), 3.0),
+                        {"round_seconds": total},
+                    )
+                )
 
                 result = asyncio.run(crowd(server, engine, args.devices, args.rounds, seeder.templates["hcp"]))
-                rows.append(Row(f"{args.devices} devices at once", result["pushed"], result["seconds"],
-                                f"{result['changes_per_second']:,.0f} changes/s, p95 {result['p95_ms']:.0f} ms",
-                                "zero errors", "PASS" if result["errors"] == 0 else f"FAIL ({result['errors']} errors)", result))
+                rows.append(
+                    Row(
+                        f"{args.devices} devices at once",
+                        result["pushed"],
+                        result["seconds"],
+                        f"{result['changes_per_second']:,.0f} changes/s, p95 {result['p95_ms']:.0f} ms",
+                        "zero errors",
+                        "PASS" if result["errors"] == 0 else f"FAIL ({result['errors']} errors)",
+                        result,
+                    )
+                )
             engine.dispose()
     finally:
         if args.keep:

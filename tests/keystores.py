@@ -94,8 +94,15 @@ class FakeSecureStorage:
         return self.availability
 
     async def set(
-        self, key: str, value: Any, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
-        android: AndroidOptions | None = None, windows: WindowsOptions | None = None,
+        self,
+        key: str,
+        value: Any,
+        *,
+        web: WebOptions | None = None,
+        ios: IOSOptions | None = None,
+        macos: MacOsOptions | None = None,
+        android: AndroidOptions | None = None,
+        windows: WindowsOptions | None = None,
     ) -> None:
         if value is None:
             raise ValueError("value can't be None")
@@ -103,29 +110,52 @@ class FakeSecureStorage:
         self.entries[key] = value
 
     async def get(
-        self, key: str, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
-        android: AndroidOptions | None = None, windows: WindowsOptions | None = None,
+        self,
+        key: str,
+        *,
+        web: WebOptions | None = None,
+        ios: IOSOptions | None = None,
+        macos: MacOsOptions | None = None,
+        android: AndroidOptions | None = None,
+        windows: WindowsOptions | None = None,
     ) -> str | None:
         await self._call()
         return self.entries.get(key)
 
     async def get_all(
-        self, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
-        android: AndroidOptions | None = None, windows: WindowsOptions | None = None,
+        self,
+        *,
+        web: WebOptions | None = None,
+        ios: IOSOptions | None = None,
+        macos: MacOsOptions | None = None,
+        android: AndroidOptions | None = None,
+        windows: WindowsOptions | None = None,
     ) -> dict[str, str]:
         await self._call()
         return dict(self.entries)
 
     async def contains_key(
-        self, key: str, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
-        android: AndroidOptions | None = None, windows: WindowsOptions | None = None,
+        self,
+        key: str,
+        *,
+        web: WebOptions | None = None,
+        ios: IOSOptions | None = None,
+        macos: MacOsOptions | None = None,
+        android: AndroidOptions | None = None,
+        windows: WindowsOptions | None = None,
     ) -> bool:
         await self._call()
         return key in self.entries
 
     async def remove(
-        self, key: str, *, web: WebOptions | None = None, ios: IOSOptions | None = None, macos: MacOsOptions | None = None,
-        android: AndroidOptions | None = None, windows: WindowsOptions | None = None,
+        self,
+        key: str,
+        *,
+        web: WebOptions | None = None,
+        ios: IOSOptions | None = None,
+        macos: MacOsOptions | None = None,
+        android: AndroidOptions | None = None,
+        windows: WindowsOptions | None = None,
     ) -> None:
         await self._call()
         self.entries.pop(key, None)
@@ -151,8 +181,15 @@ class FakeLocalAuth:
         return list(self.enrolled)
 
     async def authenticate(
-        self, reason: str, *, biometric_only: bool = False, sensitive_transaction: bool = True, persist_across_backgrounding: bool = False,
-        android_messages: Any = None, ios_messages: Any = None, windows_messages: Any = None,
+        self,
+        reason: str,
+        *,
+        biometric_only: bool = False,
+        sensitive_transaction: bool = True,
+        persist_across_backgrounding: bool = False,
+        android_messages: Any = None,
+        ios_messages: Any = None,
+        windows_messages: Any = None,
     ) -> bool:
         self.prompts.append({"reason": reason, "biometric_only": biometric_only})
         if isinstance(self.outcome, LocalAuthErrorCode):

@@ -36,8 +36,9 @@ class Installed:
 
     def run(self, script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         clean = {key: value for key, value in os.environ.items() if key not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}}
-        return subprocess.run([str(self.venv / "bin" / script), *args], cwd=self.home, capture_output=True, text=True,
-                              timeout=60, env={**clean, **(env or {})})
+        return subprocess.run(
+            [str(self.venv / "bin" / script), *args], cwd=self.home, capture_output=True, text=True, timeout=60, env={**clean, **(env or {})}
+        )
 
 
 @pytest.fixture(scope="module")

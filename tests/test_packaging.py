@@ -37,7 +37,9 @@ def test_icons_and_splash_are_large_enough_for_every_store() -> None:
 def test_only_network_and_biometric_permissions_are_requested() -> None:
     assert FLET["permissions"] == []
     assert {name for name, wanted in FLET["android"]["permission"].items() if wanted} == {
-        "android.permission.INTERNET", "android.permission.ACCESS_NETWORK_STATE", "android.permission.USE_BIOMETRIC"
+        "android.permission.INTERNET",
+        "android.permission.ACCESS_NETWORK_STATE",
+        "android.permission.USE_BIOMETRIC",
     }
     assert set(FLET["ios"]["info"]) == {"NSFaceIDUsageDescription"}, "iOS refuses Face ID to an app that does not say why"
     assert "Face ID" in FLET["ios"]["info"]["NSFaceIDUsageDescription"]
@@ -66,8 +68,11 @@ def module_level_imports(path: Path) -> set[str]:
 def test_nothing_a_device_runs_imports_the_server_when_loaded() -> None:
     """So leaving `liaison/server` out of the bundle is safe (only `--demo`, on desktops, imports it, lazily)."""
     modules = [ROOT / "main.py", *(ROOT / "liaison" / "device").rglob("*.py"), *(ROOT / "liaison" / "core").rglob("*.py")]
-    offenders = {path.relative_to(ROOT).as_posix() for path in modules
-                 if any(name == "liaison.server" or name.startswith("liaison.server.") for name in module_level_imports(path))}
+    offenders = {
+        path.relative_to(ROOT).as_posix()
+        for path in modules
+        if any(name == "liaison.server" or name.startswith("liaison.server.") for name in module_level_imports(path))
+    }
     assert offenders == set()
 
 

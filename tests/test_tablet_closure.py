@@ -55,7 +55,9 @@ PYWIN32 = package("pywin32", "311", wheels=[wheel("pywin32", "311", "cp314-cp314
 CORE = package("pydantic-core", "2.47.0", wheels=[wheel("pydantic-core", "2.47.0", "cp314-cp314-manylinux_2_28_x86_64")])
 
 
-def check(tmp_path: Path, lock: str, capsys: pytest.CaptureFixture[str], *, wheels: str = WHEELS, recipes: dict[str, str] | None = None) -> tuple[int, str]:
+def check(
+    tmp_path: Path, lock: str, capsys: pytest.CaptureFixture[str], *, wheels: str = WHEELS, recipes: dict[str, str] | None = None
+) -> tuple[int, str]:
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "uv.lock").write_text(lock)
     (tmp_path / "wheels.tsv").write_text(wheels)
@@ -78,8 +80,20 @@ def test_the_repos_lock_passes_against_the_mobile_list_and_the_recipes(capsys: p
 def test_the_tablet_closure_holds_neither_the_server_nor_flets_web_server() -> None:
     names = {tool.normalize(package.name) for package in tool.closure(tool.load_lock(LOCK))}
     assert {"flet", "sqlcipher3", "cryptography", "pydantic-core"} <= names
-    assert not names & {"fastapi", "uvicorn", "psycopg", "psycopg-binary", "jinja2", "argon2-cffi", "flet-web",
-                        "uvloop", "httptools", "watchfiles", "pytest", "playwright"}
+    assert not names & {
+        "fastapi",
+        "uvicorn",
+        "psycopg",
+        "psycopg-binary",
+        "jinja2",
+        "argon2-cffi",
+        "flet-web",
+        "uvloop",
+        "httptools",
+        "watchfiles",
+        "pytest",
+        "playwright",
+    }
 
 
 def test_a_binary_package_without_a_mobile_build_fails_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,8 +123,12 @@ def test_a_dependency_only_ios_needs_is_still_checked(tmp_path: Path, capsys: py
 
 
 def test_a_dependencys_extra_brings_its_own_dependencies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    server = package("uvicorn", "0.54.0", wheels=[wheel("uvicorn", "0.54.0", "py3-none-any")],
-                     extra='[package.optional-dependencies]\nstandard = [{ name = "uvloop" }]')
+    server = package(
+        "uvicorn",
+        "0.54.0",
+        wheels=[wheel("uvicorn", "0.54.0", "py3-none-any")],
+        extra='[package.optional-dependencies]\nstandard = [{ name = "uvloop" }]',
+    )
     assert check(tmp_path / "plain", small_lock('{ name = "uvicorn" }', server, UVLOOP), capsys)[0] == 0
     code, summary = check(tmp_path / "standard", small_lock('{ name = "uvicorn", extra = ["standard"] }', server, UVLOOP), capsys)
     assert code == 1 and "uvloop" in summary

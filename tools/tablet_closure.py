@@ -122,7 +122,8 @@ def _pick(packages: Mapping[str, list[dict[str, Any]]], dependency: Mapping[str,
         candidates = [entry for entry in candidates if entry.get("version") == dependency["version"]] or candidates
     if len(candidates) > 1:
         candidates = [
-            entry for entry in candidates
+            entry
+            for entry in candidates
             if not entry.get("resolution-markers") or any(_applies(m, environment, where) for m in entry["resolution-markers"])
         ] or candidates
     return candidates[0]

@@ -116,6 +116,7 @@ def describe_ahead(ms: int) -> str:
         return f"{days} days"
     return f"{days * 4 // 1461} years"  # 1461 days in four years
 
+
 ALL_FIELDS = "*"
 """Key of a record's base stamp. A record's clocks map is `{"*": stamp}` plus one
 entry per field written after the rest, which keeps the map small: most

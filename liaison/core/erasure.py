@@ -29,9 +29,18 @@ HCP_KEPT = frozenset({"territory", "country"})
 """Fields of the HCP that stay on the tombstone: which territory's devices it concerns, and the jurisdiction."""
 
 HCP_CLEARED: dict[str, Any] = {
-    "specialty": None, "institution": None, "city": None, "kol_tier": None, "therapeutic_areas": [],
-    "npi": None, "identifiers": {}, "email": None, "phone": None, "contact_consent": False,
-    "consent_recorded_at": None, "notes": None,
+    "specialty": None,
+    "institution": None,
+    "city": None,
+    "kol_tier": None,
+    "therapeutic_areas": [],
+    "npi": None,
+    "identifiers": {},
+    "email": None,
+    "phone": None,
+    "contact_consent": False,
+    "consent_recorded_at": None,
+    "notes": None,
 }
 """The HCP's own fields and what they become; the name becomes the pseudonym."""
 

@@ -68,9 +68,7 @@ class ProfileSettings(BaseSettings):
     build one without the machine's environment leaking in.
     """
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="forbid", frozen=True, coerce_numbers_to_str=True
-    )
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     owns_profile: ClassVar[bool] = True
     """True: every key of `[deployment]` must be one of this model's settings (the device's own profile).

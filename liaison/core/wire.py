@@ -47,9 +47,7 @@ def _always(value: Any) -> bool:
     return True
 
 
-LEAF_RULES: Mapping[type, Callable[[Any], bool]] = {
-    str: text_ok, int: integer_ok, float: number_ok, bool: _always, type(None): _always
-}
+LEAF_RULES: Mapping[type, Callable[[Any], bool]] = {str: text_ok, int: integer_ok, float: number_ok, bool: _always, type(None): _always}
 """The rule for each plain JSON type, by exact type: what the quick checks of the pull call per value."""
 
 

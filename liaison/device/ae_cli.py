@@ -31,10 +31,21 @@ Opener = Callable[[Path | None], AbstractContextManager["Store"]]
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 OPTIONS = {
-    "description": "--event", "patient_age": "--age", "patient_sex": "--sex", "patient_initials": "--patient-initials", "aware_at": "--aware-at",
-    "reporter": "--reporter", "product": "--product", "seriousness": "--seriousness", "seriousness_criteria": "--criterion",
-    "onset_date": "--onset-date", "outcome": "--outcome", "concomitant_medication": "--concomitant-medication",
-    "reporter_contact": "--reporter-contact", "case_reference": "REF", "reason": "--reason",
+    "description": "--event",
+    "patient_age": "--age",
+    "patient_sex": "--sex",
+    "patient_initials": "--patient-initials",
+    "aware_at": "--aware-at",
+    "reporter": "--reporter",
+    "product": "--product",
+    "seriousness": "--seriousness",
+    "seriousness_criteria": "--criterion",
+    "onset_date": "--onset-date",
+    "outcome": "--outcome",
+    "concomitant_medication": "--concomitant-medication",
+    "reporter_contact": "--reporter-contact",
+    "case_reference": "REF",
+    "reason": "--reason",
 }
 """Model fields by the option a person typed, so an error names what they can fix."""
 
@@ -106,9 +117,21 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         from liaison.core.records.models import AdverseEvent
 
         values = {
-            "reporter": reporter, "product": product, "description": event, "aware_at": _aware_at(aware_at),
-            "seriousness": seriousness.value, "patient_initials": patient_initials, "patient_age": age, "patient_sex": sex.value,
-            **_given(onset_date=onset_date, outcome=outcome, criterion=criterion, concomitant_medication=concomitant_medication, reporter_contact=reporter_contact),
+            "reporter": reporter,
+            "product": product,
+            "description": event,
+            "aware_at": _aware_at(aware_at),
+            "seriousness": seriousness.value,
+            "patient_initials": patient_initials,
+            "patient_age": age,
+            "patient_sex": sex.value,
+            **_given(
+                onset_date=onset_date,
+                outcome=outcome,
+                criterion=criterion,
+                concomitant_medication=concomitant_medication,
+                reporter_contact=reporter_contact,
+            ),
         }
         with opened(data_dir) as store, _named_by_option():
             write = store.repository.create if draft else store.repository.create_submitted
@@ -116,7 +139,8 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         typer.echo(record.id)
         assert record.deadline_at is not None
         now, zone = datetime.now(UTC), _zone()
-        typer.echo(f"report by {_local(record.deadline_at, zone)} ({time_left(record.deadline_at, now)}; {urgency(record.aware_at, record.deadline_at, now).label})")
+        level = urgency(record.aware_at, record.deadline_at, now).label
+        typer.echo(f"report by {_local(record.deadline_at, zone)} ({time_left(record.deadline_at, now)}; {level})")
         for line in warning_lines(find_identifiers(event)):
             err.print(f"warning: --event: {line}", markup=False)
 
@@ -142,12 +166,16 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
                 level, clock, label = None, "", "reported"
             if due and (level is None or level < Urgency.DUE_SOON):
                 continue
-            rows.append((event.deadline_at or now, (event.id, event.status, event.product, _local(event.aware_at, zone), _local(event.deadline_at, zone), clock, label)))
+            rows.append(
+                (
+                    event.deadline_at or now,
+                    (event.id, event.status, event.product, _local(event.aware_at, zone), _local(event.deadline_at, zone), clock, label),
+                )
+            )
         if due:
             rows.sort(key=lambda row: row[0])
         for _, cells in rows:
             typer.echo("\t".join(cells))
-
 
     @ae_cli.command("show")
     def ae_show(event_id: Annotated[str, typer.Argument(metavar="ID")], data_dir: data_dir_option = None) -> None:
@@ -189,9 +217,19 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         from liaison.core.records.models import AdverseEvent
 
         changes = _given(
-            reporter=reporter, product=product, description=event, aware_at=_aware_at(aware_at) if aware_at else None,
-            seriousness=seriousness, patient_initials=patient_initials, patient_age=age, patient_sex=sex, onset_date=onset_date,
-            outcome=outcome, criterion=criterion, concomitant_medication=concomitant_medication, reporter_contact=reporter_contact,
+            reporter=reporter,
+            product=product,
+            description=event,
+            aware_at=_aware_at(aware_at) if aware_at else None,
+            seriousness=seriousness,
+            patient_initials=patient_initials,
+            patient_age=age,
+            patient_sex=sex,
+            onset_date=onset_date,
+            outcome=outcome,
+            criterion=criterion,
+            concomitant_medication=concomitant_medication,
+            reporter_contact=reporter_contact,
         )
         if not changes:
             raise ValidationError("ID", "give at least one option to change, e.g. --outcome recovered")
@@ -199,7 +237,9 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
             try:
                 record = store.repository.update(AdverseEvent, event_id, changes)
             except ImmutableRecord:
-                raise ValidationError("ID", f"adverse event {event_id} was submitted; add new facts with `liaison ae follow-up {event_id} --reason …`") from None
+                raise ValidationError(
+                    "ID", f"adverse event {event_id} was submitted; add new facts with `liaison ae follow-up {event_id} --reason …`"
+                ) from None
         typer.echo(record.id)
 
     @ae_cli.command("submit")
@@ -233,8 +273,15 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         from liaison.core.records.models import AdverseEvent
 
         changes = _given(
-            description=event, seriousness=seriousness, patient_initials=patient_initials, patient_age=age, patient_sex=sex,
-            onset_date=onset_date, outcome=outcome, criterion=criterion, concomitant_medication=concomitant_medication,
+            description=event,
+            seriousness=seriousness,
+            patient_initials=patient_initials,
+            patient_age=age,
+            patient_sex=sex,
+            onset_date=onset_date,
+            outcome=outcome,
+            criterion=criterion,
+            concomitant_medication=concomitant_medication,
             reporter_contact=reporter_contact,
         )
         if not changes:
@@ -282,14 +329,25 @@ def _given(**options: Any) -> dict[str, Any]:
 def _described(event: Any, *, reported: bool, zone: tzinfo | None) -> list[tuple[str, str]]:
     """An event's fields as `label: value` lines, named as the options that set them."""
     clock = "reported" if reported else f"{time_left(event.deadline_at)}; {urgency(event.aware_at, event.deadline_at, datetime.now(UTC)).label}"
-    patient = ", ".join(part for part in (event.patient_initials, f"{event.patient_age} y" if event.patient_age is not None else None, event.patient_sex) if part)
+    patient = ", ".join(
+        part for part in (event.patient_initials, f"{event.patient_age} y" if event.patient_age is not None else None, event.patient_sex) if part
+    )
     return [
-        ("id", event.id), ("status", event.status), ("reporter", event.reporter), ("reporter-contact", event.reporter_contact or ""),
-        ("product", event.product), ("event", " ".join(event.description.split())), ("patient", patient),
-        ("aware-at", _local(event.aware_at, zone)), ("report-by", f"{_local(event.deadline_at, zone)} ({clock})"),
-        ("onset-date", _shown("onset_date", event.onset_date)), ("seriousness", _shown("seriousness", event.seriousness)),
-        ("criterion", _shown("seriousness_criteria", event.seriousness_criteria)), ("outcome", _shown("outcome", event.outcome)),
-        ("concomitant-medication", event.concomitant_medication or ""), ("case-ref", event.case_reference or ""),
+        ("id", event.id),
+        ("status", event.status),
+        ("reporter", event.reporter),
+        ("reporter-contact", event.reporter_contact or ""),
+        ("product", event.product),
+        ("event", " ".join(event.description.split())),
+        ("patient", patient),
+        ("aware-at", _local(event.aware_at, zone)),
+        ("report-by", f"{_local(event.deadline_at, zone)} ({clock})"),
+        ("onset-date", _shown("onset_date", event.onset_date)),
+        ("seriousness", _shown("seriousness", event.seriousness)),
+        ("criterion", _shown("seriousness_criteria", event.seriousness_criteria)),
+        ("outcome", _shown("outcome", event.outcome)),
+        ("concomitant-medication", event.concomitant_medication or ""),
+        ("case-ref", event.case_reference or ""),
     ]
 
 

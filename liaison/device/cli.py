@@ -47,6 +47,7 @@ DATA_DIR_ENV = "LIAISON_DATA_DIR"
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
+
 class _Group(typer.core.TyperGroup):
     """Turns a LiaisonError anywhere below into one line on stderr and exit status 1."""
 
@@ -124,9 +125,7 @@ def opened(data_dir: Path | None) -> Iterator[Store]:
 def progress_bar() -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
-    )
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True)
 
 
 # --- the app -----------------------------------------------------------------
@@ -227,8 +226,18 @@ def hcp_add(
     from liaison.core.records.models import Hcp
 
     values = _given(
-        name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
-        kol_tier=tier, therapeutic_areas=therapeutic_area or None, npi=npi, email=email, phone=phone, notes=notes,
+        name=name,
+        specialty=specialty,
+        institution=institution,
+        city=city,
+        country=country,
+        territory=territory,
+        kol_tier=tier,
+        therapeutic_areas=therapeutic_area or None,
+        npi=npi,
+        email=email,
+        phone=phone,
+        notes=notes,
     )
     values["contact_consent"] = consent
     if consent:
@@ -259,8 +268,18 @@ def hcp_edit(
     from liaison.core.records.models import Hcp
 
     changes = _given(
-        name=name, specialty=specialty, institution=institution, city=city, country=country, territory=territory,
-        kol_tier=tier, therapeutic_areas=therapeutic_area or None, npi=npi, email=email, phone=phone, notes=notes,
+        name=name,
+        specialty=specialty,
+        institution=institution,
+        city=city,
+        country=country,
+        territory=territory,
+        kol_tier=tier,
+        therapeutic_areas=therapeutic_area or None,
+        npi=npi,
+        email=email,
+        phone=phone,
+        notes=notes,
         contact_consent=consent,
     )
     if not changes:
@@ -323,9 +342,16 @@ def interaction_add(
     if occurred.tzinfo is None:
         occurred = occurred.astimezone()
     values = _given(
-        hcp_id=hcp, notes=notes, channel=channel.value, occurred_at=occurred, therapeutic_area=therapeutic_area,
-        products=product or None, topics=topic or None,
-        initiation=(Initiation.REACTIVE if reactive else Initiation.PROACTIVE).value, inquiry_id=inquiry, off_label=off_label,
+        hcp_id=hcp,
+        notes=notes,
+        channel=channel.value,
+        occurred_at=occurred,
+        therapeutic_area=therapeutic_area,
+        products=product or None,
+        topics=topic or None,
+        initiation=(Initiation.REACTIVE if reactive else Initiation.PROACTIVE).value,
+        inquiry_id=inquiry,
+        off_label=off_label,
     )
     with opened(data_dir) as store:
         record = store.repository.create(Interaction, values)
@@ -413,8 +439,12 @@ def demo(
             bar.update(tasks[stage], completed=done)
 
         counts = populate(
-            store.repository, DemoSize(hcps=hcps, interactions=interactions_), seed=seed, progress=report,
-            content=enrolled is None, territory=enrolled.territory if enrolled is not None else TERRITORY,
+            store.repository,
+            DemoSize(hcps=hcps, interactions=interactions_),
+            seed=seed,
+            progress=report,
+            content=enrolled is None,
+            territory=enrolled.territory if enrolled is not None else TERRITORY,
         )
     out.print(", ".join(f"{count} {table}" for table, count in counts.items()), markup=False)
 

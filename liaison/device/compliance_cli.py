@@ -6,7 +6,6 @@ the rules file cannot be used. No `from __future__ import annotations` here:
 typer reads the option types of these nested commands at run time.
 """
 
-
 import json
 import sys
 from collections.abc import Callable
@@ -79,9 +78,7 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
 
         with opened(data_dir) as store, store.repository.session() as session:
             found = session.exec(
-                select(ComplianceOverride)
-                .where(col(ComplianceOverride.deleted).is_(False))
-                .order_by(col(ComplianceOverride.overridden_at).desc())
+                select(ComplianceOverride).where(col(ComplianceOverride.deleted).is_(False)).order_by(col(ComplianceOverride.overridden_at).desc())
             ).all()
         for item in found:
             rules = ",".join(finding["rule_id"] for finding in item.findings)
@@ -104,6 +101,11 @@ def _flag_text(flag: Flag) -> str:
 
 def _flag_json(flag: Flag) -> dict[str, Any]:
     return {
-        "rule_id": flag.rule_id, "category": flag.category, "phrase": flag.phrase, "start": flag.span[0], "end": flag.span[1],
-        "reason": flag.reason, "suggestion": flag.suggestion,
+        "rule_id": flag.rule_id,
+        "category": flag.category,
+        "phrase": flag.phrase,
+        "start": flag.span[0],
+        "end": flag.span[1],
+        "reason": flag.reason,
+        "suggestion": flag.suggestion,
     }

@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: typer reads the option types of these nested commands at run time.
 """
 
-
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -26,7 +25,9 @@ def register(hcp_cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None
     @hcp_cli.command("erase")
     def hcp_erase(
         hcp_id: Annotated[str, typer.Argument(metavar="ID")],
-        reason: Annotated[str, typer.Option("--reason", help="The request and its basis, without the HCP's name, e.g. 'e-mail of 3 March, GDPR art. 17'.")],
+        reason: Annotated[
+            str, typer.Option("--reason", help="The request and its basis, without the HCP's name, e.g. 'e-mail of 3 March, GDPR art. 17'.")
+        ],
         requested_at: Annotated[datetime | None, typer.Option("--requested-at", help="When the HCP asked (ISO 8601); default now.")] = None,
         yes: Annotated[bool, typer.Option("--yes", help="Erase without asking for confirmation.")] = False,
         data_dir: data_dir_option = None,

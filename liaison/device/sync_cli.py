@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: typer reads the option types of these nested commands at run time.
 """
 
-
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -55,7 +54,11 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
             _warn_refused(store)
         if report.audit_breaks:
             first = report.audit_breaks[0]
-            err.print(f"warning: the server found this device's audit log does not match its anchor (entry {first.seq}: {first.reason}); run 'liaison verify-audit'", markup=False)
+            err.print(
+                f"warning: the server found this device's audit log does not match its anchor (entry {first.seq}: {first.reason}); "
+                "run 'liaison verify-audit'",
+                markup=False,
+            )
 
     @rejected_cli.callback()
     def rejected_list(ctx: typer.Context, data_dir: data_dir_option = None) -> None:
@@ -138,4 +141,6 @@ def _warn_refused(store: "Store") -> None:
         for refusal in waiting:
             where = f" ({refusal.field})" if refusal.field else ""
             err.print(f"needs your attention: {record_subject(session, refusal.table, refusal.record_id)}{where}: {refusal.reason}", markup=False)
-    err.print(f"{len(waiting)} record(s) need your attention: correct and 'liaison rejected resend ID', or 'liaison rejected discard ID'", markup=False)
+    err.print(
+        f"{len(waiting)} record(s) need your attention: correct and 'liaison rejected resend ID', or 'liaison rejected discard ID'", markup=False
+    )

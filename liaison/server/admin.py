@@ -27,9 +27,7 @@ class AdminError(LiaisonError):
     """A refused administrative action, in one line naming what is wrong."""
 
 
-def create_user(
-    engine: Engine, *, email: str, name: str, role: str, territory: str | None = None, manager_email: str | None = None
-) -> User:
+def create_user(engine: Engine, *, email: str, name: str, role: str, territory: str | None = None, manager_email: str | None = None) -> User:
     email = email.strip().lower()
     if "@" not in email:
         raise AdminError(f"email: {email!r} is not an e-mail address")
@@ -124,15 +122,26 @@ def publish_content(engine: Engine, *, admin_email: str, items: Sequence[Mapping
                 raise AdminError(f"item {number}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
             now = datetime.now(UTC)
             fields = {
-                **checked.model_dump(mode="json"), "created_at": now.isoformat(), "updated_at": now.isoformat(),
-                "created_by": admin_user.email, "updated_by": admin_user.email, "device_id": PUBLISHER_DEVICE,
-                "deleted": False, "deleted_at": None,
+                **checked.model_dump(mode="json"),
+                "created_at": now.isoformat(),
+                "updated_at": now.isoformat(),
+                "created_by": admin_user.email,
+                "updated_by": admin_user.email,
+                "device_id": PUBLISHER_DEVICE,
+                "deleted": False,
+                "deleted_at": None,
             }
             unknown = set(fields) - set(ContentItem.model_fields)
             assert not unknown, unknown
             changes.append(
-                Change(change_id=str(uuid6.uuid7()), table="content_item", record_id=str(uuid6.uuid7()), fields=fields,
-                       clocks={ALL_FIELDS: clock.tick().encode()}, device_id=PUBLISHER_DEVICE)
+                Change(
+                    change_id=str(uuid6.uuid7()),
+                    table="content_item",
+                    record_id=str(uuid6.uuid7()),
+                    fields=fields,
+                    clocks={ALL_FIELDS: clock.tick().encode()},
+                    device_id=PUBLISHER_DEVICE,
+                )
             )
         session.commit()
         with session.begin():

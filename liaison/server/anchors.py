@@ -56,7 +56,12 @@ def anchor(session: Session, device_id: str, head_seq: int, links: Sequence[Audi
             stored = held.get(link.seq)
             if stored is not None:
                 if stored.hash != link.hash:
-                    broken(link.seq, f"entry {link.seq} differs from the copy anchored on {stored.anchored_at:%Y-%m-%d %H:%M} UTC", stored.hash, link.hash)
+                    broken(
+                        link.seq,
+                        f"entry {link.seq} differs from the copy anchored on {stored.anchored_at:%Y-%m-%d %H:%M} UTC",
+                        stored.hash,
+                        link.hash,
+                    )
             else:
                 after = before or ((head.seq, head.hash) if head is not None else (0, GENESIS))
                 if link.seq > after[0] + 1:
@@ -89,7 +94,10 @@ def state(session: Session, device_id: str, recorded: int = 0) -> AnchorState:
 def links(session: Session, device_id: str, after: int, limit: int) -> tuple[list[AuditLink], bool]:
     """A page of the anchored links after position `after`, and whether more follow."""
     rows = session.exec(
-        select(AuditAnchorLink).where(AuditAnchorLink.device_id == device_id, col(AuditAnchorLink.seq) > after).order_by(col(AuditAnchorLink.seq)).limit(limit + 1)
+        select(AuditAnchorLink)
+        .where(AuditAnchorLink.device_id == device_id, col(AuditAnchorLink.seq) > after)
+        .order_by(col(AuditAnchorLink.seq))
+        .limit(limit + 1)
     ).all()
     session.commit()
     return [AuditLink(seq=row.seq, prev_hash=row.prev_hash, hash=row.hash) for row in rows[:limit]], len(rows) > limit
@@ -131,7 +139,10 @@ def _walk(session: Session, device_id: str, batch: int) -> Iterator[AuditAnchorL
     after = 0
     while True:
         rows = session.exec(
-            select(AuditAnchorLink).where(AuditAnchorLink.device_id == device_id, col(AuditAnchorLink.seq) > after).order_by(col(AuditAnchorLink.seq)).limit(batch)
+            select(AuditAnchorLink)
+            .where(AuditAnchorLink.device_id == device_id, col(AuditAnchorLink.seq) > after)
+            .order_by(col(AuditAnchorLink.seq))
+            .limit(batch)
         ).all()
         if not rows:
             return

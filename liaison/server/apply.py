@@ -56,7 +56,8 @@ def check_clocks(change: Change, now_ms: int) -> None:
         if ahead > MAX_AHEAD_MS:
             written = change.table if name == ALL_FIELDS else f"{change.table}.{name}"
             raise ApiError(
-                422, "clock_ahead",
+                422,
+                "clock_ahead",
                 f"change {change.change_id}: {written} stamped {describe_ahead(ahead)} ahead of the server's clock; "
                 "check this device's date and time",
                 "clocks",
@@ -127,9 +128,16 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
         touched.append(existing)
         log_rows.append(
             {
-                "change_id": change.change_id, "table_name": change.table, "record_id": change.record_id,
-                "fields": fields, "clocks": change.clocks, "base_clocks": change.base_clocks,
-                "device_id": change.device_id, "owner_user_id": owner, "territory": territory, "received_at": now,
+                "change_id": change.change_id,
+                "table_name": change.table,
+                "record_id": change.record_id,
+                "fields": fields,
+                "clocks": change.clocks,
+                "base_clocks": change.base_clocks,
+                "device_id": change.device_id,
+                "owner_user_id": owner,
+                "territory": territory,
+                "received_at": now,
             }
         )
         if new_receipt and hcp is not None:
@@ -172,7 +180,10 @@ def attributed(change: Change, fields: dict[str, Any], user: User, *, first_writ
     strangers = sorted({Stamp.decode(stamp).device for stamp in change.clocks.values()} - {change.device_id})
     if strangers:
         raise ApiError(
-            422, "invalid", f"change {change.change_id}: {change.table} is stamped by device {strangers[0]!r}, not by the device that sent it", "clocks"
+            422,
+            "invalid",
+            f"change {change.change_id}: {change.table} is stamped by device {strangers[0]!r}, not by the device that sent it",
+            "clocks",
         )
     attributed = {name: value for name, value in fields.items() if name != "created_by"}
     if first_write:
@@ -196,8 +207,13 @@ def _append_log(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 def _columns(record: FreshRecord) -> dict[str, Any]:
     """A record first met in this batch, as one row of a single insert (the ORM would add them one by one)."""
     return {
-        "table_name": record.table_name, "record_id": record.record_id, "fields": record.fields, "clocks": record.clocks,
-        "owner_user_id": record.owner_user_id, "territory": record.territory, "updated_seq": record.updated_seq,
+        "table_name": record.table_name,
+        "record_id": record.record_id,
+        "fields": record.fields,
+        "clocks": record.clocks,
+        "owner_user_id": record.owner_user_id,
+        "territory": record.territory,
+        "updated_seq": record.updated_seq,
     }
 
 

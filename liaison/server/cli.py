@@ -33,7 +33,14 @@ class _Group(typer.core.TyperGroup):
 KEEP_ALIVE_SECONDS = 75
 """Longer than clients keep idle connections (httpx: 5 s), so the server never closes one a client is reusing."""
 
-cli = typer.Typer(cls=_Group, name="liaison-server", help="Liaison's central sync server.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+cli = typer.Typer(
+    cls=_Group,
+    name="liaison-server",
+    help="Liaison's central sync server.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 DatabaseUrl = Annotated[
     str | None,
@@ -55,7 +62,8 @@ def serve(
     forwarded_allow_ips: Annotated[
         str,
         typer.Option(
-            "--forwarded-allow-ips", envvar="LIAISON_FORWARDED_ALLOW_IPS",
+            "--forwarded-allow-ips",
+            envvar="LIAISON_FORWARDED_ALLOW_IPS",
             help="Comma-separated addresses (or '*') of the TLS proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.",
         ),
     ] = "127.0.0.1",
@@ -73,8 +81,15 @@ def serve(
     if docs:
         os.environ["LIAISON_DOCS"] = "1"
     uvicorn.run(
-        "liaison.server.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info",
-        timeout_keep_alive=KEEP_ALIVE_SECONDS, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+        "liaison.server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
 
 
@@ -122,7 +137,10 @@ def list_devices(database_url: DatabaseUrl = None) -> None:
     table = Table("device", "name", "user", "enrolled", "last seen", "revoked")
     for row in admin.list_devices(_engine(database_url)):
         table.add_row(
-            row.id, row.name, row.user_email, f"{row.created_at:%Y-%m-%d %H:%M}",
+            row.id,
+            row.name,
+            row.user_email,
+            f"{row.created_at:%Y-%m-%d %H:%M}",
             f"{row.last_seen_at:%Y-%m-%d %H:%M}" if row.last_seen_at else "never",
             f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
         )
@@ -139,7 +157,9 @@ def safety_intake(database_url: DatabaseUrl = None) -> None:
     table = Table("change", "device", "record", "outcome", "received", "reason")
     with Session(_engine(database_url)) as session:
         for row in session.exec(select(SafetyIntake).order_by(col(SafetyIntake.received_at))):
-            table.add_row(row.change_id, row.device_id, f"{row.table_name} {row.record_id}", row.outcome, f"{row.received_at:%Y-%m-%d %H:%M}", row.reason or "")
+            table.add_row(
+                row.change_id, row.device_id, f"{row.table_name} {row.record_id}", row.outcome, f"{row.received_at:%Y-%m-%d %H:%M}", row.reason or ""
+            )
     Console(width=200).print(table)
 
 
@@ -167,7 +187,10 @@ def verify_audit(
         typer.echo(f"device {device}: nothing anchored yet")
         return
     head = verdict.head
-    typer.echo(f"device {device}: audit anchor intact: {verdict.links} entries anchored, head entry {head.seq} ({head.hash[:12]}…), last anchored {head.anchored_at:%Y-%m-%d %H:%M} UTC")
+    typer.echo(
+        f"device {device}: audit anchor intact: {verdict.links} entries anchored, head entry {head.seq} ({head.hash[:12]}…), "
+        f"last anchored {head.anchored_at:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 manager_cli.register(cli)

@@ -121,7 +121,9 @@ def next_seqs(session: Session, count: int) -> list[int] | None:
     """
     if count == 0 or session.get_bind().dialect.name != "postgresql":
         return None
-    drawn = session.execute(
-        text("SELECT nextval(pg_get_serial_sequence('change_log', 'seq')) FROM generate_series(1, :count)").bindparams(count=count)
-    ).scalars().all()
+    drawn = (
+        session.execute(text("SELECT nextval(pg_get_serial_sequence('change_log', 'seq')) FROM generate_series(1, :count)").bindparams(count=count))
+        .scalars()
+        .all()
+    )
     return sorted(int(seq) for seq in drawn)

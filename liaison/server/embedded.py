@@ -42,8 +42,13 @@ class EmbeddedServer:
     def start(self, timeout: float = 15.0) -> EmbeddedServer:
         certificate, key = self.tls or (None, None)
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
-            ssl_certfile=certificate, ssl_keyfile=key,
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            ssl_certfile=certificate,
+            ssl_keyfile=key,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="liaison-embedded-server", daemon=True)

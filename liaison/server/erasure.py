@@ -91,7 +91,9 @@ def _affected(session: Session, erasure: Erasure, hcp: StoredRecord, batch: list
     subjects = sorted({record_id for table, record_id in found if table != "hcp"})
     for start in range(0, len(subjects), _CHUNK):
         amendments = session.exec(
-            select(RecordRow).where(RecordRow.table_name == "amendment", RecordRow.fields["subject_id"].as_string().in_(subjects[start : start + _CHUNK]))
+            select(RecordRow).where(
+                RecordRow.table_name == "amendment", RecordRow.fields["subject_id"].as_string().in_(subjects[start : start + _CHUNK])
+            )
         )
         for row in amendments:
             if (row.fields.get("subject_table"), row.fields.get("subject_id")) in found:

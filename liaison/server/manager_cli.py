@@ -41,8 +41,14 @@ def set_password(
     email: Annotated[str, typer.Option("--email", help="A manager's or administrator's e-mail.")],
     password: Annotated[
         str,
-        typer.Option("--password", envvar="LIAISON_WEB_PASSWORD", prompt=True, hide_input=True, confirmation_prompt=True,
-                     help="Asked for when not given (hidden, twice); prefer the prompt to the command line."),
+        typer.Option(
+            "--password",
+            envvar="LIAISON_WEB_PASSWORD",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Asked for when not given (hidden, twice); prefer the prompt to the command line.",
+        ),
     ],
     database_url: DatabaseUrl = None,
 ) -> None:

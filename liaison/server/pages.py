@@ -100,9 +100,14 @@ def _next_rows(session: Session, user: User, device: Device, after: int, count: 
     candidates = union(*(select(first.c.seq) for first in firsts)).subquery()
     statement = (
         sql_select(  # SQLModel's select is typed for up to four columns
-            col(ChangeLog.seq), col(ChangeLog.change_id), col(ChangeLog.table_name), col(ChangeLog.record_id), col(ChangeLog.device_id),
+            col(ChangeLog.seq),
+            col(ChangeLog.change_id),
+            col(ChangeLog.table_name),
+            col(ChangeLog.record_id),
+            col(ChangeLog.device_id),
             cast(ChangeLog.received_at, Text).label("received_at"),  # stored as UTC ISO text: sent as it is
-            cast(ChangeLog.fields, Text).label("fields"), cast(ChangeLog.clocks, Text).label("clocks"),
+            cast(ChangeLog.fields, Text).label("fields"),
+            cast(ChangeLog.clocks, Text).label("clocks"),
             cast(ChangeLog.base_clocks, Text).label("base_clocks"),
         )
         .where(col(ChangeLog.seq).in_(select(candidates.c.seq)))

@@ -25,8 +25,17 @@ def served(database_url: str, log: Path, *, workers: int = 1, options: Sequence[
     writing its output to `log`, which a failed start quotes.
     """
     port = free_port()
-    command = [str(Path(sys.executable).with_name("liaison-server")), "serve", "--port", str(port), "--workers", str(workers),
-               "--database-url", database_url, *options]
+    command = [
+        str(Path(sys.executable).with_name("liaison-server")),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--database-url",
+        database_url,
+        *options,
+    ]
     with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -38,7 +38,8 @@ def check_write_once(change: Change, existing: StoredRecord | None) -> None:
     kind = kind_for(change.table).label
     field = "deleted" if "deleted" in change.fields else min(change.fields, default=None)
     raise ApiError(
-        409, "write_once",
+        409,
+        "write_once",
         f"change {change.change_id}: {kind} {change.record_id} is kept as first written; it cannot be edited or deleted",
         field,
     )

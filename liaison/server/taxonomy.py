@@ -55,15 +55,24 @@ def publish(engine: Engine, *, admin_email: str, document: Mapping[str, Any]) ->
             raise AdminError(f"--admin: {admin_email} is not an administrator of this server")
         now = datetime.now(UTC)
         fields = {
-            **checked.model_dump(mode="json"), "created_at": now.isoformat(), "updated_at": now.isoformat(),
-            "created_by": administrator.email, "updated_by": administrator.email, "device_id": PUBLISHER_DEVICE,
-            "deleted": False, "deleted_at": None,
+            **checked.model_dump(mode="json"),
+            "created_at": now.isoformat(),
+            "updated_at": now.isoformat(),
+            "created_by": administrator.email,
+            "updated_by": administrator.email,
+            "device_id": PUBLISHER_DEVICE,
+            "deleted": False,
+            "deleted_at": None,
         }
         unknown = set(fields) - set(InsightTaxonomy.model_fields)
         assert not unknown, unknown
         change = Change(
-            change_id=str(uuid6.uuid7()), table=TABLE, record_id=str(uuid6.uuid7()), fields=fields,
-            clocks={ALL_FIELDS: HybridLogicalClock(PUBLISHER_DEVICE).tick().encode()}, device_id=PUBLISHER_DEVICE,
+            change_id=str(uuid6.uuid7()),
+            table=TABLE,
+            record_id=str(uuid6.uuid7()),
+            fields=fields,
+            clocks={ALL_FIELDS: HybridLogicalClock(PUBLISHER_DEVICE).tick().encode()},
+            device_id=PUBLISHER_DEVICE,
         )
         session.commit()
         with session.begin():

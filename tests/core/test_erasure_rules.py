@@ -28,10 +28,30 @@ def test_the_identifying_strings_are_the_name_with_and_without_title_and_the_con
 
 
 def test_the_hcp_keeps_only_territory_and_country(erasure: Erasure) -> None:
-    scrubbed = erasure.scrub("hcp", {**CURIE, "territory": "north", "country": "FR", "notes": "x", "therapeutic_areas": ["Oncology"], "deleted": False, "created_by": "msl@example.org"})
+    scrubbed = erasure.scrub(
+        "hcp",
+        {
+            **CURIE,
+            "territory": "north",
+            "country": "FR",
+            "notes": "x",
+            "therapeutic_areas": ["Oncology"],
+            "deleted": False,
+            "created_by": "msl@example.org",
+        },
+    )
     assert scrubbed == {
-        "name": pseudonym(HCP), "email": None, "phone": None, "npi": None, "identifiers": {}, "territory": "north", "country": "FR",
-        "notes": None, "therapeutic_areas": [], "deleted": True, "created_by": "msl@example.org",
+        "name": pseudonym(HCP),
+        "email": None,
+        "phone": None,
+        "npi": None,
+        "identifiers": {},
+        "territory": "north",
+        "country": "FR",
+        "notes": None,
+        "therapeutic_areas": [],
+        "deleted": True,
+        "created_by": "msl@example.org",
     }
 
 
@@ -44,15 +64,29 @@ def test_a_change_carrying_a_few_fields_is_scrubbed_field_by_field(erasure: Eras
 @pytest.mark.parametrize(
     ("table", "fields", "expected"),
     [
-        ("interaction", {"hcp_id": HCP, "notes": "n", "follow_ups": [{"text": "t"}], "topics": ["a"]}, {"hcp_id": pseudonym(HCP), "notes": "", "follow_ups": [], "topics": ["a"]}),
-        ("medical_inquiry", {"hcp_id": HCP, "signature": [[[0, 0]]], "question": "Renal dosing?"}, {"hcp_id": pseudonym(HCP), "signature": None, "question": "Renal dosing?"}),
-        ("adverse_event", {"reporter": "Nurse at the clinic", "reporter_hcp_id": HCP, "description": "Marie Curie saw a rash"},
-         {"reporter": pseudonym(HCP), "reporter_hcp_id": pseudonym(HCP), "description": f"{pseudonym(HCP)} saw a rash"}),
+        (
+            "interaction",
+            {"hcp_id": HCP, "notes": "n", "follow_ups": [{"text": "t"}], "topics": ["a"]},
+            {"hcp_id": pseudonym(HCP), "notes": "", "follow_ups": [], "topics": ["a"]},
+        ),
+        (
+            "medical_inquiry",
+            {"hcp_id": HCP, "signature": [[[0, 0]]], "question": "Renal dosing?"},
+            {"hcp_id": pseudonym(HCP), "signature": None, "question": "Renal dosing?"},
+        ),
+        (
+            "adverse_event",
+            {"reporter": "Nurse at the clinic", "reporter_hcp_id": HCP, "description": "Marie Curie saw a rash"},
+            {"reporter": pseudonym(HCP), "reporter_hcp_id": pseudonym(HCP), "description": f"{pseudonym(HCP)} saw a rash"},
+        ),
         ("insight", {"hcp_id": HCP, "text": "t"}, {"hcp_id": None, "text": "t"}),
         ("trial_site", {"pi_hcp_id": HCP, "site_name": "Site 12"}, {"pi_hcp_id": None, "site_name": "Site 12"}),
         ("medical_event", {"attendee_ids": ["other", HCP]}, {"attendee_ids": ["other"]}),
-        ("amendment", {"subject_table": "interaction", "changes": {"notes": "x"}, "reason": "DR MARIE CURIE called"},
-         {"subject_table": "interaction", "changes": {"notes": ""}, "reason": f"{pseudonym(HCP)} called"}),
+        (
+            "amendment",
+            {"subject_table": "interaction", "changes": {"notes": "x"}, "reason": "DR MARIE CURIE called"},
+            {"subject_table": "interaction", "changes": {"notes": ""}, "reason": f"{pseudonym(HCP)} called"},
+        ),
     ],
 )
 def test_records_that_name_the_hcp(erasure: Erasure, table: str, fields: dict, expected: dict) -> None:

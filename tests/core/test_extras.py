@@ -11,7 +11,7 @@ from liaison.core import extras
 REQUIRES = [
     "flet<1.1,>=1.0.5",
     "fastapi<0.200,>=0.120; extra == 'server'",
-    "psycopg[binary]<4,>=3.2; extra == \"server\"",
+    'psycopg[binary]<4,>=3.2; extra == "server"',
     "flet-web<1.1,>=1.0.5; extra == 'desktop'",
 ]
 

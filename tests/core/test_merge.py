@@ -73,9 +73,7 @@ def test_the_same_change_twice_changes_nothing() -> None:
 
 def test_a_filed_snapshot_wins_its_fields_and_later_edits_become_amendments() -> None:
     draft = merge("interaction", None, {"notes": "draft", "status": "draft"}, {ALL_FIELDS: s(1)}).state
-    filed = merge(
-        "interaction", draft, {"notes": "as filed", "status": "submitted"}, {ALL_FIELDS: s(2)}, {"notes": s(1), "status": s(1)}
-    ).state
+    filed = merge("interaction", draft, {"notes": "as filed", "status": "submitted"}, {ALL_FIELDS: s(2)}, {"notes": s(1), "status": s(1)}).state
     late = merge("interaction", filed, {"notes": "edited elsewhere"}, {"notes": s(5, "b")}, {"notes": s(1)})
     assert late.state.fields["notes"] == "as filed"
     assert late.amendments == {"notes": "edited elsewhere"} and late.conflicts == []

@@ -70,7 +70,10 @@ def test_a_model_built_in_code_holds_only_what_it_is_given(monkeypatch: pytest.M
 
 
 def test_the_server_settings_import_nothing_of_the_device() -> None:
-    probe = "import sys, liaison.server.settings as s; s.ServerSettings.from_env({}); print(sorted(m for m in sys.modules if m.startswith('liaison.device')))"
+    probe = (
+        "import sys, liaison.server.settings as s; s.ServerSettings.from_env({}); "
+        "print(sorted(m for m in sys.modules if m.startswith('liaison.device')))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

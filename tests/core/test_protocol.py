@@ -13,8 +13,15 @@ from liaison.core.protocol import Change
 
 def change(**overrides: object) -> dict[str, object]:
     stamp = Stamp(1_795_000_000_000, 0, "laptop-ada").encode()
-    return {"change_id": "c-1", "table": "hcp", "record_id": "h-1", "fields": {"name": "Dr A"}, "clocks": {"*": stamp},
-            "device_id": "laptop-ada", **overrides}
+    return {
+        "change_id": "c-1",
+        "table": "hcp",
+        "record_id": "h-1",
+        "fields": {"name": "Dr A"},
+        "clocks": {"*": stamp},
+        "device_id": "laptop-ada",
+        **overrides,
+    }
 
 
 @pytest.mark.parametrize("stamp", [ZERO, Stamp(1, 0, "a"), Stamp(1_795_000_000_000, MAX_COUNTER, "laptop-ada"), Stamp(10**14, 255, "x" * 64)])

@@ -26,8 +26,19 @@ def liaison(data_dir: Path) -> Liaison:
 
 def add(liaison: Liaison, aware_at: str, *extra: str, ok: bool = True, **env: str):  # type: ignore[no-untyped-def]
     return liaison(
-        "ae", "add", "--reporter", "Dr Rosalind Franklin, oncologist", "--product", "zentrolimab",
-        "--event", "Grade 3 rash after the second dose", "--aware-at", aware_at, *extra, ok=ok, **env,
+        "ae",
+        "add",
+        "--reporter",
+        "Dr Rosalind Franklin, oncologist",
+        "--product",
+        "zentrolimab",
+        "--event",
+        "Grade 3 rash after the second dose",
+        "--aware-at",
+        aware_at,
+        *extra,
+        ok=ok,
+        **env,
     )
 
 
@@ -42,12 +53,29 @@ def stored(data_dir: Path, event_id: str) -> AdverseEvent:
 
 def test_add_files_the_event_and_prints_its_id_and_deadline_in_the_msls_zone(liaison: Liaison) -> None:
     result = add(
-        liaison, "2026-11-20T09:30+00:00", "--seriousness", "serious", "--criterion", "hospitalisation",
-        "--patient-initials", "jd", "--age", "61", "--sex", "female", **BERLIN,
+        liaison,
+        "2026-11-20T09:30+00:00",
+        "--seriousness",
+        "serious",
+        "--criterion",
+        "hospitalisation",
+        "--patient-initials",
+        "jd",
+        "--age",
+        "61",
+        "--sex",
+        "female",
+        **BERLIN,
     )
     event_id, deadline_line = result.stdout.splitlines()
     event = stored(liaison.data_dir, event_id)
-    assert (event.status, event.seriousness, event.patient_initials, event.patient_age, event.patient_sex) == ("submitted", "serious", "JD", 61, "female")
+    assert (event.status, event.seriousness, event.patient_initials, event.patient_age, event.patient_sex) == (
+        "submitted",
+        "serious",
+        "JD",
+        61,
+        "female",
+    )
     assert event.seriousness_criteria == ["hospitalisation"]
     assert event.deadline_at == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     assert deadline_line.startswith("report by Sat 21 Nov 2026 10:30 CET (overdue by ")
@@ -78,9 +106,21 @@ def test_add_with_draft_keeps_it_a_draft(liaison: Liaison) -> None:
         ("yesterday", (), "error: --aware-at: 'yesterday' is not an ISO 8601 time such as 2026-11-27T15:00+01:00"),
         ("2026-11-20T09:30Z", ("--age", "200"), "error: --age: input should be less than or equal to 130"),
         ("2026-11-20T09:30Z", ("--patient-initials", "M L"), "error: --patient-initials: initials only (letters), never a full name"),
-        ("2026-11-20T09:30Z", ("--seriousness", "serious"), "error: --criterion: a serious event names at least one seriousness criterion (e.g. hospitalisation)"),
-        ("2026-11-20T09:30Z", ("--seriousness", "non_serious", "--criterion", "death"), "error: --criterion: a non-serious event meets no seriousness criterion: mark it serious or remove the criteria"),
-        ("2026-11-20T09:30Z", ("--onset-date", "2026-11-22"), "error: --onset-date: is after the moment you became aware; the event began before you heard of it"),
+        (
+            "2026-11-20T09:30Z",
+            ("--seriousness", "serious"),
+            "error: --criterion: a serious event names at least one seriousness criterion (e.g. hospitalisation)",
+        ),
+        (
+            "2026-11-20T09:30Z",
+            ("--seriousness", "non_serious", "--criterion", "death"),
+            "error: --criterion: a non-serious event meets no seriousness criterion: mark it serious or remove the criteria",
+        ),
+        (
+            "2026-11-20T09:30Z",
+            ("--onset-date", "2026-11-22"),
+            "error: --onset-date: is after the moment you became aware; the event began before you heard of it",
+        ),
         ("2026-11-20T09:30Z", ("--onset-date", "last week"), "error: --onset-date: input should be a valid date or datetime, input is too short"),
     ],
 )
@@ -92,8 +132,16 @@ def test_mistakes_are_named_in_one_line_and_nothing_is_written(liaison: Liaison,
 
 def test_likely_identifiers_in_the_narrative_are_warned_about_but_the_event_is_filed(liaison: Liaison) -> None:
     result = liaison(
-        "ae", "add", "--reporter", "Dr Curie", "--product", "orvatinib", "--aware-at", ago(2),
-        "--event", "Maria Lopez (DOB 12/03/1961) fainted; her son can be reached on 0171 496 0000",
+        "ae",
+        "add",
+        "--reporter",
+        "Dr Curie",
+        "--product",
+        "orvatinib",
+        "--aware-at",
+        ago(2),
+        "--event",
+        "Maria Lopez (DOB 12/03/1961) fainted; her son can be reached on 0171 496 0000",
     )
     assert result.stderr.splitlines() == [
         "warning: --event: “Maria Lopez” looks like a person's name: use the patient's initials instead",
@@ -127,20 +175,44 @@ def fields_of(liaison: Liaison, event_id: str) -> dict[str, str]:
 
 def test_add_takes_the_new_fields_and_criteria_alone_make_the_event_serious(liaison: Liaison) -> None:
     event_id = add(
-        liaison, ago(3), "--onset-date", "2026-11-01", "--outcome", "recovering", "--criterion", "hospitalisation",
-        "--criterion", "life_threatening", "--concomitant-medication", "metformin 500 mg", "--reporter-contact", "+44 20 7946 0000 (ward 4)",
+        liaison,
+        ago(3),
+        "--onset-date",
+        "2026-11-01",
+        "--outcome",
+        "recovering",
+        "--criterion",
+        "hospitalisation",
+        "--criterion",
+        "life_threatening",
+        "--concomitant-medication",
+        "metformin 500 mg",
+        "--reporter-contact",
+        "+44 20 7946 0000 (ward 4)",
     ).stdout.splitlines()[0]
     event = stored(liaison.data_dir, event_id)
     assert event.seriousness == "serious", "naming a criterion is saying it is serious"
-    assert (event.onset_date.isoformat() if event.onset_date else None, event.outcome, event.seriousness_criteria) == ("2026-11-01", "recovering", ["hospitalisation", "life_threatening"])
+    assert (event.onset_date.isoformat() if event.onset_date else None, event.outcome, event.seriousness_criteria) == (
+        "2026-11-01",
+        "recovering",
+        ["hospitalisation", "life_threatening"],
+    )
     assert (event.concomitant_medication, event.reporter_contact) == ("metformin 500 mg", "+44 20 7946 0000 (ward 4)")
 
 
 def test_a_draft_is_completed_with_edit_shown_and_then_submitted(liaison: Liaison) -> None:
     event_id = add(liaison, ago(2), "--draft").stdout.splitlines()[0]
-    assert liaison("ae", "edit", event_id, "--outcome", "recovered", "--onset-date", "2026-11-01", "--reporter-contact", "ward 4").stdout.strip() == event_id
+    assert (
+        liaison("ae", "edit", event_id, "--outcome", "recovered", "--onset-date", "2026-11-01", "--reporter-contact", "ward 4").stdout.strip()
+        == event_id
+    )
     shown = fields_of(liaison, event_id)
-    assert (shown["status"], shown["outcome"], shown["onset-date"], shown["reporter-contact"]) == ("draft", "Recovered/resolved", "2026-11-01", "ward 4")
+    assert (shown["status"], shown["outcome"], shown["onset-date"], shown["reporter-contact"]) == (
+        "draft",
+        "Recovered/resolved",
+        "2026-11-01",
+        "ward 4",
+    )
     assert shown["report-by"].endswith("; on track)")
 
     submitted = liaison("ae", "submit", event_id).stdout.splitlines()
@@ -159,7 +231,15 @@ def test_edit_refuses_a_filed_event_and_points_to_follow_up(liaison: Liaison) ->
 def test_follow_up_amends_a_filed_event_keeps_the_original_and_syncs_first(liaison: Liaison) -> None:
     event_id = add(liaison, ago(2), "--outcome", "not_recovered").stdout.splitlines()[0]
     amendment_id = liaison(
-        "ae", "follow-up", event_id, "--reason", "call with the ward nurse", "--outcome", "recovered", "--criterion", "hospitalisation",
+        "ae",
+        "follow-up",
+        event_id,
+        "--reason",
+        "call with the ward nurse",
+        "--outcome",
+        "recovered",
+        "--criterion",
+        "hospitalisation",
     ).stdout.strip()
     event = stored(liaison.data_dir, event_id)
     assert (event.outcome, event.seriousness) == ("not_recovered", "unknown"), "the original stays as filed"
@@ -181,8 +261,14 @@ def test_follow_up_amends_a_filed_event_keeps_the_original_and_syncs_first(liais
     [
         (("--reason", "nurse"), "error: --reason: give the new information too, e.g. --outcome recovered"),
         (("--reason", " ", "--outcome", "fatal"), "error: --reason: say where the new information came from"),
-        (("--reason", "nurse", "--outcome", "not_recovered"), "error: changes: nothing differs from the adverse event as it stands; give at least one new value"),
-        (("--reason", "nurse", "--onset-date", "2099-01-01"), "error: --onset-date: is after the moment you became aware; the event began before you heard of it"),
+        (
+            ("--reason", "nurse", "--outcome", "not_recovered"),
+            "error: changes: nothing differs from the adverse event as it stands; give at least one new value",
+        ),
+        (
+            ("--reason", "nurse", "--onset-date", "2099-01-01"),
+            "error: --onset-date: is after the moment you became aware; the event began before you heard of it",
+        ),
     ],
 )
 def test_a_follow_up_that_says_nothing_new_or_breaks_a_rule_is_refused_in_one_line(liaison: Liaison, extra: tuple[str, ...], message: str) -> None:

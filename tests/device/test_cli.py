@@ -43,10 +43,7 @@ class Liaison:
     def counts(self) -> tuple[int, int, int]:
         """HCPs, outbox entries and audit entries: what a half-written command would leave behind."""
         with Store.open(self.data_dir, PASSPHRASE) as store, store.engine.connect() as connection:
-            return tuple(
-                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                for table in ("hcp", "outbox", "audit_log")
-            )  # type: ignore[return-value]
+            return tuple(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in ("hcp", "outbox", "audit_log"))  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -112,7 +109,10 @@ def run_liaison(data_dir: Path, *args: str, limit_file_size: int | None = None, 
 
     return subprocess.run(
         [sys.executable, "-m", "liaison.device.cli", *args],
-        capture_output=True, text=True, timeout=120, preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
         env={**os.environ, "LIAISON_DATA_DIR": str(data_dir), "LIAISON_PASSPHRASE": PASSPHRASE, **env},
     )
 
@@ -187,15 +187,25 @@ def test_passphrase_change_that_cannot_write_is_one_line_and_the_old_passphrase_
 def test_passphrase_change_interrupted_at_any_moment_leaves_one_whole_key_file_and_no_temporary(liaison: Liaison, after_seconds: float) -> None:
     changing = subprocess.Popen(
         [sys.executable, "-m", "liaison.device.cli", "passphrase", "change"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "LIAISON_DATA_DIR": str(liaison.data_dir), "LIAISON_PASSPHRASE": PASSPHRASE, "LIAISON_NEW_PASSPHRASE": "a brand new passphrase"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={
+            **os.environ,
+            "LIAISON_DATA_DIR": str(liaison.data_dir),
+            "LIAISON_PASSPHRASE": PASSPHRASE,
+            "LIAISON_NEW_PASSPHRASE": "a brand new passphrase",
+        },
     )
     time.sleep(after_seconds)
     changing.send_signal(signal.SIGINT)
     changing.communicate(timeout=60)
     assert sorted(path.name for path in liaison.data_dir.iterdir()) == ["liaison.db", "liaison.key"]
-    unlocks = [phrase for phrase in (PASSPHRASE, "a brand new passphrase")
-               if runner.invoke(cli, ["hcp", "list"], env={**liaison.env, "LIAISON_PASSPHRASE": phrase}).exit_code == 0]
+    unlocks = [
+        phrase
+        for phrase in (PASSPHRASE, "a brand new passphrase")
+        if runner.invoke(cli, ["hcp", "list"], env={**liaison.env, "LIAISON_PASSPHRASE": phrase}).exit_code == 0
+    ]
     assert len(unlocks) == 1, "the old key file or the new one, whole"
 
 
@@ -257,8 +267,19 @@ def test_hcp_edit_without_any_field_is_refused(liaison: Liaison) -> None:
 def test_interaction_add_and_submit_then_list(liaison: Liaison) -> None:
     hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie", "--consent").stdout.strip()
     interaction_id = liaison(
-        "interaction", "add", "--hcp", hcp_id, "--notes", "Discussed the mechanism of action",
-        "--channel", "virtual", "--topic", "MoA", "--product", "zentrolimab", "--submit",
+        "interaction",
+        "add",
+        "--hcp",
+        hcp_id,
+        "--notes",
+        "Discussed the mechanism of action",
+        "--channel",
+        "virtual",
+        "--topic",
+        "MoA",
+        "--product",
+        "zentrolimab",
+        "--submit",
     ).stdout.strip()
     with Store.open(liaison.data_dir, PASSPHRASE) as store:
         interaction = store.repository.get(Interaction, interaction_id)
@@ -300,19 +321,13 @@ def test_import_hcps_brings_in_every_row(liaison: Liaison, tmp_path: Path) -> No
     assert "imported 2 HCPs" in liaison("import", "hcps", str(path)).stdout
     with Store.open(liaison.data_dir, PASSPHRASE) as store, store.repository.session() as session:
         found = queries.search_hcps(session, queries.HcpFilter(search="ada"))
-    assert [(hcp.kol_tier, hcp.therapeutic_areas, hcp.contact_consent) for hcp in found] == [
-        (2, ["Cardiometabolic", "Rare disease"], True)
-    ]
+    assert [(hcp.kol_tier, hcp.therapeutic_areas, hcp.contact_consent) for hcp in found] == [(2, ["Cardiometabolic", "Rare disease"], True)]
 
 
 def test_import_of_a_malformed_csv_lists_every_bad_row_and_imports_nothing(liaison: Liaison, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path,
-        "name,specialty,tier,npi\n"
-        "Dr Good Row,Cardiology,1,1111111111\n"
-        "Dr Bad Tier,Cardiology,high,\n"
-        ",Oncology,2,\n"
-        "Dr Bad Npi,Oncology,3,12\n",
+        "name,specialty,tier,npi\nDr Good Row,Cardiology,1,1111111111\nDr Bad Tier,Cardiology,high,\n,Oncology,2,\nDr Bad Npi,Oncology,3,12\n",
     )
     before = liaison.counts()
     result = liaison("import", "hcps", str(path), ok=False)

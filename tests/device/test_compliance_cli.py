@@ -75,7 +75,9 @@ def test_submit_refuses_flagged_text_without_a_justification_then_files_it_with_
 
 def test_a_proactive_off_label_discussion_is_refused_whatever_the_justification(liaison: Liaison) -> None:  # noqa: F811
     hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie", "--consent").stdout.strip()
-    refused = liaison("interaction", "add", "--hcp", hcp_id, "--notes", "Off-label question", "--off-label", "--submit", "--justification", WHY, ok=False)
+    refused = liaison(
+        "interaction", "add", "--hcp", hcp_id, "--notes", "Off-label question", "--off-label", "--submit", "--justification", WHY, ok=False
+    )
     assert "OFFLABEL-001" in refused.stderr and "never allowed" in refused.stderr
     with Store.open(liaison.data_dir, PASSPHRASE) as store:
         assert not any(item.status == "submitted" for item in _interactions(store))

@@ -26,7 +26,8 @@ def run(database_url: str, *args: str) -> tuple[int, str]:
 
 def test_create_a_user_print_a_code_that_enrols_a_device_then_list_and_revoke_it(database_url: str) -> None:
     assert run(database_url, "create-user", "--email", "Ada@Example.org", "--name", "Ada", "--role", "msl", "--territory", "north") == (
-        0, "created msl ada@example.org\n"
+        0,
+        "created msl ada@example.org\n",
     )
     code, output = run(database_url, "enroll-code", "--email", "ada@example.org")
     assert code == 0

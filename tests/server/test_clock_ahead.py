@@ -18,8 +18,13 @@ NOW = 1_750_000_000_000
 
 def change(clocks: dict[str, str], base_clocks: dict[str, str] | None = None) -> Change:
     return Change(
-        change_id="c-1", table="hcp", record_id="h-1", fields={"name": "Dr A", "specialty": "Oncology"},
-        clocks=clocks, base_clocks=base_clocks or {}, device_id="laptop",
+        change_id="c-1",
+        table="hcp",
+        record_id="h-1",
+        fields={"name": "Dr A", "specialty": "Oncology"},
+        clocks=clocks,
+        base_clocks=base_clocks or {},
+        device_id="laptop",
     )
 
 

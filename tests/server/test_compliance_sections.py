@@ -20,11 +20,22 @@ PASSWORD = "a manager's long passphrase"
 
 def override(device: Device, override_id: str, justification: str) -> dict:
     return device.change(
-        "compliance_override", override_id,
+        "compliance_override",
+        override_id,
         {
-            "subject_table": "interaction", "subject_id": f"int-{override_id}",
-            "findings": [{"field": "notes", "rule_id": "SUP-001", "category": "superlative", "phrase": "best-in-class", "reason": "An unsupported superlative."}],
-            "justification": justification, "overridden_at": datetime.now(UTC).isoformat(),
+            "subject_table": "interaction",
+            "subject_id": f"int-{override_id}",
+            "findings": [
+                {
+                    "field": "notes",
+                    "rule_id": "SUP-001",
+                    "category": "superlative",
+                    "phrase": "best-in-class",
+                    "reason": "An unsupported superlative.",
+                }
+            ],
+            "justification": justification,
+            "overridden_at": datetime.now(UTC).isoformat(),
         },
     )
 

@@ -69,10 +69,16 @@ def test_concurrent_pushers_and_pullers_on_two_server_processes_see_every_change
                     changes = []
                     for item in range(PER_BATCH):
                         change_id = f"{device_id}-{batch}-{item}"
-                        changes.append({
-                            "change_id": change_id, "table": "hcp", "record_id": change_id, "fields": {"name": change_id},
-                            "clocks": {"*": Stamp(batch * 10 + item + 1, 0, device_id).encode()}, "device_id": device_id,
-                        })
+                        changes.append(
+                            {
+                                "change_id": change_id,
+                                "table": "hcp",
+                                "record_id": change_id,
+                                "fields": {"name": change_id},
+                                "clocks": {"*": Stamp(batch * 10 + item + 1, 0, device_id).encode()},
+                                "device_id": device_id,
+                            }
+                        )
                         expected.add(change_id)
                     answer = client.post("/v1/push", json={"changes": changes})
                     if answer.status_code != 200:

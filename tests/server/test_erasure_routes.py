@@ -37,8 +37,16 @@ class Raw:
         batch = []
         for table, record_id, fields in changes:
             self.wall += 1
-            batch.append({"change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
-                          "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id})
+            batch.append(
+                {
+                    "change_id": f"{self.id}-{self.wall}",
+                    "table": table,
+                    "record_id": record_id,
+                    "fields": fields,
+                    "clocks": {"*": Stamp(self.wall, 0, self.id).encode()},
+                    "device_id": self.id,
+                }
+            )
         return self.client.post("/v1/push", json={"changes": batch})
 
 
@@ -153,8 +161,13 @@ def test_a_receipt_stands_as_first_written_whoever_tries_to_change_it(server: Em
 def test_a_compliance_override_stands_as_first_written_on_the_server(server: EmbeddedServer) -> None:
     ada = Raw(server, "ada@example.org", "north")
     finding = {"field": "notes", "rule_id": "superlative", "category": "promotional", "phrase": "best", "reason": "a superlative"}
-    override = {"subject_table": "interaction", "subject_id": "int-1", "findings": [finding], "justification": "HCP asked about it first",
-                "overridden_at": NOW.isoformat()}
+    override = {
+        "subject_table": "interaction",
+        "subject_id": "int-1",
+        "findings": [finding],
+        "justification": "HCP asked about it first",
+        "overridden_at": NOW.isoformat(),
+    }
     first = ada.push("compliance_override", "co-1", override)
     assert first.status_code == 200 and first.json()["refused"] == []
     problem = refusal(ada.push("compliance_override", "co-1", {"justification": "rewritten afterwards"}))
@@ -184,9 +197,13 @@ def test_an_administrator_may_erase_an_hcp_of_any_territory_and_a_manager_may_no
 
 
 def test_check_write_once_lets_a_first_write_through_and_refuses_any_later_one() -> None:
-    change = Change(change_id="c-1", table="hcp_erasure", record_id="r-1", fields={"deleted": True}, clocks={"*": Stamp(1, 0, "d").encode()}, device_id="d")
+    change = Change(
+        change_id="c-1", table="hcp_erasure", record_id="r-1", fields={"deleted": True}, clocks={"*": Stamp(1, 0, "d").encode()}, device_id="d"
+    )
     scope.check_write_once(change, None)
-    scope.check_write_once(change.model_copy(update={"table": "hcp"}), RecordRow(table_name="hcp", record_id="r-1", fields={}, clocks={}, owner_user_id=1, updated_seq=1))
+    scope.check_write_once(
+        change.model_copy(update={"table": "hcp"}), RecordRow(table_name="hcp", record_id="r-1", fields={}, clocks={}, owner_user_id=1, updated_seq=1)
+    )
     with pytest.raises(ApiError) as refused:
         scope.check_write_once(change, RecordRow(table_name="hcp_erasure", record_id="r-1", fields={}, clocks={}, owner_user_id=1, updated_seq=1))
     assert (refused.value.status, refused.value.code, refused.value.field) == (409, "write_once", "deleted")

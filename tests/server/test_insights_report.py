@@ -24,11 +24,17 @@ MAY = ReportParams(period="month", periods=3, as_of=date(2026, 5, 20))
 _ids = count(1)
 
 
-def insight(device: Device, theme: str, day: str, *, text: str | None = None, area: str = "Oncology", product: str = "zentrolimab", **extra: object) -> dict:
+def insight(
+    device: Device, theme: str, day: str, *, text: str | None = None, area: str = "Oncology", product: str = "zentrolimab", **extra: object
+) -> dict:
     record_id = f"insight-{next(_ids)}"
     fields = {
-        "text": text or f"{theme} heard on {day} ({record_id})", "theme": theme, "therapeutic_area": area, "product": product,
-        "captured_at": f"{day}T10:00:00+00:00", **extra,
+        "text": text or f"{theme} heard on {day} ({record_id})",
+        "theme": theme,
+        "therapeutic_area": area,
+        "product": product,
+        "captured_at": f"{day}T10:00:00+00:00",
+        **extra,
     }
     return device.change("insight", record_id, fields)
 
@@ -63,7 +69,9 @@ def filled(team: dict[str, Device]) -> dict[str, Device]:
     push(ben, *(insight(ben, "trial_design", f"2026-04-2{day}") for day in (1, 2)))
     push(ben, *(insight(ben, "trial_design", f"2026-05-1{day}") for day in (4, 5, 6)))
     [original] = push(ada, insight(ada, "competitor_landscape", "2026-05-09", text="The competitor's subcutaneous form launches next quarter."))
-    push(ben, insight(ben, "competitor_landscape", "2026-05-10", text="Competitor launches its subcutaneous form next quarter.", duplicate_of=original))
+    push(
+        ben, insight(ben, "competitor_landscape", "2026-05-10", text="Competitor launches its subcutaneous form next quarter.", duplicate_of=original)
+    )
     [gone] = push(cy, insight(cy, "education_gap", "2026-05-11"))
     push(cy, cy.change("insight", gone, {"deleted": True, "deleted_at": "2026-05-12T00:00:00+00:00"}))
     push(ada, insight(ada, "unmet_need", "2026-01-05"))  # before the window
@@ -109,7 +117,11 @@ def test_counts_by_therapeutic_area_product_and_region(server: EmbeddedServer, f
 def test_a_sharp_rise_against_the_previous_period_is_flagged_as_emerging(server: EmbeddedServer, filled: dict[str, Device]) -> None:
     emerging = {item.theme: item for item in report(server, "boss@example.org").emerging}
     assert (emerging["access_barriers"].previous, emerging["access_barriers"].current, emerging["access_barriers"].emerging) == (1, 4, True)
-    assert (emerging["onc_biomarker_testing"].previous, emerging["onc_biomarker_testing"].current, emerging["onc_biomarker_testing"].emerging) == (0, 3, True)
+    assert (emerging["onc_biomarker_testing"].previous, emerging["onc_biomarker_testing"].current, emerging["onc_biomarker_testing"].emerging) == (
+        0,
+        3,
+        True,
+    )
     assert emerging["safety_perception"].emerging is False  # steady
     assert emerging["trial_design"].emerging is False  # rising, but not twice as often
     assert emerging["competitor_landscape"].emerging is False  # one signal is not a trend
@@ -122,9 +134,16 @@ def test_the_top_examples_are_the_most_echoed_and_say_different_things(server: E
     ada, ben, cy = team["ada"], team["ben"], team["cy"]
     echoed = "Prior authorization for zentrolimab takes weeks and first requests are denied."
     push(ada, insight(ada, "access_barriers", "2026-05-02", text=echoed))
-    push(ben, insight(ben, "access_barriers", "2026-05-03", text="Prior authorization for zentrolimab takes several weeks; first requests get denied."))
+    push(
+        ben, insight(ben, "access_barriers", "2026-05-03", text="Prior authorization for zentrolimab takes several weeks; first requests get denied.")
+    )
     push(cy, insight(cy, "access_barriers", "2026-05-04", text="First requests for zentrolimab prior authorization are denied and it takes weeks."))
-    push(cy, insight(cy, "access_barriers", "2026-05-05", text="The hospital formulary committee meets twice a year, so the drug waits months to be listed."))
+    push(
+        cy,
+        insight(
+            cy, "access_barriers", "2026-05-05", text="The hospital formulary committee meets twice a year, so the drug waits months to be listed."
+        ),
+    )
     examples = report(server, "boss@example.org").examples["access_barriers"]
     assert examples[0].echoes == 2 and "prior authorization" in examples[0].text.lower()
     assert [example.rank for example in examples] == [1, 2]

@@ -103,7 +103,9 @@ def test_a_wrong_password_or_an_unknown_email_is_refused_alike(boss: str, browse
     assert browser.get("/manager/").status_code == 303
 
 
-def test_repeated_wrong_passwords_lock_the_address_for_a_while_even_for_the_right_one(server: EmbeddedServer, boss: str, browser: httpx.Client) -> None:
+def test_repeated_wrong_passwords_lock_the_address_for_a_while_even_for_the_right_one(
+    server: EmbeddedServer, boss: str, browser: httpx.Client
+) -> None:
     for _ in range(throttle.MAX_FAILURES):
         assert sign_in(browser, boss, "a guess at the password").status_code == 401
     locked = sign_in(browser, boss, PASSWORD)
@@ -117,7 +119,9 @@ def test_repeated_wrong_passwords_lock_the_address_for_a_while_even_for_the_righ
         session.commit()
     assert sign_in(browser, boss, PASSWORD).status_code == 303
     with Session(server.engine) as session:
-        assert session.exec(select(SignInThrottle).where(SignInThrottle.email_hash == hash_token(boss))).all() == [], "a good sign-in clears the count"
+        assert session.exec(select(SignInThrottle).where(SignInThrottle.email_hash == hash_token(boss))).all() == [], (
+            "a good sign-in clears the count"
+        )
 
 
 def test_unknown_addresses_are_locked_alike_and_a_new_password_lifts_a_lock(server: EmbeddedServer, boss: str, browser: httpx.Client) -> None:
@@ -140,7 +144,9 @@ def test_an_msl_is_refused_with_a_password_a_session_or_a_device_token(server: E
     assert auth.SESSION_COOKIE not in browser.cookies
     with Session(server.engine) as session:
         token = "planted-session"
-        session.add(WebSession(token_hash=hash_token(token), user_id=ada_id, created_at=datetime.now(UTC), expires_at=datetime.now(UTC) + timedelta(hours=1)))  # type: ignore[arg-type]
+        session.add(
+            WebSession(token_hash=hash_token(token), user_id=ada_id, created_at=datetime.now(UTC), expires_at=datetime.now(UTC) + timedelta(hours=1))
+        )  # type: ignore[arg-type]
         session.commit()
     assert httpx.get(f"{server.url}/manager/", cookies={auth.SESSION_COOKIE: token}).status_code == 403
     assert msl.client.get("/manager/").status_code == 403
@@ -165,7 +171,9 @@ def test_forms_posted_without_their_token_or_from_another_site_are_refused(serve
     forged = stranger.post("/manager/login", data={"email": boss, "password": PASSWORD, "csrf": "guessed"})
     assert forged.status_code == 403 and auth.SESSION_COOKIE not in stranger.cookies
     form = browser.get("/manager/login")
-    elsewhere = browser.post("/manager/login", data={"email": boss, "password": PASSWORD, "csrf": csrf_of(form)}, headers={"Origin": "https://evil.example"})
+    elsewhere = browser.post(
+        "/manager/login", data={"email": boss, "password": PASSWORD, "csrf": csrf_of(form)}, headers={"Origin": "https://evil.example"}
+    )
     assert elsewhere.status_code == 403 and "another site" in elsewhere.text
     sign_in(browser, boss, PASSWORD)
     kept = browser.post("/manager/logout", data={"csrf": "wrong"})
@@ -180,16 +188,19 @@ def test_behind_tls_the_cookies_are_secure(server: EmbeddedServer, boss: str) ->
     sign_in_cookie = cookie_header(form, auth.SIGN_IN_COOKIE)
     assert "secure" in sign_in_cookie.lower()
     signed = httpx.post(
-        f"{server.url}/manager/login", data={"email": boss, "password": PASSWORD, "csrf": csrf_of(form)},
+        f"{server.url}/manager/login",
+        data={"email": boss, "password": PASSWORD, "csrf": csrf_of(form)},
         headers={**behind_tls, "Cookie": sign_in_cookie.split(";")[0]},
     )
     assert signed.status_code == 303
     assert "secure" in cookie_header(signed, auth.SESSION_COOKIE).lower()
 
 
-def test_the_exports_carry_the_same_numbers_with_a_session_or_a_managers_device_token(server: EmbeddedServer, boss: str, browser: httpx.Client) -> None:
+def test_the_exports_carry_the_same_numbers_with_a_session_or_a_managers_device_token(
+    server: EmbeddedServer, boss: str, browser: httpx.Client
+) -> None:
     ada = Device(server, "ada@example.org", territory="north", manager=boss)
-    push(ada, *(insight(ada, "access_barriers", f"2026-05-0{day}", text=f"=HYPERLINK(\"x\") formula number {day}") for day in (1, 2, 3)))
+    push(ada, *(insight(ada, "access_barriers", f"2026-05-0{day}", text=f'=HYPERLINK("x") formula number {day}') for day in (1, 2, 3)))
     push(ada, insight(ada, "safety_perception", "2026-04-09"))
     query = {"period": "month", "periods": "3", "as_of": "2026-05-20"}
     assert browser.get("/manager/insights.json", params=query).status_code == 401
@@ -197,7 +208,8 @@ def test_the_exports_carry_the_same_numbers_with_a_session_or_a_managers_device_
     document = browser.get("/manager/insights.json", params=query).json()
     assert (document["insights"], document["signals"], document["periods"]) == (4, 4, ["2026-03", "2026-04", "2026-05"])
     assert {(row["dimension"], row["value"], row["theme"], row["period"], row["count"]) for row in document["counts"]} >= {
-        ("region", "north", "access_barriers", "2026-05", 3), ("therapeutic_area", "Oncology", "safety_perception", "2026-04", 1),
+        ("region", "north", "access_barriers", "2026-05", 3),
+        ("therapeutic_area", "Oncology", "safety_perception", "2026-04", 1),
     }
     rows = list(csv.DictReader(io.StringIO(browser.get("/manager/insights.csv", params=query).text)))
     counts = [row for row in rows if row["kind"] == "count"]
@@ -223,7 +235,10 @@ runner = CliRunner()
 
 def test_set_password_from_the_command_line_only_for_managers_and_administrators(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'server.db'}"
-    assert runner.invoke(cli, ["create-user", "--email", "boss@example.org", "--name", "Boss", "--role", "manager", "--database-url", url]).exit_code == 0
+    assert (
+        runner.invoke(cli, ["create-user", "--email", "boss@example.org", "--name", "Boss", "--role", "manager", "--database-url", url]).exit_code
+        == 0
+    )
     assert runner.invoke(cli, ["create-user", "--email", "ada@example.org", "--name", "Ada", "--role", "msl", "--database-url", url]).exit_code == 0
     done = runner.invoke(cli, ["set-password", "--email", "boss@example.org", "--database-url", url], input=f"{PASSWORD}\n{PASSWORD}\n")
     assert done.exit_code == 0 and "password set for manager boss@example.org" in done.output and PASSWORD not in done.output

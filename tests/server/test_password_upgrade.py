@@ -46,6 +46,7 @@ def with_hash(server: EmbeddedServer):  # type: ignore[no-untyped-def]
             user = session.exec(select(User).where(User.email == "boss@example.org")).one()
             session.add(WebCredential(user_id=user.id, password_hash=password_hash, updated_at=datetime.now(UTC)))  # type: ignore[arg-type]
             session.commit()
+
     return put
 
 

@@ -20,14 +20,26 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def adverse_event(
-    device: Device, event_id: str, hours_ago: float, *, status: str = "submitted", product: str = "zentrolimab", device_deadline: timedelta = timedelta(hours=24),
+    device: Device,
+    event_id: str,
+    hours_ago: float,
+    *,
+    status: str = "submitted",
+    product: str = "zentrolimab",
+    device_deadline: timedelta = timedelta(hours=24),
 ) -> dict:
     aware = NOW - timedelta(hours=hours_ago)
     return device.change(
-        "adverse_event", event_id,
+        "adverse_event",
+        event_id,
         {
-            "reporter": "Dr Curie", "aware_at": aware.isoformat(), "deadline_at": (aware + device_deadline).isoformat(),
-            "product": product, "description": "Grade 3 rash", "seriousness": "serious", "status": status,
+            "reporter": "Dr Curie",
+            "aware_at": aware.isoformat(),
+            "deadline_at": (aware + device_deadline).isoformat(),
+            "product": product,
+            "description": "Grade 3 rash",
+            "seriousness": "serious",
+            "status": status,
         },
     )
 
@@ -63,12 +75,19 @@ def test_a_manager_sees_each_of_her_teams_events_with_hours_to_receipt_and_the_o
 
     on_time = events["ae-on-time"]
     received = first_filed(server, "ae-on-time")
-    assert (on_time["msl_email"], on_time["product"], on_time["seriousness"], on_time["outcome"]) == ("ada@example.org", "zentrolimab", "serious", "on time")
+    assert (on_time["msl_email"], on_time["product"], on_time["seriousness"], on_time["outcome"]) == (
+        "ada@example.org",
+        "zentrolimab",
+        "serious",
+        "on time",
+    )
     assert datetime.fromisoformat(on_time["received_at"]) == received
     assert on_time["hours_to_receipt"] == round((received - (NOW - timedelta(hours=2))).total_seconds() / 3600, 1)
     assert events["ae-late"]["outcome"] == "late" and events["ae-late"]["hours_to_receipt"] >= 30
     assert events["ae-draft"]["received_at"] is None and events["ae-draft"]["outcome"] == "pending", "a synced draft is not a report yet"
-    assert datetime.fromisoformat(events["ae-filed-later"]["received_at"]) == first_filed(server, "ae-filed-later"), "received when it arrived as filed"
+    assert datetime.fromisoformat(events["ae-filed-later"]["received_at"]) == first_filed(server, "ae-filed-later"), (
+        "received when it arrived as filed"
+    )
 
 
 def test_per_msl_counts_median_and_worst_hours_and_how_many_were_late(team: dict[str, Device]) -> None:
@@ -117,10 +136,13 @@ def test_the_deadline_is_the_servers_whatever_deadline_the_device_stored(server:
     """An event filed 30 days after awareness is late, though its device said it had ten years; one with a too-early device deadline is on time."""
     Device(server, "mia@example.org", role="manager")
     ada = Device(server, "ada@example.org", manager="mia@example.org")
-    assert ada.push(
-        adverse_event(ada, "ae-a-month-late", 30 * 24, device_deadline=timedelta(days=3650)),
-        adverse_event(ada, "ae-prompt", 2, device_deadline=timedelta(minutes=1)),
-    ).status_code == 200
+    assert (
+        ada.push(
+            adverse_event(ada, "ae-a-month-late", 30 * 24, device_deadline=timedelta(days=3650)),
+            adverse_event(ada, "ae-prompt", 2, device_deadline=timedelta(minutes=1)),
+        ).status_code
+        == 200
+    )
     mia = Device(server, "mia@example.org", name="tablet")
     events = {event["event_id"]: event for event in mia.client.get("/reports/ae-timeliness").json()["events"]}
     late, prompt = events["ae-a-month-late"], events["ae-prompt"]
@@ -148,14 +170,26 @@ def test_the_servers_policy_is_the_apps_setting_read_from_the_same_environment()
 
 
 def test_the_server_counts_business_days_without_public_holidays_whatever_the_device_says(server: EmbeddedServer, team: dict[str, Device]) -> None:
-    server.app.state.settings = server.app.state.settings.with_overrides(ae_window_business_days=1, timezone="America/New_York", holidays_country="US")
+    server.app.state.settings = server.app.state.settings.with_overrides(
+        ae_window_business_days=1, timezone="America/New_York", holidays_country="US"
+    )
     ada = team["ada"]
     before_thanksgiving = datetime(2026, 11, 25, 10, 0, tzinfo=UTC) + timedelta(hours=5)  # 10:00 in New York
     event = ada.change(
-        "adverse_event", "ae-thanksgiving",
-        {"reporter": "Dr Curie", "aware_at": before_thanksgiving.isoformat(), "deadline_at": (before_thanksgiving + timedelta(days=1)).isoformat(),
-         "product": "zentrolimab", "description": "Grade 3 rash", "seriousness": "serious", "status": "submitted"},
+        "adverse_event",
+        "ae-thanksgiving",
+        {
+            "reporter": "Dr Curie",
+            "aware_at": before_thanksgiving.isoformat(),
+            "deadline_at": (before_thanksgiving + timedelta(days=1)).isoformat(),
+            "product": "zentrolimab",
+            "description": "Grade 3 rash",
+            "seriousness": "serious",
+            "status": "submitted",
+        },
     )
     assert ada.push(event).status_code == 200
     events = {item["event_id"]: item for item in team["mia"].client.get("/reports/ae-timeliness").json()["events"]}
-    assert datetime.fromisoformat(events["ae-thanksgiving"]["deadline_at"]) == before_thanksgiving + timedelta(days=2), "Thanksgiving is no business day"
+    assert datetime.fromisoformat(events["ae-thanksgiving"]["deadline_at"]) == before_thanksgiving + timedelta(days=2), (
+        "Thanksgiving is no business day"
+    )

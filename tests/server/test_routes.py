@@ -19,7 +19,12 @@ from liaison.server.models import ChangeLog, RecordRow
 
 class Device:
     def __init__(
-        self, server: EmbeddedServer, email: str, territory: str | None = "north", role: str = "msl", manager: str | None = None,
+        self,
+        server: EmbeddedServer,
+        email: str,
+        territory: str | None = "north",
+        role: str = "msl",
+        manager: str | None = None,
         name: str = "laptop",
     ) -> None:
         """The user's first device creates the user; later ones (another `name`) just enrol."""
@@ -37,8 +42,13 @@ class Device:
     def change(self, table: str, record_id: str, fields: dict, **extra: object) -> dict:
         self.wall += 1
         return {
-            "change_id": f"{self.id}-{self.wall}", "table": table, "record_id": record_id, "fields": fields,
-            "clocks": {"*": Stamp(self.wall, 0, self.id).encode()}, "device_id": self.id, **extra,
+            "change_id": f"{self.id}-{self.wall}",
+            "table": table,
+            "record_id": record_id,
+            "fields": fields,
+            "clocks": {"*": Stamp(self.wall, 0, self.id).encode()},
+            "device_id": self.id,
+            **extra,
         }
 
     def push(self, *changes: dict) -> httpx.Response:
@@ -146,7 +156,11 @@ def test_the_server_merges_field_by_field(server: EmbeddedServer, msl: Device) -
     with Session(server.engine) as session:
         row = session.get(RecordRow, ("hcp", "hcp-1"))
     assert row is not None and row.fields == {
-        "name": "Dr A", "specialty": "Cardiology", "created_by": "ada@example.org", "updated_by": "ada@example.org", "device_id": msl.id
+        "name": "Dr A",
+        "specialty": "Cardiology",
+        "created_by": "ada@example.org",
+        "updated_by": "ada@example.org",
+        "device_id": msl.id,
     }
 
 
@@ -203,9 +217,7 @@ def test_an_msl_never_receives_another_territorys_records(server: EmbeddedServer
     assert [c["record_id"] for c in Device(server, "bob@example.org", name="tablet").pull_all()] == ["hcp-south", "ins-1"]
 
 
-def test_msls_of_one_territory_share_its_hcp_directory_but_neither_read_nor_edit_each_others_records(
-    server: EmbeddedServer, msl: Device
-) -> None:
+def test_msls_of_one_territory_share_its_hcp_directory_but_neither_read_nor_edit_each_others_records(server: EmbeddedServer, msl: Device) -> None:
     colleague = Device(server, "ben@example.org")
     msl.push(msl.change("hcp", "hcp-north", {"name": "Dr North"}), msl.change("interaction", "int-ada", {"hcp_id": "hcp-north", "notes": "MoA"}))
     assert [c["record_id"] for c in colleague.pull_all()] == ["hcp-north"]
@@ -220,7 +232,9 @@ def test_msls_of_one_territory_share_its_hcp_directory_but_neither_read_nor_edit
 
 def test_the_content_library_reaches_every_territory(server: EmbeddedServer, msl: Device) -> None:
     south = Device(server, "bob@example.org", territory="south")
-    [deck] = server.publish_content([{"title": "Renal subgroup deck", "version": "1.0", "approval_code": "X-1", "summary": "", "expires_on": "2027-06-30"}])
+    [deck] = server.publish_content(
+        [{"title": "Renal subgroup deck", "version": "1.0", "approval_code": "X-1", "summary": "", "expires_on": "2027-06-30"}]
+    )
     for device in (msl, south):
         assert [(c["table"], c["record_id"]) for c in device.pull_all()] == [("content_item", deck)]
 
@@ -230,7 +244,8 @@ def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: Embedde
     member = Device(server, "mia@example.org", manager="max@example.org")
     outsider = Device(server, "oz@example.org", territory="south")
     member.push(
-        member.change("insight", "ins-team", {"text": "team"}), member.change("medical_inquiry", "inq-1", {"question": "?"}),
+        member.change("insight", "ins-team", {"text": "team"}),
+        member.change("medical_inquiry", "inq-1", {"question": "?"}),
         member.change("interaction", "int-team", {"hcp_id": "h", "notes": "MoA"}),
     )
     outsider.push(outsider.change("insight", "ins-other", {"text": "other"}))
@@ -258,7 +273,11 @@ def test_a_manager_reads_the_teams_insights_but_cannot_edit_them(server: Embedde
 def test_a_refused_change_is_answered_with_its_reason_and_the_rest_of_the_batch_applies(
     server: EmbeddedServer, msl: Device, table: str, fields: dict, code: str, fragment: str
 ) -> None:
-    good, bad, after = msl.change("hcp", "hcp-ok", {"name": "Dr OK"}), msl.change(table, "rec-1", fields), msl.change("hcp", "hcp-2", {"name": "Dr Two"})
+    good, bad, after = (
+        msl.change("hcp", "hcp-ok", {"name": "Dr OK"}),
+        msl.change(table, "rec-1", fields),
+        msl.change("hcp", "hcp-2", {"name": "Dr Two"}),
+    )
     answer = msl.push(good, bad, after)
     [refusal] = refused(answer)
     assert (refusal["change_id"], refusal["index"], refusal["code"]) == (bad["change_id"], 1, code)

@@ -29,14 +29,18 @@ def server_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureF
         logger.setLevel(level)
 
 
-def test_a_nul_byte_in_the_e_mail_is_a_plain_refusal_not_a_server_error(server: EmbeddedServer, boss: str, browser: httpx.Client, server_logs: pytest.LogCaptureFixture) -> None:
+def test_a_nul_byte_in_the_e_mail_is_a_plain_refusal_not_a_server_error(
+    server: EmbeddedServer, boss: str, browser: httpx.Client, server_logs: pytest.LogCaptureFixture
+) -> None:
     refused = sign_in(browser, "boss\x00@example.org", PASSWORD)
     assert refused.status_code == 422 and "E-mail: must be an e-mail address, without control characters." in refused.text
     assert "\x00" not in refused.text
     assert "boss" not in server_logs.text and PASSWORD not in server_logs.text
 
 
-def test_a_failing_sign_in_logs_its_traceback_without_the_e_mail_or_password(server: EmbeddedServer, boss: str, browser: httpx.Client, server_logs: pytest.LogCaptureFixture) -> None:
+def test_a_failing_sign_in_logs_its_traceback_without_the_e_mail_or_password(
+    server: EmbeddedServer, boss: str, browser: httpx.Client, server_logs: pytest.LogCaptureFixture
+) -> None:
     with server.engine.begin() as connection:
         connection.execute(text("ALTER TABLE users RENAME TO users_gone"))  # the user lookup now fails inside the sign-in
     failed = sign_in(browser, boss, PASSWORD)

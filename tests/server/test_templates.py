@@ -24,8 +24,13 @@ def test_autoescaping_is_on_for_every_template_and_string() -> None:
 
 def test_a_findings_phrase_and_justification_are_shown_as_typed_not_run() -> None:
     item = Override(
-        override_id="ov-1", msl_email="ada@example.org", msl_name=f"Ada {SCRIPT}", overridden_at=datetime(2026, 5, 1, tzinfo=UTC),
-        subject_table="interaction", subject_id="int-1", justification=SCRIPT,
+        override_id="ov-1",
+        msl_email="ada@example.org",
+        msl_name=f"Ada {SCRIPT}",
+        overridden_at=datetime(2026, 5, 1, tzinfo=UTC),
+        subject_table="interaction",
+        subject_id="int-1",
+        justification=SCRIPT,
         findings=[{"phrase": SCRIPT, "rule_id": "SUP-001", "reason": "An unsupported <b>superlative</b>."}],
     )
     html = OverridesSection().html([item])

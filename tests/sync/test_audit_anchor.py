@@ -134,7 +134,10 @@ def test_a_device_that_loses_its_newest_entries_is_caught_too(server: EmbeddedSe
     assert liaison(data_dir, "verify-audit", ok=False).endswith(f"entry {last}: entry {last} was anchored but is no longer on this device")
     liaison(data_dir, "sync")
     code, output = server_verify(server, device_id)
-    assert code == 1 and f"audit chain broken at entry {last}: entries {last} to {last} were anchored but the device's chain now ends at {last - 1}" in output
+    assert (
+        code == 1
+        and f"audit chain broken at entry {last}: entries {last} to {last} were anchored but the device's chain now ends at {last - 1}" in output
+    )
 
 
 def test_an_enrolled_device_that_cannot_reach_the_server_says_it_used_its_kept_copy(server: EmbeddedServer, laptop: tuple[Path, str]) -> None:
@@ -151,7 +154,10 @@ def test_a_device_never_enrolled_checks_its_own_chain_and_says_nothing_anchors_i
     data_dir = tmp_path / "solo"
     liaison(data_dir, "init")
     liaison(data_dir, "hcp", "add", "--name", "Dr Marie Curie")
-    assert liaison(data_dir, "verify-audit") == "audit chain intact: 1 entries; not compared with an anchor: this device is not enrolled, so nothing anchors its audit log"
+    assert (
+        liaison(data_dir, "verify-audit")
+        == "audit chain intact: 1 entries; not compared with an anchor: this device is not enrolled, so nothing anchors its audit log"
+    )
 
 
 def test_the_server_names_an_unknown_device(server: EmbeddedServer) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session, select
 
+from liaison.core.clock import Stamp
 from liaison.core.records.models import Hcp, Insight, Interaction
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
-from liaison.core.clock import Stamp
 from liaison.server.embedded import EmbeddedServer
 from liaison.server.models import RecordRow
 from tests.conftest import PASSPHRASE
@@ -57,8 +57,13 @@ def test_the_server_keeps_an_override_as_first_written_whatever_a_device_sends_l
         later = Stamp(int(time.time() * 1000) + 60_000, 0, store.device_id).encode()
         for n, fields in enumerate(({"justification": "Rewritten after the fact."}, {"deleted": True})):
             change = {
-                "change_id": f"tampered-{n}", "table": "compliance_override", "record_id": override_id, "fields": fields,
-                "clocks": {"*": later}, "base_clocks": {"*": later}, "device_id": store.device_id,
+                "change_id": f"tampered-{n}",
+                "table": "compliance_override",
+                "record_id": override_id,
+                "fields": fields,
+                "clocks": {"*": later},
+                "base_clocks": {"*": later},
+                "device_id": store.device_id,
             }
             answer = httpx.post(f"{server.url}/v1/push", json={"changes": [change]}, headers={"Authorization": f"Bearer {state.token}"})
             assert answer.status_code == 200, answer.text

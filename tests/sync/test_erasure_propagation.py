@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from liaison.device.store import audit, keys
+from liaison.core.erasure import pseudonym, receipt_id
 from liaison.core.records.models import AdverseEvent, Hcp, HcpErasure, Interaction, MedicalInquiry
+from liaison.device.store import audit, keys
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
-from liaison.core.erasure import pseudonym, receipt_id
 from liaison.server.embedded import EmbeddedServer
 from liaison.server.models import RecordRow
 from tests.conftest import PASSPHRASE
@@ -49,23 +49,46 @@ def devices(server: EmbeddedServer, tmp_path: Path) -> Iterator[tuple[Device, De
 def a_territory_with_curie(repository) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Dr Curie and what names her: a filed interaction, a signed inquiry, an adverse event she reported."""
     hcp = repository.create(
-        Hcp, {"name": NAME, "email": EMAIL, "phone": PHONE, "npi": NPI, "specialty": "Oncology", "territory": "north",
-              "notes": "Prefers polonium over radium", "contact_consent": True, "consent_recorded_at": NOW},
+        Hcp,
+        {
+            "name": NAME,
+            "email": EMAIL,
+            "phone": PHONE,
+            "npi": NPI,
+            "specialty": "Oncology",
+            "territory": "north",
+            "notes": "Prefers polonium over radium",
+            "contact_consent": True,
+            "consent_recorded_at": NOW,
+        },
     )
-    interaction = repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "notes": f"{NAME} asked about dosing"})
+    interaction = repository.create(
+        Interaction, {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "notes": f"{NAME} asked about dosing"}
+    )
     repository.submit(Interaction, interaction.id)
     inquiry = repository.create(
-        MedicalInquiry, {"hcp_id": hcp.id, "received_at": NOW, "question": "Renal dosing?", "unsolicited_attested": True, "signature": [[[0.1, 0.2], [0.3, 0.4]]]}
+        MedicalInquiry,
+        {"hcp_id": hcp.id, "received_at": NOW, "question": "Renal dosing?", "unsolicited_attested": True, "signature": [[[0.1, 0.2], [0.3, 0.4]]]},
     )
     repository.submit(MedicalInquiry, inquiry.id)
     event = repository.create(
-        AdverseEvent, {"reporter": f"{NAME}, oncologist", "reporter_hcp_id": hcp.id, "aware_at": NOW, "product": "zentrolimab", "description": "rash after dose 2", "seriousness": "non_serious"},
+        AdverseEvent,
+        {
+            "reporter": f"{NAME}, oncologist",
+            "reporter_hcp_id": hcp.id,
+            "aware_at": NOW,
+            "product": "zentrolimab",
+            "description": "rash after dose 2",
+            "seriousness": "non_serious",
+        },
     )
     repository.submit(AdverseEvent, event.id)
     return {"hcp": hcp.id, "interaction": interaction.id, "inquiry": inquiry.id, "adverse_event": event.id}
 
 
-def test_an_erasure_reaches_the_other_device_the_server_and_a_new_device(server: EmbeddedServer, devices: tuple[Device, Device], tmp_path: Path) -> None:
+def test_an_erasure_reaches_the_other_device_the_server_and_a_new_device(
+    server: EmbeddedServer, devices: tuple[Device, Device], tmp_path: Path
+) -> None:
     laptop, tablet = devices
     ids = a_territory_with_curie(laptop.store.repository)
     laptop.sync()
@@ -116,7 +139,9 @@ def test_an_edit_made_offline_before_hearing_of_the_erasure_arrives_scrubbed(ser
     laptop.sync()
 
     tablet.store.repository.update(Hcp, ids["hcp"], {"phone": "+44 20 7946 0000", "notes": "Moved to polonium research"})
-    later = tablet.store.repository.create(Interaction, {"hcp_id": ids["hcp"], "occurred_at": NOW, "channel": "phone", "notes": f"Called {NAME} again"})
+    later = tablet.store.repository.create(
+        Interaction, {"hcp_id": ids["hcp"], "occurred_at": NOW, "channel": "phone", "notes": f"Called {NAME} again"}
+    )
     tablet.sync()
     laptop.sync()
 

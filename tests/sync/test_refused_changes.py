@@ -53,10 +53,27 @@ def on_server(server: EmbeddedServer, table: str, record_id: str) -> RecordRow |
 
 
 def report_serious_ae(data_dir: Path) -> str:
-    return out(
-        data_dir, "ae", "add", "--reporter", "Dr Lee (nephrologist)", "--product", "zentrolimab", "--event", "anaphylaxis after the second dose",
-        "--aware-at", AWARE, "--seriousness", "serious", "--criterion", "hospitalisation",
-    ).splitlines()[0].split()[0]
+    return (
+        out(
+            data_dir,
+            "ae",
+            "add",
+            "--reporter",
+            "Dr Lee (nephrologist)",
+            "--product",
+            "zentrolimab",
+            "--event",
+            "anaphylaxis after the second dose",
+            "--aware-at",
+            AWARE,
+            "--seriousness",
+            "serious",
+            "--criterion",
+            "hospitalisation",
+        )
+        .splitlines()[0]
+        .split()[0]
+    )
 
 
 def test_a_typo_in_one_hcp_never_holds_back_a_serious_adverse_event(server: EmbeddedServer, south: Path) -> None:
@@ -131,7 +148,9 @@ def test_retire_refuses_while_refused_changes_wait_and_wipes_nothing(server: Emb
     assert out(south, "hcp", "list")
 
 
-def test_a_records_next_change_waits_while_its_previous_one_is_in_flight(server: EmbeddedServer, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_records_next_change_waits_while_its_previous_one_is_in_flight(
+    server: EmbeddedServer, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With one change a batch, the typo's correction is readied while the typo is in flight: it must not reach the server alone."""
     SyncEngine(store).enroll(server.url, server.create_user("sam@example.org", "Sam", territory="south"), "laptop")
     from liaison.core.records.models import Hcp

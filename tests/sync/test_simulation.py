@@ -22,20 +22,20 @@ from __future__ import annotations
 import os
 import random
 import time
-from datetime import UTC, datetime, timedelta
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from liaison.core.clock import HybridLogicalClock, Stamp
 from liaison.core.records.models import AdverseEvent, Hcp
 from liaison.device.store.models import Conflict, OutboxEntry
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
 from liaison.device.sync.errors import DeviceRevoked, SyncError
-from liaison.core.clock import HybridLogicalClock, Stamp
 from liaison.server import admin
 from liaison.server.embedded import EmbeddedServer
 from liaison.server.models import RecordRow
@@ -108,9 +108,7 @@ class SimDevice:
     def open(self) -> None:
         self.store = Store.open(self.data_dir, PASSPHRASE)
         real = self.store.repository.clock
-        self.store.repository.clock = HybridLogicalClock(
-            real.device, last=real.last, wall=lambda: int(time.time() * 1000) + self.skew_ms
-        )
+        self.store.repository.clock = HybridLogicalClock(real.device, last=real.last, wall=lambda: int(time.time() * 1000) + self.skew_ms)
 
     def engine(self) -> SyncEngine:
         return SyncEngine(self.store, transport=self.network, pull_limit=7)
@@ -118,8 +116,7 @@ class SimDevice:
     def hcps(self) -> dict[str, dict[str, object]]:
         with self.store.repository.session() as session:
             return {
-                hcp.id: {"name": hcp.name, "specialty": hcp.specialty, "city": hcp.city, "deleted": hcp.deleted}
-                for hcp in session.exec(select(Hcp))
+                hcp.id: {"name": hcp.name, "specialty": hcp.specialty, "city": hcp.city, "deleted": hcp.deleted} for hcp in session.exec(select(Hcp))
             }
 
     def conflict_values(self) -> set[object]:
@@ -165,8 +162,12 @@ def rogue_push(server: EmbeddedServer, device: SimDevice, rng: random.Random, st
         fields = {"name": f"Dr Overflow {step}", "kol_tier": 2**63}
         stamp = Stamp(int(time.time() * 1000), 0, device.store.device_id).encode()
     change = {
-        "change_id": f"rogue-{step}-{rng.getrandbits(32)}", "table": "hcp", "record_id": f"rogue-{step}", "fields": fields,
-        "clocks": {"*": stamp}, "device_id": device.store.device_id,
+        "change_id": f"rogue-{step}-{rng.getrandbits(32)}",
+        "table": "hcp",
+        "record_id": f"rogue-{step}",
+        "fields": fields,
+        "clocks": {"*": stamp},
+        "device_id": device.store.device_id,
     }
     answer = httpx.post(f"{server.url}/v1/push", json={"changes": [change]}, headers={"Authorization": f"Bearer {state.token}"})
     return answer.status_code == 200 and [refused["change_id"] for refused in answer.json()["refused"]] == [change["change_id"]]
@@ -176,8 +177,17 @@ def run_simulation(seed: int, root: Path) -> dict[str, int]:
     rng = random.Random(seed)
     server = EmbeddedServer(root / "server.db").start()
     stats = {
-        "steps": 0, "creates": 0, "typos": 0, "aes": 0, "edits": 0, "deletes": 0, "rogue_refused": 0, "revoked": 0,
-        "syncs": 0, "failed_syncs": 0, "restarts": 0,
+        "steps": 0,
+        "creates": 0,
+        "typos": 0,
+        "aes": 0,
+        "edits": 0,
+        "deletes": 0,
+        "rogue_refused": 0,
+        "revoked": 0,
+        "syncs": 0,
+        "failed_syncs": 0,
+        "restarts": 0,
     }
     devices: list[SimDevice] = []
     try:
@@ -227,7 +237,12 @@ def run_simulation(seed: int, root: Path) -> dict[str, int]:
             elif action < 0.27:
                 event = device.store.repository.create_submitted(
                     AdverseEvent,
-                    {"reporter": "Dr Sim", "aware_at": datetime.now(UTC) - timedelta(hours=1), "product": "simulamab", "description": f"ae-{seed}-{step}"},
+                    {
+                        "reporter": "Dr Sim",
+                        "aware_at": datetime.now(UTC) - timedelta(hours=1),
+                        "product": "simulamab",
+                        "description": f"ae-{seed}-{step}",
+                    },
                 )
                 events.add(event.id)
                 stats["aes"] += 1

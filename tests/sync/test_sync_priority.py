@@ -25,7 +25,8 @@ def test_safety_records_are_pushed_first_even_across_batches(sqlite_server: Embe
     repository.create(Interaction, {"hcp_id": hcps[0], "occurred_at": now, "channel": "phone", "notes": "routine"})
     inquiry = repository.create(MedicalInquiry, {"hcp_id": hcps[0], "received_at": now, "question": "Renal dosing?"}).id
     event = repository.create(
-        AdverseEvent, {"reporter": "Dr Number 0", "aware_at": now - timedelta(hours=1), "product": "zentrolimab", "description": "rash", "patient_initials": "JD"}
+        AdverseEvent,
+        {"reporter": "Dr Number 0", "aware_at": now - timedelta(hours=1), "product": "zentrolimab", "description": "rash", "patient_initials": "JD"},
     ).id
     repository.submit(AdverseEvent, event)
 

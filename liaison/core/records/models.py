@@ -154,9 +154,7 @@ class InteractionBase(SQLModel):
     notes: str = Field(default="", sa_type=Text)
     follow_ups: list[FollowUp] = Field(default_factory=list, sa_type=JSON)
     inquiry_id: str | None = Field(default=None, max_length=36)
-    off_label: bool = Field(
-        default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry"
-    )
+    off_label: bool = Field(default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry")
     status: Status = Field(default=Status.DRAFT, sa_type=String(32))
     submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
@@ -194,9 +192,7 @@ class MedicalInquiryBase(SQLModel):
     product: str | None = Field(default=None, max_length=120)
     off_label: bool = False
     unsolicited_attested: bool = False
-    signature: list[list[list[float]]] | None = Field(
-        default=None, sa_type=JSON, description="the HCP's signature as strokes of (x, y) points"
-    )
+    signature: list[list[list[float]]] | None = Field(default=None, sa_type=JSON, description="the HCP's signature as strokes of (x, y) points")
     delivery: Delivery = Field(default=Delivery.EMAIL, sa_type=String(32))
     interaction_id: str | None = Field(default=None, max_length=36)
     status: InquiryStatus = Field(default=InquiryStatus.DRAFT, sa_type=String(32))

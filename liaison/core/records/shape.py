@@ -72,9 +72,7 @@ def _validators(model: type[Record], name: str) -> list[Any]:
     return found
 
 
-_MODES: dict[str, Callable[[Any], Any]] = {
-    "after": AfterValidator, "before": BeforeValidator, "plain": PlainValidator, "wrap": WrapValidator
-}
+_MODES: dict[str, Callable[[Any], Any]] = {"after": AfterValidator, "before": BeforeValidator, "plain": PlainValidator, "wrap": WrapValidator}
 
 
 @cache

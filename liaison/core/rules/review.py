@@ -29,6 +29,8 @@ OFF_LABEL_RULES = {
     "not_attested": "OFFLABEL-003",
     "other_hcp": "OFFLABEL-004",
 }
+
+
 class HcpLike(Protocol):
     name: str
     contact_consent: bool
@@ -41,20 +43,13 @@ class InquiryLike(Protocol):
 
 
 def text_findings(field: str, text: str | None) -> list[Finding]:
-    return [
-        Finding(field, flag.rule_id, flag.category, flag.phrase, flag.reason, flag.suggestion) for flag in check_text(text or "")
-    ]
+    return [Finding(field, flag.rule_id, flag.category, flag.phrase, flag.reason, flag.suggestion) for flag in check_text(text or "")]
 
 
 def interaction_findings(values: Mapping[str, Any], hcp: HcpLike | None, inquiry: InquiryLike | None) -> list[Finding]:
     """Review an interaction as it would be filed. `inquiry` is the linked medical inquiry, if any."""
     reactive = values.get("initiation") == "reactive"
-    documented = (
-        reactive
-        and inquiry is not None
-        and bool(inquiry.unsolicited_attested)
-        and inquiry.hcp_id == values.get("hcp_id")
-    )
+    documented = reactive and inquiry is not None and bool(inquiry.unsolicited_attested) and inquiry.hcp_id == values.get("hcp_id")
     found = text_findings("notes", values.get("notes"))
     for topic in values.get("topics") or []:
         found += text_findings("topics", topic)
@@ -65,7 +60,10 @@ def interaction_findings(values: Mapping[str, Any], hcp: HcpLike | None, inquiry
     if hcp is not None and not hcp.contact_consent:
         found.append(
             Finding(
-                "hcp_id", CONSENT_RULE, "consent", hcp.name,
+                "hcp_id",
+                CONSENT_RULE,
+                "consent",
+                hcp.name,
                 f"{hcp.name} has no recorded contact consent; under privacy rules an HCP is contacted only with their consent.",
                 "Record the consent in the HCP's profile before submitting, or justify why this contact was appropriate "
                 "(for example, the HCP contacted you).",

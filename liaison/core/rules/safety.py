@@ -182,7 +182,7 @@ def urgency(aware_at: datetime, deadline: datetime, now: datetime, policy: Escal
 
 
 def time_left(deadline: datetime, now: datetime | None = None) -> str:
-    """"due in 5 h 12 min", "due in 2 d 3 h" or "overdue by 40 min", as a person reads a countdown."""
+    """ "due in 5 h 12 min", "due in 2 d 3 h" or "overdue by 40 min", as a person reads a countdown."""
     now = now or datetime.now(UTC)
     seconds = int((deadline.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
     overdue = seconds < 0

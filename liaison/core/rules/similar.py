@@ -57,9 +57,7 @@ class SimilarityIndex:
             self._frequency.subtract(counted.keys())
             self._postings = None
 
-    def similar(
-        self, text: str, *, limit: int = 5, threshold: float = DUPLICATE_THRESHOLD, exclude: Container[str] = ()
-    ) -> list[Match]:
+    def similar(self, text: str, *, limit: int = 5, threshold: float = DUPLICATE_THRESHOLD, exclude: Container[str] = ()) -> list[Match]:
         """The insights most like `text`, at or above `threshold`, best first."""
         postings = self._index()
         query = self._vector(_terms(text))

@@ -26,15 +26,80 @@ from liaison.device.store.queries import library
 from liaison.device.store.repository import Repository
 
 FIRST_NAMES = (
-    "Amara", "Ben", "Chiara", "Dmitri", "Elena", "Farid", "Grace", "Hiroshi", "Ines", "Jonas", "Kwame", "Lena",
-    "Marie", "Nikhil", "Olga", "Pedro", "Quinn", "Rosa", "Samuel", "Tomoko", "Umar", "Valeria", "Wei", "Ximena",
-    "Yusuf", "Zofia", "Aisha", "Bruno", "Carmen", "David", "Eva", "Felix", "Greta", "Hannah", "Ivan", "Julia",
+    "Amara",
+    "Ben",
+    "Chiara",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiroshi",
+    "Ines",
+    "Jonas",
+    "Kwame",
+    "Lena",
+    "Marie",
+    "Nikhil",
+    "Olga",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Samuel",
+    "Tomoko",
+    "Umar",
+    "Valeria",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zofia",
+    "Aisha",
+    "Bruno",
+    "Carmen",
+    "David",
+    "Eva",
+    "Felix",
+    "Greta",
+    "Hannah",
+    "Ivan",
+    "Julia",
 )
 LAST_NAMES = (
-    "Abara", "Bergström", "Castellano", "Dubois", "Eriksen", "Fontaine", "García", "Hartmann", "Ivanova",
-    "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrova", "Quintero", "Rossi",
-    "Schneider", "Tanaka", "Umarov", "Varga", "Weber", "Xu", "Yilmaz", "Zimmermann", "Curie", "Mensah",
-    "Novak", "Oliveira", "Papadopoulos", "Ribeiro", "Svensson", "Takahashi", "Van Dijk", "Wójcik",
+    "Abara",
+    "Bergström",
+    "Castellano",
+    "Dubois",
+    "Eriksen",
+    "Fontaine",
+    "García",
+    "Hartmann",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrova",
+    "Quintero",
+    "Rossi",
+    "Schneider",
+    "Tanaka",
+    "Umarov",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Curie",
+    "Mensah",
+    "Novak",
+    "Oliveira",
+    "Papadopoulos",
+    "Ribeiro",
+    "Svensson",
+    "Takahashi",
+    "Van Dijk",
+    "Wójcik",
 )
 SPECIALTIES = {
     "Oncology": ("Medical Oncology", "Haematology", "Radiation Oncology", "Surgical Oncology"),
@@ -49,17 +114,31 @@ PRODUCTS = {
     "Rare disease": ("raresomab",),
 }
 TOPICS = (
-    "mechanism of action", "phase 3 efficacy", "long-term safety", "real-world data", "patient selection",
-    "biomarker testing", "dosing in renal impairment", "trial enrolment", "guideline update", "drug interactions",
-    "subgroup analysis", "quality of life outcomes",
+    "mechanism of action",
+    "phase 3 efficacy",
+    "long-term safety",
+    "real-world data",
+    "patient selection",
+    "biomarker testing",
+    "dosing in renal impairment",
+    "trial enrolment",
+    "guideline update",
+    "drug interactions",
+    "subgroup analysis",
+    "quality of life outcomes",
 )
 INSTITUTIONS = (
-    ("Northbridge University Hospital", "Northbridge"), ("St. Aldhelm Cancer Centre", "Harrowgate"),
-    ("Riverside Heart Institute", "Lakemouth"), ("Eastfield General Hospital", "Eastfield"),
-    ("Kingsmoor Medical Centre", "Kingsmoor"), ("Westvale Children's Hospital", "Westvale"),
-    ("Ashford Community Clinic", "Ashford"), ("Meridian Research Hospital", "Northbridge"),
+    ("Northbridge University Hospital", "Northbridge"),
+    ("St. Aldhelm Cancer Centre", "Harrowgate"),
+    ("Riverside Heart Institute", "Lakemouth"),
+    ("Eastfield General Hospital", "Eastfield"),
+    ("Kingsmoor Medical Centre", "Kingsmoor"),
+    ("Westvale Children's Hospital", "Westvale"),
+    ("Ashford Community Clinic", "Ashford"),
+    ("Meridian Research Hospital", "Northbridge"),
 )
 TERRITORY = "north-east"
+_SUBGROUPS = ("renal impairment", "hepatic impairment", "age over 80", "prior immunotherapy")
 NOTES = (
     "Discussed {topic} for {product}; HCP asked for the latest subgroup data.",
     "HCP raised questions on {topic}; agreed to share the approved slide deck on {product}.",
@@ -142,12 +221,8 @@ def populate(
         return counts
     few = max(1, min(12, size.hcps // 10))
     counts["medical_inquiry"] = len(repository.create_many(MedicalInquiry, [_inquiry(rng, now, hcp_ids, areas) for _ in range(few)]))
-    counts["adverse_event"] = len(
-        [repository.create(AdverseEvent, _adverse_event(rng, now, hcp_ids, areas, hours_ago)) for hours_ago in (2, 20, 30)]
-    )
-    counts["insight"] = len(
-        repository.create_many(Insight, [_insight(rng, now, hcp_ids, areas, interaction_ids) for _ in range(few * 4)])
-    )
+    counts["adverse_event"] = len([repository.create(AdverseEvent, _adverse_event(rng, now, hcp_ids, areas, hours_ago)) for hours_ago in (2, 20, 30)])
+    counts["insight"] = len(repository.create_many(Insight, [_insight(rng, now, hcp_ids, areas, interaction_ids) for _ in range(few * 4)]))
     counts["trial_site"] = len(repository.create_many(TrialSite, [_trial_site(rng, hcp_ids, number) for number in range(min(6, few))]))
     counts["medical_event"] = len(repository.create_many(MedicalEvent, [_event(rng, now, hcp_ids, number) for number in range(3)]))
     return counts
@@ -174,9 +249,7 @@ def _hcp(rng: random.Random, number: int) -> dict[str, Any]:
     }
 
 
-def _interaction(
-    rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[str, str], content_ids: list[str]
-) -> dict[str, Any]:
+def _interaction(rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[str, str], content_ids: list[str]) -> dict[str, Any]:
     hcp_id = rng.choice(hcp_ids)
     area = areas[hcp_id]
     product = rng.choice(PRODUCTS[area])
@@ -205,7 +278,7 @@ def _inquiry(rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[
     return {
         "hcp_id": hcp_id,
         "received_at": now - timedelta(days=rng.randint(0, 30)),
-        "question": f"Is there data on {product} in patients with {rng.choice(('renal impairment', 'hepatic impairment', 'age over 80', 'prior immunotherapy'))}?",
+        "question": f"Is there data on {product} in patients with {rng.choice(_SUBGROUPS)}?",
         "product": product,
         "off_label": rng.random() < 0.4,
         "unsolicited_attested": True,
@@ -213,9 +286,7 @@ def _inquiry(rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[
     }
 
 
-def _adverse_event(
-    rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[str, str], hours_ago: int
-) -> dict[str, Any]:
+def _adverse_event(rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[str, str], hours_ago: int) -> dict[str, Any]:
     hcp_id = rng.choice(hcp_ids)
     return {
         "reporter": "Treating physician",
@@ -226,8 +297,11 @@ def _adverse_event(
         "patient_sex": rng.choice(("female", "male")),
         "product": rng.choice(PRODUCTS[areas[hcp_id]]),
         "description": rng.choice(
-            ("Grade 3 rash two weeks after the first dose.", "Hospitalised with dizziness and hypotension.",
-             "Elevated liver enzymes at the routine visit.")
+            (
+                "Grade 3 rash two weeks after the first dose.",
+                "Hospitalised with dizziness and hypotension.",
+                "Elevated liver enzymes at the routine visit.",
+            )
         ),
         **rng.choice(
             ({"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}, {"seriousness": "non_serious"}, {"seriousness": "unknown"})
@@ -235,9 +309,7 @@ def _adverse_event(
     }
 
 
-def _insight(
-    rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[str, str], interaction_ids: list[str]
-) -> dict[str, Any]:
+def _insight(rng: random.Random, now: datetime, hcp_ids: list[str], areas: dict[str, str], interaction_ids: list[str]) -> dict[str, Any]:
     hcp_id = rng.choice(hcp_ids)
     area = areas[hcp_id]
     product = rng.choice(PRODUCTS[area])

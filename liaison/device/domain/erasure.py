@@ -9,10 +9,7 @@ from liaison.core.records.kinds import kind_for
 
 def consequences(impact: Mapping[str, int]) -> list[str]:
     """One line per kind of record the erasure touches, from `Repository.erasure_impact`, ending with what cannot be undone."""
-    lines = [
-        "Their name is replaced by a pseudonym; contact details, identifiers, notes and consent are cleared, "
-        "and they leave the HCP directory."
-    ]
+    lines = ["Their name is replaced by a pseudonym; contact details, identifiers, notes and consent are cleared, and they leave the HCP directory."]
     for table, fate in _FATES.items():
         if impact.get(table):
             lines.append(f"{_count(impact[table], kind_for(table).label)} {fate}.")

@@ -53,7 +53,10 @@ class Finding:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _FULL_DATE = re.compile(
     rf"(?<![\w/.-])(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})|\d{{4}}-\d{{1,2}}-\d{{1,2}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})(?![\w/])",
@@ -70,9 +73,37 @@ PATIENT_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "master", "madam", 
 HCP_TITLES = frozenset({"dr", "doctor", "prof", "professor", "nurse", "sister", "pharmacist", "pr"})
 NOT_SURNAMES = frozenset(
     {
-        "hospital", "clinic", "centre", "center", "institute", "university", "medical", "health", "cancer", "heart",
-        "general", "foundation", "trust", "pharmacy", "practice", "ward", "unit", "department", "syndrome", "disease",
-        "scale", "score", "criteria", "grade", "stage", "type", "study", "trial", "protocol", "lab", "laboratory",
+        "hospital",
+        "clinic",
+        "centre",
+        "center",
+        "institute",
+        "university",
+        "medical",
+        "health",
+        "cancer",
+        "heart",
+        "general",
+        "foundation",
+        "trust",
+        "pharmacy",
+        "practice",
+        "ward",
+        "unit",
+        "department",
+        "syndrome",
+        "disease",
+        "scale",
+        "score",
+        "criteria",
+        "grade",
+        "stage",
+        "type",
+        "study",
+        "trial",
+        "protocol",
+        "lab",
+        "laboratory",
     }
 )
 
@@ -173,7 +204,7 @@ def _capitalised_run(text: str, words: list[re.Match[str]], start: int) -> list[
 
 
 def _is_capitalised(word: str) -> bool:
-    """"Smith" or "O'Neil", not "SMITH" (initials, acronyms) and not "smith"."""
+    """ "Smith" or "O'Neil", not "SMITH" (initials, acronyms) and not "smith"."""
     return len(word) >= 2 and word[0].isupper() and any(character.islower() for character in word[1:])
 
 

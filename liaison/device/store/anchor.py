@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from liaison.core.protocol import AuditLink
+from liaison.core.types import utcnow
 from liaison.device.store.db import writer
 from liaison.device.store.models import AuditAnchor, AuditEntry
-from liaison.core.types import utcnow
-from liaison.core.protocol import AuditLink
 
 SERVER = "the server"
 KEPT_COPY = "the copy of the last anchor kept on this device"

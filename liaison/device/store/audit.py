@@ -103,9 +103,18 @@ def append(
         head = (last[0] or 0, last[1]) if last else (0, GENESIS)  # position and hash only: no payload decoded
     salt = secrets.token_hex(16)
     row: dict[str, Any] = {
-        "seq": head[0] + 1, "at": at, "actor": actor, "device_id": device_id, "action": action,
-        "table_name": table_name, "record_id": record_id, "before": before, "after": after,
-        "salt": salt, "payload_digest": payload_digest(salt, before, after), "prev_hash": head[1],
+        "seq": head[0] + 1,
+        "at": at,
+        "actor": actor,
+        "device_id": device_id,
+        "action": action,
+        "table_name": table_name,
+        "record_id": record_id,
+        "before": before,
+        "after": after,
+        "salt": salt,
+        "payload_digest": payload_digest(salt, before, after),
+        "prev_hash": head[1],
     }
     row["hash"] = entry_hash(row)
     session.info.setdefault(_PENDING_KEY, []).append(row)
@@ -139,9 +148,7 @@ def redact(session: Session, records: set[tuple[str, str]], scrub: Scrub) -> lis
     candidates: list[AuditEntry] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        candidates += session.exec(
-            select(AuditEntry).where(col(AuditEntry.table_name).in_(tables), col(AuditEntry.record_id).in_(chunk))
-        ).all()
+        candidates += session.exec(select(AuditEntry).where(col(AuditEntry.table_name).in_(tables), col(AuditEntry.record_id).in_(chunk))).all()
     redacted: list[int] = []
     for entry in sorted(candidates, key=lambda item: item.seq or 0):
         if (entry.table_name, entry.record_id) not in records:
@@ -150,9 +157,7 @@ def redact(session: Session, records: set[tuple[str, str]], scrub: Scrub) -> lis
             redacted.append(entry.seq or 0)
         before = scrub(entry.table_name, entry.before) if entry.before is not None else None
         after = scrub(entry.table_name, entry.after) if entry.after is not None else None
-        session.execute(
-            update(AuditEntry).where(col(AuditEntry.seq) == entry.seq).values(before=before, after=after, salt=None)
-        )
+        session.execute(update(AuditEntry).where(col(AuditEntry.seq) == entry.seq).values(before=before, after=after, salt=None))
     _redact_pending(session, records, scrub)
     return redacted
 
@@ -221,9 +226,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
 def _walk(session: Session, batch: int) -> Iterator[AuditEntry]:
     after = 0
     while True:
-        rows = session.exec(
-            select(AuditEntry).where(col(AuditEntry.seq) > after).order_by(col(AuditEntry.seq)).limit(batch)
-        ).all()
+        rows = session.exec(select(AuditEntry).where(col(AuditEntry.seq) > after).order_by(col(AuditEntry.seq)).limit(batch)).all()
         if not rows:
             return
         yield from rows

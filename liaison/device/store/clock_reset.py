@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 
 from sqlmodel import Session, col, select
 
+from liaison.core.clock import HybridLogicalClock, Stamp
 from liaison.core.records.kinds import kind_for
 from liaison.device.store.models import Conflict, OutboxEntry
-from liaison.core.clock import HybridLogicalClock, Stamp
 
 
 def restamp_outbox(session: Session, clock: HybridLogicalClock, reset_at: int) -> dict[str, str]:

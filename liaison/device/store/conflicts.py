@@ -69,9 +69,15 @@ def keep(session: Session, table: str, record_id: str, lost: MergeConflict) -> N
         return
     session.add(
         Conflict(
-            id=key, table_name=table, record_id=record_id, field=lost.field,
-            kept_value=_json_value(lost.kept_value), kept_stamp=lost.kept_stamp,
-            lost_value=_json_value(lost.lost_value), lost_stamp=lost.lost_stamp, detected_at=utcnow(),
+            id=key,
+            table_name=table,
+            record_id=record_id,
+            field=lost.field,
+            kept_value=_json_value(lost.kept_value),
+            kept_stamp=lost.kept_stamp,
+            lost_value=_json_value(lost.lost_value),
+            lost_stamp=lost.lost_stamp,
+            detected_at=utcnow(),
         )
     )
 
@@ -80,7 +86,9 @@ def supersede(session: Session, table: str, record_id: str, field: str, base: St
     """A later edit made with both values in view settles the conflict for everyone."""
     open_conflicts = session.exec(
         select(Conflict).where(
-            Conflict.table_name == table, Conflict.record_id == record_id, Conflict.field == field,
+            Conflict.table_name == table,
+            Conflict.record_id == record_id,
+            Conflict.field == field,
             col(Conflict.resolved_at).is_(None),
         )
     )

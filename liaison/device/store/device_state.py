@@ -42,7 +42,11 @@ class Bookkeeping:
             renamed = clock_reset.restamp_outbox(session, writes.clock, reset_at)
             writes.save_clock(session)
             writes.audit_about(
-                session, CLOCK_RESET, str(DeviceState.__tablename__), "1", {"clock": stored},
+                session,
+                CLOCK_RESET,
+                str(DeviceState.__tablename__),
+                "1",
+                {"clock": stored},
                 {"clock": writes.clock.last.encode(), "restamped_changes": len(renamed)},
             )
 

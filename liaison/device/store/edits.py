@@ -73,9 +73,7 @@ class Edits:
                 raise BatchValidationError(errors)
             return [self._writes.insert(session, model, values, action).id for values in checked]
 
-    def update(
-        self, model: type[R], record_id: str, changes: Mapping[str, Any], justification: str | None = None, *, review: bool = True
-    ) -> R:
+    def update(self, model: type[R], record_id: str, changes: Mapping[str, Any], justification: str | None = None, *, review: bool = True) -> R:
         """Change a record's fields. Kinds reviewed on write answer to the review for what the change introduces,
         unless `review` is off: a value chosen between two that were each reviewed where written files nothing new."""
         if model is ComplianceOverride:

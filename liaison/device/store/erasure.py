@@ -66,10 +66,14 @@ class Erasing:
             protect(session)
             erasure, found = self._plan(session, hcp_id, reason)
             values = writes.validate(
-                session, HcpErasure,
+                session,
+                HcpErasure,
                 {
-                    "hcp_id": hcp_id, "pseudonym": erasure.pseudonym, "requested_at": requested_at or utcnow(),
-                    "reason": reason, "erased_by": writes.actor.user,
+                    "hcp_id": hcp_id,
+                    "pseudonym": erasure.pseudonym,
+                    "requested_at": requested_at or utcnow(),
+                    "reason": reason,
+                    "erased_by": writes.actor.user,
                 },
             )
             self._erase(session, erasure, found)
@@ -126,7 +130,11 @@ class Erasing:
             self._writes.audit(session, "erase", record, None, fields(record))
         if applied.redacted:
             self._writes.audit_about(
-                session, audit.REDACT, "audit_log", receipt_id(erasure.hcp_id), None,
+                session,
+                audit.REDACT,
+                "audit_log",
+                receipt_id(erasure.hcp_id),
+                None,
                 {"hcp_erasure": receipt_id(erasure.hcp_id), "pseudonym": erasure.pseudonym, "entries": applied.redacted},
             )
 
@@ -146,9 +154,9 @@ def affected(session: Session, erasure: Erasure) -> dict[Key, Record]:
     candidates: list[Record] = []
     for kind, reference in references_to("hcp"):
         if reference.many:
-            names = text(
-                f"EXISTS (SELECT 1 FROM json_each({kind.table}.{reference.field}) WHERE json_each.value IN (:a, :b))"
-            ).bindparams(a=ids[0], b=ids[1])
+            names = text(f"EXISTS (SELECT 1 FROM json_each({kind.table}.{reference.field}) WHERE json_each.value IN (:a, :b))").bindparams(
+                a=ids[0], b=ids[1]
+            )
             candidates += session.exec(select(kind.model).where(names)).all()
         else:
             candidates += session.exec(select(kind.model).where(col(getattr(kind.model, reference.field)).in_(ids))).all()

@@ -70,9 +70,7 @@ class Filing:
             self._gate.clear(session, model, record.id, before, None, justification)
         return filed
 
-    def amend(
-        self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None
-    ) -> Amendment:
+    def amend(self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None) -> Amendment:
         """Record a change to a submitted record without touching what was filed.
 
         An amended interaction answers to the compliance review for what the amendment introduces.

@@ -25,10 +25,7 @@ T = TypeVar("T")
 
 ENTRY_PREFIX = "liaison.data-key."
 
-_NO_PLATFORM_STORE = (
-    "this device's key store did not answer, so the key cannot be remembered; "
-    "you will be asked for your passphrase at each unlock"
-)
+_NO_PLATFORM_STORE = "this device's key store did not answer, so the key cannot be remembered; you will be asked for your passphrase at each unlock"
 
 
 class Keeper(Protocol):

@@ -150,9 +150,7 @@ def unlock(data_dir: Path, passphrase: str) -> bytes:
     try:
         return AESGCM(kdf.derive(passphrase)).decrypt(nonce, ciphertext, _aad(document))
     except InvalidTag:
-        raise WrongPassphrase(
-            f"wrong passphrase (if you are sure it is right, the key file {path} was altered: {_WHAT_TO_DO})"
-        ) from None
+        raise WrongPassphrase(f"wrong passphrase (if you are sure it is right, the key file {path} was altered: {_WHAT_TO_DO})") from None
 
 
 def change_passphrase(data_dir: Path, old: str, new: str) -> None:

@@ -18,8 +18,6 @@ from sqlmodel import Field, SQLModel
 from liaison.core.types import UtcDateTime
 
 
-
-
 class OutboxEntry(SQLModel, table=True):
     """A change waiting to be pushed; removed once the server acknowledged it.
 
@@ -42,13 +40,13 @@ class OutboxEntry(SQLModel, table=True):
     base_clocks: dict[str, str] = Field(
         default_factory=dict,
         sa_type=JSON,
-        description="per changed field, the stamp of the value this edit replaced: how merge tells a "
-        "sequential edit from a concurrent one",
+        description="per changed field, the stamp of the value this edit replaced: how merge tells a sequential edit from a concurrent one",
     )
     priority: int = Field(default=1, index=True, description="0 = safety-critical, pushed first")
     created_at: datetime = Field(sa_type=UtcDateTime)
     refused_at: datetime | None = Field(
-        default=None, sa_type=UtcDateTime,
+        default=None,
+        sa_type=UtcDateTime,
         description="when the server refused it (or held it behind a refused change to the same record); out of the queue until resent",
     )
     refusal_code: str | None = Field(default=None, max_length=32)

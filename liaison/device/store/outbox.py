@@ -36,7 +36,11 @@ class Outbox:
             marked = refusals.mark(session, sent, refused, utcnow())
             for entry in marked:
                 self._writes.audit_about(
-                    session, "refused", entry.table_name, entry.record_id, None,
+                    session,
+                    "refused",
+                    entry.table_name,
+                    entry.record_id,
+                    None,
                     {"change": entry.change_id, "code": entry.refusal_code, "field": entry.refusal_field, "reason": entry.refusal_message},
                 )
             return len(marked)
@@ -77,7 +81,11 @@ class Outbox:
             session.flush()
             queued = writes.outbox(session, record, {name: getattr(record, name) for name in names}, stamp, base)
             writes.audit_about(
-                session, "resend", first.table_name, first.record_id, None,
+                session,
+                "resend",
+                first.table_name,
+                first.record_id,
+                None,
                 {"replaces": [entry.change_id for entry in waiting], "fields": names},
             )
             writes.save_clock(session)
@@ -99,7 +107,11 @@ class Outbox:
                     "(liaison rejected resend), or ask your administrator for help"
                 )
             self._writes.audit_about(
-                session, "discard", first.table_name, first.record_id, None,
+                session,
+                "discard",
+                first.table_name,
+                first.record_id,
+                None,
                 {"changes": [{"change": entry.change_id, "fields": entry.fields, "reason": entry.refusal_message} for entry in waiting]},
             )
             for entry in waiting:

@@ -15,7 +15,8 @@ from sqlalchemy import and_, func, or_, text
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from liaison.core.rules.taxonomy import Taxonomy, newest
+from liaison.core.erasure import is_pseudonym
+from liaison.core.records.kinds import KINDS, TABLES, kind_for
 from liaison.core.records.models import (
     NO_FOLLOW_UPS,
     AdverseEvent,
@@ -29,10 +30,9 @@ from liaison.core.records.models import (
     MedicalInquiry,
     TrialSite,
 )
+from liaison.core.rules.taxonomy import Taxonomy, newest
 from liaison.device.store.models import Conflict, OutboxEntry
 from liaison.device.store.refusals import held_records
-from liaison.core.erasure import is_pseudonym
-from liaison.core.records.kinds import KINDS, TABLES, kind_for
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -68,18 +68,14 @@ def hcp_search_statement(criteria: HcpFilter, limit: int = 50, offset: int = 0) 
     statement = select(Hcp).where(col(Hcp.deleted).is_(False))
     match = fts_query(criteria.search)
     if match is not None:
-        statement = statement.where(
-            text("+hcp.rowid IN (SELECT rowid FROM hcp_search WHERE hcp_search MATCH :match)").bindparams(match=match)
-        )
+        statement = statement.where(text("+hcp.rowid IN (SELECT rowid FROM hcp_search WHERE hcp_search MATCH :match)").bindparams(match=match))
     if criteria.kol_tier is not None:
         statement = statement.where(Hcp.kol_tier == criteria.kol_tier)
     if criteria.specialty:
         statement = statement.where(Hcp.specialty == criteria.specialty)
     if criteria.therapeutic_area:
         statement = statement.where(
-            text("EXISTS (SELECT 1 FROM json_each(hcp.therapeutic_areas) WHERE json_each.value = :ta)").bindparams(
-                ta=criteria.therapeutic_area
-            )
+            text("EXISTS (SELECT 1 FROM json_each(hcp.therapeutic_areas) WHERE json_each.value = :ta)").bindparams(ta=criteria.therapeutic_area)
         )
     return statement.order_by(col(Hcp.name)).limit(limit).offset(offset)
 
@@ -89,9 +85,7 @@ def count_hcps(session: Session) -> int:
 
 
 def specialties(session: Session) -> list[str]:
-    rows = session.exec(
-        select(Hcp.specialty).where(col(Hcp.deleted).is_(False), col(Hcp.specialty).is_not(None)).distinct()
-    ).all()
+    rows = session.exec(select(Hcp.specialty).where(col(Hcp.deleted).is_(False), col(Hcp.specialty).is_not(None)).distinct()).all()
     return sorted(row for row in rows if row)
 
 
@@ -125,9 +119,7 @@ def interactions(
 
 def count_interactions(session: Session, hcp_id: str) -> int:
     """Counted through the HCP's own index: the `+` keeps SQLite off the index on `deleted`, which holds nearly every row."""
-    return session.exec(
-        select(func.count()).select_from(Interaction).where(Interaction.hcp_id == hcp_id, text("+interaction.deleted = 0"))
-    ).one()
+    return session.exec(select(func.count()).select_from(Interaction).where(Interaction.hcp_id == hcp_id, text("+interaction.deleted = 0"))).one()
 
 
 def inquiries_for(session: Session, hcp_id: str) -> list[MedicalInquiry]:
@@ -142,18 +134,12 @@ def inquiries_for(session: Session, hcp_id: str) -> list[MedicalInquiry]:
 
 def insights_for(session: Session, hcp_id: str) -> list[Insight]:
     return list(
-        session.exec(
-            select(Insight)
-            .where(Insight.hcp_id == hcp_id, col(Insight.deleted).is_(False))
-            .order_by(col(Insight.captured_at).desc())
-        ).all()
+        session.exec(select(Insight).where(Insight.hcp_id == hcp_id, col(Insight.deleted).is_(False)).order_by(col(Insight.captured_at).desc())).all()
     )
 
 
 def trial_sites_for(session: Session, hcp_id: str) -> list[TrialSite]:
-    return list(
-        session.exec(select(TrialSite).where(TrialSite.pi_hcp_id == hcp_id, col(TrialSite.deleted).is_(False))).all()
-    )
+    return list(session.exec(select(TrialSite).where(TrialSite.pi_hcp_id == hcp_id, col(TrialSite.deleted).is_(False))).all())
 
 
 def events_attended(session: Session, hcp_id: str) -> list[MedicalEvent]:
@@ -162,9 +148,7 @@ def events_attended(session: Session, hcp_id: str) -> list[MedicalEvent]:
             select(MedicalEvent)
             .where(
                 col(MedicalEvent.deleted).is_(False),
-                text("EXISTS (SELECT 1 FROM json_each(medical_event.attendee_ids) WHERE json_each.value = :hcp)").bindparams(
-                    hcp=hcp_id
-                ),
+                text("EXISTS (SELECT 1 FROM json_each(medical_event.attendee_ids) WHERE json_each.value = :hcp)").bindparams(hcp=hcp_id),
             )
             .order_by(col(MedicalEvent.starts_at).desc())
         ).all()
@@ -173,13 +157,7 @@ def events_attended(session: Session, hcp_id: str) -> list[MedicalEvent]:
 
 def open_adverse_events(session: Session) -> list[AdverseEvent]:
     """Adverse events not yet acknowledged by pharmacovigilance, soonest deadline first."""
-    return list(
-        session.exec(
-            select(AdverseEvent)
-            .where(col(AdverseEvent.status) != "acknowledged")
-            .order_by(col(AdverseEvent.deadline_at))
-        ).all()
-    )
+    return list(session.exec(select(AdverseEvent).where(col(AdverseEvent.status) != "acknowledged").order_by(col(AdverseEvent.deadline_at))).all())
 
 
 def unsent_adverse_event_ids(session: Session) -> set[str]:
@@ -233,8 +211,10 @@ def follow_ups_due(session: Session, until: date) -> list[DueFollowUp]:
             col(Interaction.deleted).is_(False),
             # Spelled as in the partial index's condition, so SQLite reads only interactions that have follow-ups.
             text(f"interaction.follow_ups != '{NO_FOLLOW_UPS}'"),
-            text("EXISTS (SELECT 1 FROM json_each(interaction.follow_ups) WHERE json_extract(json_each.value, '$.done') = 0 "
-                 "AND json_extract(json_each.value, '$.due') <= :until)").bindparams(until=until.isoformat()),
+            text(
+                "EXISTS (SELECT 1 FROM json_each(interaction.follow_ups) WHERE json_extract(json_each.value, '$.done') = 0 "
+                "AND json_extract(json_each.value, '$.due') <= :until)"
+            ).bindparams(until=until.isoformat()),
         )
     ).all()
     due = [
@@ -334,7 +314,9 @@ def insight_fingerprint(session: Session) -> tuple[int, str]:
 
 
 def trial_sites(session: Session) -> list[TrialSite]:
-    return list(session.exec(select(TrialSite).where(col(TrialSite.deleted).is_(False)).order_by(col(TrialSite.study), col(TrialSite.site_name))).all())
+    return list(
+        session.exec(select(TrialSite).where(col(TrialSite.deleted).is_(False)).order_by(col(TrialSite.study), col(TrialSite.site_name))).all()
+    )
 
 
 def medical_events(session: Session) -> list[MedicalEvent]:

@@ -28,9 +28,9 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from liaison.core.errors import NotFound
-from liaison.device.store.models import OutboxEntry
 from liaison.core.protocol import RefusedChange
 from liaison.core.records.kinds import PRIORITY_TABLES
+from liaison.device.store.models import OutboxEntry
 
 SAFETY_TABLES = PRIORITY_TABLES
 """Kinds whose refused changes can be corrected and resent, never discarded."""
@@ -88,15 +88,11 @@ def held_records() -> SelectOfScalar[str]:
 def open_refusals(session: Session) -> list[Refusal]:
     """Every record with refused changes, safety records first, then oldest refusal first."""
     first_refused = session.exec(
-        select(OutboxEntry)
-        .where(col(OutboxEntry.refused_at).is_not(None))
-        .order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
+        select(OutboxEntry).where(col(OutboxEntry.refused_at).is_not(None)).order_by(col(OutboxEntry.priority), col(OutboxEntry.seq))
     ).all()
     waiting = dict(
         session.exec(
-            select(OutboxEntry.record_id, func.count())
-            .where(col(OutboxEntry.record_id).in_(held_records()))
-            .group_by(col(OutboxEntry.record_id))
+            select(OutboxEntry.record_id, func.count()).where(col(OutboxEntry.record_id).in_(held_records())).group_by(col(OutboxEntry.record_id))
         ).all()
     )
     found: dict[str, Refusal] = {}
@@ -105,8 +101,13 @@ def open_refusals(session: Session) -> list[Refusal]:
             continue
         assert entry.refused_at is not None
         found[entry.record_id] = Refusal(
-            change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, code=entry.refusal_code or "refused",
-            field=entry.refusal_field, message=entry.refusal_message or "refused by the server", refused_at=entry.refused_at,
+            change_id=entry.change_id,
+            table=entry.table_name,
+            record_id=entry.record_id,
+            code=entry.refusal_code or "refused",
+            field=entry.refusal_field,
+            message=entry.refusal_message or "refused by the server",
+            refused_at=entry.refused_at,
             waiting=int(waiting.get(entry.record_id, 1)),
         )
     return list(found.values())

@@ -18,10 +18,7 @@ if TYPE_CHECKING:
 # of the app's start-up, and only "remember on this device" needs it.
 
 SERVICE = "liaison"
-_NO_KEYRING = (
-    "no OS key store is available on this device, so the key cannot be remembered; "
-    "you will be asked for your passphrase at each unlock"
-)
+_NO_KEYRING = "no OS key store is available on this device, so the key cannot be remembered; you will be asked for your passphrase at each unlock"
 
 
 def _backend() -> keyring.backend.KeyringBackend:

@@ -122,9 +122,7 @@ class Repository:
         """Create and file a record in one transaction: a crash in between never leaves a draft behind."""
         return self.filing.create_submitted(model, data, justification=justification)
 
-    def amend(
-        self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None
-    ) -> Amendment:
+    def amend(self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None) -> Amendment:
         """Record a change to a submitted record without touching what was filed (see `Filing.amend`)."""
         return self.filing.amend(model, record_id, changes, reason, justification=justification)
 

@@ -17,13 +17,13 @@ import uuid6
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from liaison.device.config import Settings
+from liaison.core.clock import HybridLogicalClock, Stamp, resumable, wall_ms
 from liaison.core.errors import Locked, StoreError
+from liaison.device.config import Settings
 from liaison.device.store import keys, migrate, remember
 from liaison.device.store.db import DataKey, db_path, open_engine
 from liaison.device.store.models import DeviceState
 from liaison.device.store.repository import Actor, Repository
-from liaison.core.clock import HybridLogicalClock, Stamp, resumable, wall_ms
 
 
 @dataclass
@@ -53,9 +53,7 @@ class Store:
             engine = open_engine(db_path(data_dir), data_key)
             migrate.upgrade(engine)
             with Session(engine) as session:
-                session.add(
-                    DeviceState(device_id=str(uuid6.uuid7()), user=user or _os_user(), clock=Stamp(0, 0, "-").encode())
-                )
+                session.add(DeviceState(device_id=str(uuid6.uuid7()), user=user or _os_user(), clock=Stamp(0, 0, "-").encode()))
                 session.commit()
             engine.dispose()
         except Exception:

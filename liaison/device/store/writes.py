@@ -49,9 +49,7 @@ class Actor:
 class Writes:
     """The shared core each job writes through: its transaction, checks, stamps, outbox, audit and clock."""
 
-    def __init__(
-        self, engine: Engine, actor: Actor, clock: HybridLogicalClock, ae_window: ReportingWindow, local_tz: tzinfo | None
-    ) -> None:
+    def __init__(self, engine: Engine, actor: Actor, clock: HybridLogicalClock, ae_window: ReportingWindow, local_tz: tzinfo | None) -> None:
         self.engine = engine
         self._writer = writer(engine)
         self.actor = actor
@@ -142,9 +140,7 @@ class Writes:
             seen = cache.setdefault(target, set())
             if target_id in seen:
                 continue
-            found = session.exec(
-                select(target.id).where(col(target.id) == target_id, col(target.deleted).is_(False))
-            ).first()
+            found = session.exec(select(target.id).where(col(target.id) == target_id, col(target.deleted).is_(False))).first()
             if found is None:
                 raise ValidationError(name, f"no {label(target)} with id {target_id}")
             seen.add(target_id)
@@ -176,9 +172,7 @@ class Writes:
         self.save_clock(session)
         return record
 
-    def apply(
-        self, session: Session, record: R, before: dict[str, Any], values: dict[str, Any], action: str, snapshot: bool = False
-    ) -> R:
+    def apply(self, session: Session, record: R, before: dict[str, Any], values: dict[str, Any], action: str, snapshot: bool = False) -> R:
         """Write the changed fields. With `snapshot`, the outbox carries every field: a submit
         sends the record exactly as filed, which merge then holds immutable everywhere."""
         changed = {name: value for name, value in jsonable(values).items() if before.get(name) != value}
@@ -206,9 +200,7 @@ class Writes:
             clocks[name] = stamp.encode()
         record.clocks = clocks
 
-    def outbox(
-        self, session: Session, record: Record, values: Mapping[str, Any], stamp: Stamp, base: Mapping[str, str] | None = None
-    ) -> OutboxEntry:
+    def outbox(self, session: Session, record: Record, values: Mapping[str, Any], stamp: Stamp, base: Mapping[str, str] | None = None) -> OutboxEntry:
         """Queue a change for the server: these values, stamped `stamp`, replacing the ones stamped `base`."""
         payload = jsonable(values)
         if "updated_at" not in payload:
@@ -235,8 +227,15 @@ class Writes:
     ) -> None:
         """Append an entry about any row (a record, the sync state, the audit log itself), as this actor."""
         audit.append(
-            session, at=utcnow(), actor=self.actor.user, device_id=self.actor.device_id, action=action,
-            table_name=table, record_id=record_id, before=before, after=after,
+            session,
+            at=utcnow(),
+            actor=self.actor.user,
+            device_id=self.actor.device_id,
+            action=action,
+            table_name=table,
+            record_id=record_id,
+            before=before,
+            after=after,
         )
 
     def save_clock(self, session: Session) -> None:

@@ -18,13 +18,13 @@ from collections.abc import Iterator
 
 import httpx
 
+from liaison.core.protocol import MAX_ANCHOR_LINKS, AnchorRequest, AnchorState, AuditLink
 from liaison.device.store import anchor
 from liaison.device.store.anchor import AnchorCheck
 from liaison.device.store.models import SyncState
 from liaison.device.store.store import Store
 from liaison.device.sync.api import SyncApi
 from liaison.device.sync.errors import NotOffered, SyncError
-from liaison.core.protocol import MAX_ANCHOR_LINKS, AnchorRequest, AnchorState, AuditLink
 
 LINKS_PAGE = 1000
 

@@ -10,15 +10,6 @@ from typing import Any
 import httpx
 import pydantic
 
-from liaison.device.sync.errors import (
-    ChangesRefused,
-    DeviceRevoked,
-    NotOffered,
-    Offline,
-    SyncError,
-    TokenRefused,
-    Untrusted,
-)
 from liaison.core.protocol import (
     COMPRESS_OVER_BYTES,
     DEVICE_REVOKED,
@@ -31,6 +22,15 @@ from liaison.core.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+)
+from liaison.device.sync.errors import (
+    ChangesRefused,
+    DeviceRevoked,
+    NotOffered,
+    Offline,
+    SyncError,
+    TokenRefused,
+    Untrusted,
 )
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)

@@ -70,8 +70,12 @@ class SyncEngine:
                 EnrollRequest(code=code.strip(), device_id=self.store.device_id, device_name=device_name or platform.node() or "device")
             )
         state = SyncState(
-            server_url=server_url.rstrip("/"), token=answer.token, user_email=answer.user_email,
-            user_name=answer.user_name, territory=answer.territory, cursor="",
+            server_url=server_url.rstrip("/"),
+            token=answer.token,
+            user_email=answer.user_email,
+            user_name=answer.user_name,
+            territory=answer.territory,
+            cursor="",
         )
         self.store.repository.save_enrollment(state)
         return state
@@ -184,9 +188,7 @@ class SyncEngine:
                 batch = self._outbox_batch(sent)
                 answer = in_flight.result()
                 in_flight = uploads.submit(api.push, batch) if batch else None
-                report.refused += self.store.repository.acknowledge(
-                    answer.accepted, [change.change_id for change in sent.changes], answer.refused
-                )
+                report.refused += self.store.repository.acknowledge(answer.accepted, [change.change_id for change in sent.changes], answer.refused)
                 if in_flight is None and (batch := self._outbox_batch(None)) is not None:
                     in_flight = uploads.submit(api.push, batch)  # what waited for the answer to its record's last change
                 self.store.repository.observe(answer.server_clock)
@@ -221,8 +223,13 @@ class SyncEngine:
         return PushRequest(
             changes=[
                 Change(
-                    change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
-                    clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=self.store.device_id,
+                    change_id=entry.change_id,
+                    table=entry.table_name,
+                    record_id=entry.record_id,
+                    fields=entry.fields,
+                    clocks=entry.clocks,
+                    base_clocks=entry.base_clocks,
+                    device_id=self.store.device_id,
                 )
                 for entry in entries
             ]

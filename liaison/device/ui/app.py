@@ -36,8 +36,14 @@ class LiaisonApp:
         self.demo_passphrase = demo_passphrase
         self.sync_factory = sync_factory
         self.ctx = UiContext.load(
-            settings, data_dir, navigate=self.navigate, notify=self.notify, lock=self.lock_now, page=page,
-            show_dialog=page.show_dialog, close_dialog=page.pop_dialog,
+            settings,
+            data_dir,
+            navigate=self.navigate,
+            notify=self.notify,
+            lock=self.lock_now,
+            page=page,
+            show_dialog=page.show_dialog,
+            close_dialog=page.pop_dialog,
         )
         self.badge = SyncBadge()
         self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)
@@ -97,7 +103,9 @@ class LiaisonApp:
                 except LiaisonError as error:
                     self.notify(f"Not enrolled: {error}. You can enrol later from Sync.")
         self.navigate("Home")
-        self.watch = DeadlineWatch(self.ctx, lambda found: self.page.show_dialog(banner(found, lambda event_id: self.navigate("Safety", ae_id=event_id))))
+        self.watch = DeadlineWatch(
+            self.ctx, lambda found: self.page.show_dialog(banner(found, lambda event_id: self.navigate("Safety", ae_id=event_id)))
+        )
         self.page.run_task(self._watch_deadlines, self.watch)
 
     async def _watch_deadlines(self, watch: DeadlineWatch) -> None:
@@ -208,8 +216,13 @@ class LiaisonApp:
         else:
             names = registry.NARROW
             more = ft.PopupMenuButton(
-                icon=ft.Icons.MORE_VERT, tooltip="More destinations",
-                items=[ft.PopupMenuItem(content=name, on_click=lambda e, name=name: self.navigate(name)) for name in registry.DESTINATIONS if name not in names],
+                icon=ft.Icons.MORE_VERT,
+                tooltip="More destinations",
+                items=[
+                    ft.PopupMenuItem(content=name, on_click=lambda e, name=name: self.navigate(name))
+                    for name in registry.DESTINATIONS
+                    if name not in names
+                ],
             )
             top.content.controls[1].controls.append(ft.Semantics(content=more, label="More destinations", button=True))  # type: ignore[union-attr]
             self.bar = ft.NavigationBar(

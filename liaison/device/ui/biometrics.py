@@ -35,7 +35,9 @@ class LocalAuth(Protocol):
 
     async def get_available_biometrics(self) -> list[Any]: ...
 
-    async def authenticate(self, reason: str, *, biometric_only: bool = False, sensitive_transaction: bool = True, persist_across_backgrounding: bool = False) -> bool: ...
+    async def authenticate(
+        self, reason: str, *, biometric_only: bool = False, sensitive_transaction: bool = True, persist_across_backgrounding: bool = False
+    ) -> bool: ...
 
 
 class BiometricRefused(LiaisonError):

@@ -52,4 +52,3 @@ def run(
         port=port or 0,
         no_cdn=True,
     )
-

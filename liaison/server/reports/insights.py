@@ -136,9 +136,15 @@ def team_insights(session: Session, owners: Sequence[int]) -> list[TeamInsight]:
             continue
         found.append(
             TeamInsight(
-                id=record_id, owner_user_id=owner, region=territory or UNSPECIFIED, theme=fields.get("theme") or UNTHEMED,
-                therapeutic_area=str(fields.get("therapeutic_area") or "").strip(), product=str(fields.get("product") or "").strip(),
-                text=str(fields["text"]).strip(), captured_at=_when(fields["captured_at"]), duplicate_of=fields.get("duplicate_of"),
+                id=record_id,
+                owner_user_id=owner,
+                region=territory or UNSPECIFIED,
+                theme=fields.get("theme") or UNTHEMED,
+                therapeutic_area=str(fields.get("therapeutic_area") or "").strip(),
+                product=str(fields.get("product") or "").strip(),
+                text=str(fields["text"]).strip(),
+                captured_at=_when(fields["captured_at"]),
+                duplicate_of=fields.get("duplicate_of"),
             )
         )
     return found
@@ -152,8 +158,14 @@ def build(insights: Iterable[TeamInsight], taxonomy: Taxonomy, params: ReportPar
     labels = {theme.id: theme.label for theme in taxonomy.themes}
     theme_areas = {theme.id: next((area.label for area in taxonomy.areas if area.id == theme.area), "All areas") for theme in taxonomy.themes}
     report = InsightReport(
-        params=params, periods=window, taxonomy_version=taxonomy.version, labels=labels, theme_areas=theme_areas,
-        msls=msls, reports=len(in_window), signals=len(signals),
+        params=params,
+        periods=window,
+        taxonomy_version=taxonomy.version,
+        labels=labels,
+        theme_areas=theme_areas,
+        msls=msls,
+        reports=len(in_window),
+        signals=len(signals),
     )
     counts: dict[str, dict[str, dict[str, Counter[str]]]] = {dimension: defaultdict(lambda: defaultdict(Counter)) for dimension in DIMENSIONS}
     themes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -163,7 +175,10 @@ def build(insights: Iterable[TeamInsight], taxonomy: Taxonomy, params: ReportPar
         for dimension, value in (("therapeutic_area", _area(item, taxonomy)), ("product", item.product or UNSPECIFIED), ("region", item.region)):
             counts[dimension][value][item.theme][period] += 1
     report.themes = {theme: dict(periods) for theme, periods in themes.items()}
-    report.counts = {dimension: {value: {theme: dict(periods) for theme, periods in table.items()} for value, table in by_value.items()} for dimension, by_value in counts.items()}
+    report.counts = {
+        dimension: {value: {theme: dict(periods) for theme, periods in table.items()} for value, table in by_value.items()}
+        for dimension, by_value in counts.items()
+    }
     report.emerging = _emerging(report, window)
     report.examples = _examples(in_window, report)
     return report
@@ -181,8 +196,12 @@ def _emerging(report: InsightReport, window: list[str]) -> list[Emerging]:
     current, previous = window[-1], window[-2]
     found = [
         Emerging(
-            theme=theme, label=report.label(theme), therapeutic_area=report.theme_areas.get(theme, "—"),
-            current=periods.get(current, 0), previous=periods.get(previous, 0), series=[periods.get(period, 0) for period in window],
+            theme=theme,
+            label=report.label(theme),
+            therapeutic_area=report.theme_areas.get(theme, "—"),
+            current=periods.get(current, 0),
+            previous=periods.get(previous, 0),
+            series=[periods.get(period, 0) for period in window],
         )
         for theme, periods in report.themes.items()
         if periods.get(current, 0) or periods.get(previous, 0)
@@ -209,7 +228,16 @@ def _examples(in_window: list[TeamInsight], report: InsightReport) -> dict[str, 
             if len(chosen) == EXAMPLES_PER_THEME:
                 break
         examples[theme] = [
-            Example(theme, rank, item.text, echoes[item.id], item.captured_at, item.region, item.therapeutic_area or UNSPECIFIED, item.product or UNSPECIFIED)
+            Example(
+                theme,
+                rank,
+                item.text,
+                echoes[item.id],
+                item.captured_at,
+                item.region,
+                item.therapeutic_area or UNSPECIFIED,
+                item.product or UNSPECIFIED,
+            )
             for rank, item in enumerate(chosen, start=1)
         ]
     return examples

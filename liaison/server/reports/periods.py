@@ -54,7 +54,7 @@ class ReportParams:
 
 
 def period_key(moment: date | datetime, granularity: Granularity) -> str:
-    """"2026-05" for a month, "2026-W19" for an ISO week."""
+    """ "2026-05" for a month, "2026-W19" for an ISO week."""
     day = moment.date() if isinstance(moment, datetime) else moment
     if granularity == "month":
         return f"{day.year:04d}-{day.month:02d}"

@@ -119,9 +119,17 @@ def _event(row: RecordRow, owner: User, received_at: datetime | None, policy: Po
     deadline = policy.deadline(aware)
     hours = round((received_at - aware).total_seconds() / 3600, 1) if received_at and aware else None
     return EventTimeliness(
-        event_id=row.record_id, msl_email=owner.email, msl_name=owner.name, product=fields.get("product"),
-        seriousness=fields.get("seriousness"), status=fields.get("status"), aware_at=aware, deadline_at=deadline,
-        device_deadline_at=_moment(fields.get("deadline_at")), received_at=received_at, hours_to_receipt=hours,
+        event_id=row.record_id,
+        msl_email=owner.email,
+        msl_name=owner.name,
+        product=fields.get("product"),
+        seriousness=fields.get("seriousness"),
+        status=fields.get("status"),
+        aware_at=aware,
+        deadline_at=deadline,
+        device_deadline_at=_moment(fields.get("deadline_at")),
+        received_at=received_at,
+        hours_to_receipt=hours,
         outcome=_outcome(deadline, received_at, now),
     )
 
@@ -137,8 +145,12 @@ def _per_msl(user: User, events: list[EventTimeliness]) -> MslTimeliness:
     theirs = [event for event in events if event.msl_email == user.email]
     hours = [event.hours_to_receipt for event in theirs if event.hours_to_receipt is not None]
     return MslTimeliness(
-        msl_email=user.email, msl_name=user.name, events=len(theirs), received=len(hours),
-        median_hours=round(statistics.median(hours), 1) if hours else None, worst_hours=max(hours) if hours else None,
+        msl_email=user.email,
+        msl_name=user.name,
+        events=len(theirs),
+        received=len(hours),
+        median_hours=round(statistics.median(hours), 1) if hours else None,
+        worst_hours=max(hours) if hours else None,
         late=sum(event.outcome == "late" for event in theirs),
     )
 

@@ -66,7 +66,12 @@ def _deliver(body: bytes, caller: Caller, session: Session) -> PushResponse:
         refused.update(apply_changes(session, caller.user, safety))
         kept = [_keep(session, caller, raw, refused, now) for raw in batch.changes if is_safety(raw)]
     accepted = [change_id for change_id in kept if change_id is not None]
-    log.warning("revoked device %s delivered %d safety change(s), %d of them refused by the records", caller.device.id, len(accepted), sum(1 for change_id in accepted if change_id in refused))
+    log.warning(
+        "revoked device %s delivered %d safety change(s), %d of them refused by the records",
+        caller.device.id,
+        len(accepted),
+        sum(1 for change_id in accepted if change_id in refused),
+    )
     newest = max((Stamp.decode(stamp) for change in safety if change.change_id not in refused for stamp in change.clocks.values()), default=ZERO)
     return PushResponse(accepted=accepted, server_clock=newest.encode())
 
@@ -82,9 +87,14 @@ def _keep(session: Session, caller: Caller, raw: dict[str, Any], refused: dict[s
     assert caller.user.id is not None
     session.add(
         SafetyIntake(
-            change_id=change_id, device_id=caller.device.id, user_id=caller.user.id,
-            table_name=str(raw.get("table", ""))[:40], record_id=str(raw.get("record_id", ""))[:64], change=raw,
-            outcome="refused" if refusal is not None else "applied", reason=refusal.message if refusal is not None else None,
+            change_id=change_id,
+            device_id=caller.device.id,
+            user_id=caller.user.id,
+            table_name=str(raw.get("table", ""))[:40],
+            record_id=str(raw.get("record_id", ""))[:64],
+            change=raw,
+            outcome="refused" if refusal is not None else "applied",
+            reason=refusal.message if refusal is not None else None,
             received_at=now,
         )
     )

@@ -70,7 +70,9 @@ def colours(names: Sequence[str]) -> dict[str, str]:
     return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
 
 
-def stacked_bars(title: str, periods: Sequence[str], labels: Sequence[str], series: Sequence[Series], *, width: int = 360, height: int = 170) -> StackedBars:
+def stacked_bars(
+    title: str, periods: Sequence[str], labels: Sequence[str], series: Sequence[Series], *, width: int = 360, height: int = 170
+) -> StackedBars:
     """Bars per period, one coloured segment per series, with a y axis from zero to the tallest bar."""
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     totals = [sum(item.counts[index] for item in series) for index in range(len(periods))]

@@ -45,8 +45,17 @@ class InsightsSection:
         if report.reports:
             top = report.theme_order()[:COLOURED_THEMES]
             palette = colours(top)
-            context["legend"] = [(report.label(theme), palette[theme]) for theme in top] + ([("Other themes", OTHER)] if len(report.themes) > len(top) else [])
-            context["overall"] = stacked_bars("Signals per theme over time, whole team", report.periods, labels, self._series(report.themes, report, top, palette), width=720, height=220)
+            context["legend"] = [(report.label(theme), palette[theme]) for theme in top] + (
+                [("Other themes", OTHER)] if len(report.themes) > len(top) else []
+            )
+            context["overall"] = stacked_bars(
+                "Signals per theme over time, whole team",
+                report.periods,
+                labels,
+                self._series(report.themes, report, top, palette),
+                width=720,
+                height=220,
+            )
             context["dimensions"] = [self._dimension(report, dimension, labels, top, palette) for dimension in DIMENSIONS]
             context["current"], context["previous"] = (period_label(period) for period in report.periods[-1:-3:-1])
             context["rule"] = f"flagged when this period has at least {EMERGING_MIN_COUNT} signals and {EMERGING_RATIO:g}× the previous period's"
@@ -89,14 +98,28 @@ class InsightsSection:
             ],
             "counts": report.rows(),
             "emerging": [
-                {"theme": item.theme, "label": item.label, "therapeutic_area": item.therapeutic_area, "previous": item.previous,
-                 "current": item.current, "change": item.change, "emerging": item.emerging}
+                {
+                    "theme": item.theme,
+                    "label": item.label,
+                    "therapeutic_area": item.therapeutic_area,
+                    "previous": item.previous,
+                    "current": item.current,
+                    "change": item.change,
+                    "emerging": item.emerging,
+                }
                 for item in report.emerging
             ],
             "examples": [
-                {"theme": example.theme, "rank": example.rank, "text": example.text, "echoes": example.echoes,
-                 "captured_at": example.captured_at.isoformat(), "region": example.region,
-                 "therapeutic_area": example.therapeutic_area, "product": example.product}
+                {
+                    "theme": example.theme,
+                    "rank": example.rank,
+                    "text": example.text,
+                    "echoes": example.echoes,
+                    "captured_at": example.captured_at.isoformat(),
+                    "region": example.region,
+                    "therapeutic_area": example.therapeutic_area,
+                    "product": example.product,
+                }
                 for theme in report.theme_order()
                 for example in report.examples.get(theme, [])
             ],

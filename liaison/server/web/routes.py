@@ -96,8 +96,14 @@ def dashboard(request: Request, session: SessionDep) -> Response:
     sections = [(section, section.html(section.numbers(session, who.user, params, request.app.state.settings))) for section in SECTIONS]
     session.commit()
     document = page(
-        "dashboard.html", sections=sections, params=params, query=urlencode(params.query()), home=HOME,
-        heading="Liaison · manager dashboard", signed_in=signed_in, csrf=who.csrf,
+        "dashboard.html",
+        sections=sections,
+        params=params,
+        query=urlencode(params.query()),
+        home=HOME,
+        heading="Liaison · manager dashboard",
+        signed_in=signed_in,
+        csrf=who.csrf,
     )
     return respond(document)
 
@@ -114,7 +120,11 @@ def export_json(slug: str, request: Request, session: SessionDep) -> Response:
 def export_csv(slug: str, request: Request, session: SessionDep) -> Response:
     section, numbers = _export(slug, request, session)
     header, rows = section.table(numbers)
-    response = Response(to_csv(header, rows), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{slug}-{date.today().isoformat()}.csv"'})
+    response = Response(
+        to_csv(header, rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-{date.today().isoformat()}.csv"'},
+    )
     secure(response)
     return response
 

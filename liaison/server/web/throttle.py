@@ -78,7 +78,9 @@ def charge(session: Session, keys: Keys, now: datetime) -> None:
     session.commit()
     writing(session)
     _insert_missing(session, keys, now)
-    rows = {row.key: row for row in session.exec(select(SignInThrottle).where(col(SignInThrottle.key).in_([keys.address, keys.pair])).with_for_update())}
+    rows = {
+        row.key: row for row in session.exec(select(SignInThrottle).where(col(SignInThrottle.key).in_([keys.address, keys.pair])).with_for_update())
+    }
     pair, address = rows[keys.pair], rows[keys.address]
     refusal = _refusal(pair, address, now)
     if refusal is not None:

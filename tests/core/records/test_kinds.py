@@ -23,7 +23,8 @@ def _allows_none(annotation: Any) -> bool:
 
 def _table_models() -> set[type]:
     return {
-        value for value in vars(models).values()
+        value
+        for value in vars(models).values()
         if isinstance(value, type) and issubclass(value, models.Record) and getattr(value, "__table__", None) is not None
     }
 

@@ -100,5 +100,9 @@ def test_an_edit_answers_only_for_the_findings_it_introduced() -> None:
 def test_an_override_keeps_what_a_reviewer_needs_of_each_finding() -> None:
     [finding] = insight_findings({"text": "It is the best."})
     assert finding.record() == {
-        "field": "text", "rule_id": finding.rule_id, "category": "superlative", "phrase": "best", "reason": finding.reason,
+        "field": "text",
+        "rule_id": finding.rule_id,
+        "category": "superlative",
+        "phrase": "best",
+        "reason": finding.reason,
     }

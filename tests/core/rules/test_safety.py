@@ -130,7 +130,16 @@ AWARE = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 @pytest.mark.parametrize(
     ("hours_later", "level"),
-    [(0, Urgency.ON_TRACK), (11.9, Urgency.ON_TRACK), (12, Urgency.DUE_SOON), (17.9, Urgency.DUE_SOON), (18, Urgency.URGENT), (24, Urgency.URGENT), (24.01, Urgency.OVERDUE), (80, Urgency.OVERDUE)],
+    [
+        (0, Urgency.ON_TRACK),
+        (11.9, Urgency.ON_TRACK),
+        (12, Urgency.DUE_SOON),
+        (17.9, Urgency.DUE_SOON),
+        (18, Urgency.URGENT),
+        (24, Urgency.URGENT),
+        (24.01, Urgency.OVERDUE),
+        (80, Urgency.OVERDUE),
+    ],
 )
 def test_a_24_hour_window_escalates_at_half_and_a_quarter_left(hours_later: float, level: Urgency) -> None:
     deadline = AWARE + timedelta(hours=24)
@@ -174,11 +183,19 @@ US_BUSINESS_DAY = ReportingWindow(hours=None, business_days=1, holidays_country=
         (datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK), US_BUSINESS_DAY, datetime(2026, 11, 27, 10, 0, tzinfo=NEW_YORK)),
         # Christmas Eve, a Thursday: Christmas Day and the weekend after it do not count.
         (datetime(2026, 12, 24, 10, 0, tzinfo=NEW_YORK), US_BUSINESS_DAY, datetime(2026, 12, 28, 10, 0, tzinfo=NEW_YORK)),
-        (datetime(2026, 12, 23, 10, 0, tzinfo=NEW_YORK), ReportingWindow(hours=None, business_days=2, holidays_country="US"), datetime(2026, 12, 28, 10, 0, tzinfo=NEW_YORK)),
+        (
+            datetime(2026, 12, 23, 10, 0, tzinfo=NEW_YORK),
+            ReportingWindow(hours=None, business_days=2, holidays_country="US"),
+            datetime(2026, 12, 28, 10, 0, tzinfo=NEW_YORK),
+        ),
         # Heard on Thanksgiving itself: the clock starts when the next business day opens.
         (datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK), US_BUSINESS_DAY, datetime(2026, 11, 30, 0, 0, tzinfo=NEW_YORK)),
         # Without a holiday calendar only weekends are off.
-        (datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK), ReportingWindow(hours=None, business_days=1), datetime(2026, 11, 26, 10, 0, tzinfo=NEW_YORK)),
+        (
+            datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK),
+            ReportingWindow(hours=None, business_days=1),
+            datetime(2026, 11, 26, 10, 0, tzinfo=NEW_YORK),
+        ),
     ],
 )
 def test_public_holidays_are_not_business_days(aware: datetime, window: ReportingWindow, due: datetime) -> None:
@@ -187,11 +204,15 @@ def test_public_holidays_are_not_business_days(aware: datetime, window: Reportin
 
 def test_each_country_has_its_own_holidays() -> None:
     german = ReportingWindow(hours=None, business_days=1, holidays_country="DE")
-    assert reporting_deadline(datetime(2026, 12, 24, 10, 0, tzinfo=BERLIN), german, BERLIN) == datetime(2026, 12, 28, 10, 0, tzinfo=BERLIN), "25 and 26 December"
+    assert reporting_deadline(datetime(2026, 12, 24, 10, 0, tzinfo=BERLIN), german, BERLIN) == datetime(2026, 12, 28, 10, 0, tzinfo=BERLIN), (
+        "25 and 26 December"
+    )
     eve_of_labour_day = datetime(2026, 4, 30, 10, 0, tzinfo=BERLIN)  # 1 May 2026 is a Friday
     assert reporting_deadline(eve_of_labour_day, german, BERLIN) == datetime(2026, 5, 4, 10, 0, tzinfo=BERLIN)
     assert reporting_deadline(eve_of_labour_day, US_BUSINESS_DAY, BERLIN) == datetime(2026, 5, 1, 10, 0, tzinfo=BERLIN)
-    assert reporting_deadline(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN), german, BERLIN) == datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN), "no Thanksgiving"
+    assert reporting_deadline(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN), german, BERLIN) == datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN), (
+        "no Thanksgiving"
+    )
 
 
 def test_an_unknown_holidays_country_is_refused() -> None:

@@ -11,8 +11,18 @@ import pytest
 from liaison.core.rules.taxonomy import THEMES_FILE, TaxonomyError, bundled, newest, parse
 
 FORMER_THEMES = (
-    "unmet_need", "efficacy_perception", "safety_perception", "patient_selection", "treatment_sequencing", "access_barriers",
-    "trial_design", "real_world_evidence", "competitor_landscape", "education_gap", "dosing_administration", "off_label_interest",
+    "unmet_need",
+    "efficacy_perception",
+    "safety_perception",
+    "patient_selection",
+    "treatment_sequencing",
+    "access_barriers",
+    "trial_design",
+    "real_world_evidence",
+    "competitor_landscape",
+    "education_gap",
+    "dosing_administration",
+    "off_label_interest",
 )
 
 
@@ -85,7 +95,10 @@ def test_a_broken_taxonomy_is_refused_in_one_line_naming_the_theme_and_field(pat
 
 def test_the_newer_of_the_published_and_the_bundled_taxonomy_is_in_force() -> None:
     shipped = bundled()
-    newer = document() | {"version": shipped.version + 1, "shared_themes": document()["shared_themes"] + [{"id": "new_theme", "label": "New", "keywords": ["novel"]}]}
+    newer = document() | {
+        "version": shipped.version + 1,
+        "shared_themes": document()["shared_themes"] + [{"id": "new_theme", "label": "New", "keywords": ["novel"]}],
+    }
     assert newest(newer).theme("new_theme") is not None
     assert newest(document() | {"version": 1}) is shipped
     assert newest({"version": "garbled"}) is shipped

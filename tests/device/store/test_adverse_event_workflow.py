@@ -37,7 +37,9 @@ def outbox_of(store: Store, record_id: str) -> list[OutboxEntry]:
 
 
 @given(st.sampled_from(list(Seriousness)), st.lists(st.sampled_from(list(SeriousnessCriterion)), max_size=6))
-def test_naming_a_criterion_means_serious_and_serious_names_one_for_every_combination(seriousness: Seriousness, criteria: list[SeriousnessCriterion]) -> None:
+def test_naming_a_criterion_means_serious_and_serious_names_one_for_every_combination(
+    seriousness: Seriousness, criteria: list[SeriousnessCriterion]
+) -> None:
     values = {**MINIMUM, "seriousness": seriousness, "seriousness_criteria": criteria}
     contradicts = (seriousness is Seriousness.SERIOUS and not criteria) or (seriousness is Seriousness.NON_SERIOUS and bool(criteria))
     if contradicts:
@@ -54,10 +56,22 @@ def test_naming_a_criterion_means_serious_and_serious_names_one_for_every_combin
     ("values", "field", "message"),
     [
         ({"seriousness": "serious"}, "seriousness_criteria", "a serious event names at least one seriousness criterion (e.g. hospitalisation)"),
-        ({"seriousness": "non_serious", "seriousness_criteria": ["death"]}, "seriousness_criteria", "a non-serious event meets no seriousness criterion: mark it serious or remove the criteria"),
-        ({"seriousness_criteria": ["fainting"]}, "seriousness_criteria.0", "input should be 'death', 'life_threatening', 'hospitalisation', 'disability', 'congenital_anomaly' or 'medically_important'"),
+        (
+            {"seriousness": "non_serious", "seriousness_criteria": ["death"]},
+            "seriousness_criteria",
+            "a non-serious event meets no seriousness criterion: mark it serious or remove the criteria",
+        ),
+        (
+            {"seriousness_criteria": ["fainting"]},
+            "seriousness_criteria.0",
+            "input should be 'death', 'life_threatening', 'hospitalisation', 'disability', 'congenital_anomaly' or 'medically_important'",
+        ),
         ({"onset_date": date(2026, 11, 26)}, "onset_date", "is after the moment you became aware; the event began before you heard of it"),
-        ({"outcome": "better"}, "outcome", "input should be 'recovered', 'recovering', 'not_recovered', 'recovered_with_sequelae', 'fatal' or 'unknown'"),
+        (
+            {"outcome": "better"},
+            "outcome",
+            "input should be 'recovered', 'recovering', 'not_recovered', 'recovered_with_sequelae', 'fatal' or 'unknown'",
+        ),
         ({"case_reference": "x" * 65}, "case_reference", "string should have at most 64 characters"),
     ],
 )
@@ -71,20 +85,35 @@ def test_a_broken_rule_is_refused_in_one_line_naming_the_field_and_nothing_is_wr
 
 def test_an_onset_on_the_day_of_awareness_anywhere_is_accepted() -> None:
     late_evening_in_kiribati = datetime(2026, 11, 24, 23, 0, tzinfo=UTC)  # already 25 Nov at UTC+14
-    assert AdverseEventCreate.model_validate({**MINIMUM, "aware_at": late_evening_in_kiribati, "onset_date": date(2026, 11, 25)}).onset_date == date(2026, 11, 25)
+    assert AdverseEventCreate.model_validate({**MINIMUM, "aware_at": late_evening_in_kiribati, "onset_date": date(2026, 11, 25)}).onset_date == date(
+        2026, 11, 25
+    )
 
 
 def test_a_draft_is_completed_then_filed_with_everything_it_was_given(store: Store) -> None:
     event = draft(store)
     store.repository.update(
-        AdverseEvent, event.id,
-        {"onset_date": date(2026, 11, 20), "outcome": "recovering", "seriousness_criteria": ["hospitalisation"],
-         "concomitant_medication": "metformin", "reporter_contact": "ward 4, ext 2231"},
+        AdverseEvent,
+        event.id,
+        {
+            "onset_date": date(2026, 11, 20),
+            "outcome": "recovering",
+            "seriousness_criteria": ["hospitalisation"],
+            "concomitant_medication": "metformin",
+            "reporter_contact": "ward 4, ext 2231",
+        },
     )
     submitted = store.repository.submit(AdverseEvent, event.id)
-    assert (submitted.status, submitted.seriousness, submitted.outcome, submitted.onset_date) == ("submitted", "serious", "recovering", date(2026, 11, 20))
+    assert (submitted.status, submitted.seriousness, submitted.outcome, submitted.onset_date) == (
+        "submitted",
+        "serious",
+        "recovering",
+        date(2026, 11, 20),
+    )
     snapshot = outbox_of(store, event.id)[-1].fields
-    assert snapshot["reporter_contact"] == "ward 4, ext 2231" and snapshot["seriousness_criteria"] == ["hospitalisation"], "the filing carries the whole record"
+    assert snapshot["reporter_contact"] == "ward 4, ext 2231" and snapshot["seriousness_criteria"] == ["hospitalisation"], (
+        "the filing carries the whole record"
+    )
 
 
 def test_a_filed_event_refuses_edits_but_takes_its_case_reference_without_an_amendment(store: Store) -> None:
@@ -140,7 +169,9 @@ def test_amendments_of_other_kinds_keep_their_ordinary_place_in_the_queue(store:
     from liaison.core.records.models import Hcp, Interaction
 
     hcp = store.repository.create(Hcp, {"name": "Dr Marie Curie", "contact_consent": True})
-    interaction = store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": AWARE - timedelta(days=1), "channel": "in_person", "notes": "MoA"})
+    interaction = store.repository.create(
+        Interaction, {"hcp_id": hcp.id, "occurred_at": AWARE - timedelta(days=1), "channel": "in_person", "notes": "MoA"}
+    )
     store.repository.submit(Interaction, interaction.id)
     amendment = store.repository.amend(Interaction, interaction.id, {"notes": "MoA and dosing"}, "forgot dosing")
     assert [entry.priority for entry in outbox_of(store, amendment.id)] == [1]

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from liaison.device.store import audit
 from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store import audit
 from liaison.device.store.models import AuditEntry
 from liaison.device.store.store import Store
 
@@ -18,9 +18,7 @@ from liaison.device.store.store import Store
 def audited(store: Store) -> Store:
     hcp = store.repository.create(Hcp, {"name": "Dr Marie Curie", "contact_consent": True})
     store.repository.update(Hcp, hcp.id, {"specialty": "Oncology"})
-    interaction = store.repository.create(
-        Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "first"}
-    )
+    interaction = store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "first"})
     store.repository.submit(Interaction, interaction.id)
     return store
 
@@ -44,14 +42,12 @@ def test_an_untouched_chain_verifies(audited: Store) -> None:
     ("statement", "broken", "reason"),
     [
         ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", 2, "altered"),
-        ("UPDATE audit_log SET after = '{\"name\": \"Dr Someone Else\"}' WHERE seq = 1", 1, "altered"),
+        ('UPDATE audit_log SET after = \'{"name": "Dr Someone Else"}\' WHERE seq = 1', 1, "altered"),
         ("DELETE FROM audit_log WHERE seq = 3", 3, "missing"),
         ("UPDATE audit_log SET prev_hash = hash WHERE seq = 4", 4, "does not link"),
     ],
 )
-def test_tampering_through_the_key_is_caught_at_the_first_broken_entry(
-    audited: Store, statement: str, broken: int, reason: str
-) -> None:
+def test_tampering_through_the_key_is_caught_at_the_first_broken_entry(audited: Store, statement: str, broken: int, reason: str) -> None:
     with audited.engine.begin() as connection:
         connection.execute(text(statement))
     with audited.repository.session() as session:

@@ -15,8 +15,8 @@ import pytest
 import sqlcipher3
 from sqlalchemy import Engine
 
-from liaison.device.store.db import db_path
 from liaison.core.records.models import Hcp
+from liaison.device.store.db import db_path
 from liaison.device.store.store import Store
 
 

@@ -194,8 +194,13 @@ def test_choosing_between_two_reviewed_versions_in_a_conflict_files_nothing_new(
     repository.update(Insight, insight.id, {"text": mine}, justification="The KOL's own words, recorded as an insight.")
     later = Stamp(Stamp.decode(base).wall_ms + 60_000, 0, "other-device").encode()
     theirs = Change(
-        change_id="c1", table="insight", record_id=insight.id, fields={"text": "Sites lack NGS testing."},
-        clocks={"text": later}, base_clocks={"text": base}, device_id="other-device",
+        change_id="c1",
+        table="insight",
+        record_id=insight.id,
+        fields={"text": "Sites lack NGS testing."},
+        clocks={"text": later},
+        base_clocks={"text": base},
+        device_id="other-device",
     )
     apply_pull(repository, [theirs], cursor="1")
     with repository.session() as session:

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from liaison.device.store import audit
 from liaison.core.records.models import Interaction
+from liaison.device.store import audit
 from liaison.device.store.models import OutboxEntry
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE

@@ -114,8 +114,18 @@ def maker(tmp_path: Path) -> Iterator[Store]:
 def pulled_page(store: Store) -> list[Change]:
     with store.repository.session() as session:
         entries = session.exec(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
-    return [Change(change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
-                   clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=store.device_id) for entry in entries]
+    return [
+        Change(
+            change_id=entry.change_id,
+            table=entry.table_name,
+            record_id=entry.record_id,
+            fields=entry.fields,
+            clocks=entry.clocks,
+            base_clocks=entry.base_clocks,
+            device_id=store.device_id,
+        )
+        for entry in entries
+    ]
 
 
 def cursor(store: Store) -> str | None:
@@ -172,9 +182,8 @@ def closed_store(data_dir: Path) -> Path:
 
 def test_a_damaged_page_is_named_when_it_is_read(closed_store: Path) -> None:
     flip(closed_store / "liaison.db", (page_of(closed_store, "hcp") - 1) * PAGE_SIZE + 200)
-    with Store.open(closed_store, PASSPHRASE) as store:
-        with pytest.raises(StoreDamaged) as damaged, store.repository.session() as session:
-            session.exec(select(Hcp)).all()
+    with Store.open(closed_store, PASSPHRASE) as store, pytest.raises(StoreDamaged) as damaged, store.repository.session() as session:
+        session.exec(select(Hcp)).all()
     message = str(damaged.value)
     assert str(closed_store / "liaison.db") in message and "support" in message and "\n" not in message
 

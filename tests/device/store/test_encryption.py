@@ -18,9 +18,7 @@ def write_marked_records(store: Store) -> None:
     now = datetime.now(UTC)
     hcp = store.repository.create(Hcp, {"name": f"Dr {MARKER}", "notes": MARKER})
     store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": now, "channel": "phone", "notes": MARKER})
-    store.repository.create(
-        AdverseEvent, {"reporter": "nurse", "aware_at": now, "product": "zentrolimab", "description": MARKER}
-    )
+    store.repository.create(AdverseEvent, {"reporter": "nurse", "aware_at": now, "product": "zentrolimab", "description": MARKER})
     store.repository.create(Insight, {"text": MARKER, "captured_at": now})
 
 

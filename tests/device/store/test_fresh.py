@@ -53,35 +53,94 @@ def receiver(store: Store) -> Store:
 def write_one_of_each(store: Store) -> dict[type, str]:
     """Every kind of column: text with accents, enums, lists, dicts, nested follow-ups, dates, times with and without values."""
     repository = store.repository
-    hcp = repository.create(Hcp, {
-        "name": "Dr Édouard Hériot", "specialty": "Oncology", "institution": "Hôpital Lyon Sud", "city": "Lyon", "country": "FR",
-        "kol_tier": 1, "therapeutic_areas": ["Oncology", "Hématologie"], "identifiers": {"rpps": "10101010101"},
-        "email": "e.heriot@example.org", "contact_consent": True, "consent_recorded_at": NOW,
-    })
-    interaction = repository.create(Interaction, {
-        "hcp_id": hcp.id, "occurred_at": NOW - timedelta(days=1), "channel": "in_person", "therapeutic_area": "Oncology",
-        "products": ["orvatinib"], "topics": ["subgroup analysis", "renal dosing"], "initiation": "reactive", "notes": "Asked about renal dosing.",
-        "follow_ups": [{"text": "Send the renal subgroup poster", "due": "2026-12-01"}],
-    })
+    hcp = repository.create(
+        Hcp,
+        {
+            "name": "Dr Édouard Hériot",
+            "specialty": "Oncology",
+            "institution": "Hôpital Lyon Sud",
+            "city": "Lyon",
+            "country": "FR",
+            "kol_tier": 1,
+            "therapeutic_areas": ["Oncology", "Hématologie"],
+            "identifiers": {"rpps": "10101010101"},
+            "email": "e.heriot@example.org",
+            "contact_consent": True,
+            "consent_recorded_at": NOW,
+        },
+    )
+    interaction = repository.create(
+        Interaction,
+        {
+            "hcp_id": hcp.id,
+            "occurred_at": NOW - timedelta(days=1),
+            "channel": "in_person",
+            "therapeutic_area": "Oncology",
+            "products": ["orvatinib"],
+            "topics": ["subgroup analysis", "renal dosing"],
+            "initiation": "reactive",
+            "notes": "Asked about renal dosing.",
+            "follow_ups": [{"text": "Send the renal subgroup poster", "due": "2026-12-01"}],
+        },
+    )
     repository.submit(Interaction, interaction.id)
-    inquiry = repository.create(MedicalInquiry, {"hcp_id": hcp.id, "received_at": NOW, "question": "Is there renal dosing data?", "unsolicited_attested": True})
-    event = repository.create(AdverseEvent, {"reporter": "Dr Édouard Hériot", "aware_at": NOW - timedelta(hours=3), "product": "orvatinib",
-                                             "description": "Grade 2 rash", "patient_initials": "JD"})
-    site = repository.create(TrialSite, {"protocol": "ZEN-302", "study": "Zen", "site_name": "Lyon Sud", "pi_hcp_id": hcp.id, "enrolment_target": 20,
-                                         "issues": [{"opened": "2026-11-20", "text": "Pharmacy not yet trained"}]})
-    board = repository.create(MedicalEvent, {"kind": "advisory_board", "title": "Sequencing board", "starts_at": NOW + timedelta(days=7), "attendee_ids": [hcp.id]})
-    deck = repository.create(ContentItem, {"title": "Renal subgroup deck", "version": "1.0", "approval_code": "X-1", "summary": "",
-                                           "expires_on": date(2027, 6, 30)})
-    return {Hcp: hcp.id, Interaction: interaction.id, MedicalInquiry: inquiry.id, AdverseEvent: event.id, TrialSite: site.id,
-            MedicalEvent: board.id, ContentItem: deck.id}
+    inquiry = repository.create(
+        MedicalInquiry, {"hcp_id": hcp.id, "received_at": NOW, "question": "Is there renal dosing data?", "unsolicited_attested": True}
+    )
+    event = repository.create(
+        AdverseEvent,
+        {
+            "reporter": "Dr Édouard Hériot",
+            "aware_at": NOW - timedelta(hours=3),
+            "product": "orvatinib",
+            "description": "Grade 2 rash",
+            "patient_initials": "JD",
+        },
+    )
+    site = repository.create(
+        TrialSite,
+        {
+            "protocol": "ZEN-302",
+            "study": "Zen",
+            "site_name": "Lyon Sud",
+            "pi_hcp_id": hcp.id,
+            "enrolment_target": 20,
+            "issues": [{"opened": "2026-11-20", "text": "Pharmacy not yet trained"}],
+        },
+    )
+    board = repository.create(
+        MedicalEvent, {"kind": "advisory_board", "title": "Sequencing board", "starts_at": NOW + timedelta(days=7), "attendee_ids": [hcp.id]}
+    )
+    deck = repository.create(
+        ContentItem, {"title": "Renal subgroup deck", "version": "1.0", "approval_code": "X-1", "summary": "", "expires_on": date(2027, 6, 30)}
+    )
+    return {
+        Hcp: hcp.id,
+        Interaction: interaction.id,
+        MedicalInquiry: inquiry.id,
+        AdverseEvent: event.id,
+        TrialSite: site.id,
+        MedicalEvent: board.id,
+        ContentItem: deck.id,
+    }
 
 
 def pulled_page(store: Store) -> list[Change]:
     """The device's outbox as the server would hand it to another device: one change per write, in order."""
     with store.repository.session() as session:
         entries = session.exec(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
-    return [Change(change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
-                   clocks=entry.clocks, base_clocks=entry.base_clocks, device_id=store.device_id) for entry in entries]
+    return [
+        Change(
+            change_id=entry.change_id,
+            table=entry.table_name,
+            record_id=entry.record_id,
+            fields=entry.fields,
+            clocks=entry.clocks,
+            base_clocks=entry.base_clocks,
+            device_id=store.device_id,
+        )
+        for entry in entries
+    ]
 
 
 def audit_entries(store: Store) -> list[AuditEntry]:
@@ -205,8 +264,16 @@ def test_a_missing_time_is_refused_where_the_column_needs_one_and_kept_where_it_
 def test_many_records_of_one_shape_are_stored_as_the_orm_stores_each(maker: Store, receiver: Store) -> None:
     """After the first row of a shape its plain columns are checked by the shape alone: the rows must not differ for it."""
     hcps = [
-        maker.repository.create(Hcp, {"name": f"Dr Number {n}", "city": "Lyon", "kol_tier": 1 + n % 4, "contact_consent": n % 2 == 0,
-                                      "therapeutic_areas": ["Oncology"] * (n % 3)})
+        maker.repository.create(
+            Hcp,
+            {
+                "name": f"Dr Number {n}",
+                "city": "Lyon",
+                "kol_tier": 1 + n % 4,
+                "contact_consent": n % 2 == 0,
+                "therapeutic_areas": ["Oncology"] * (n % 3),
+            },
+        )
         for n in range(12)
     ]
     apply_pull(receiver.repository, pulled_page(maker), "cursor-1")
@@ -261,9 +328,7 @@ def test_a_record_changed_again_in_the_same_page_is_received_once_then_audited_a
 
 
 @pytest.mark.parametrize("first_met", [True, False])
-def test_a_page_with_one_bad_value_writes_nothing_at_all_and_names_the_record_and_field(
-    maker: Store, receiver: Store, first_met: bool
-) -> None:
+def test_a_page_with_one_bad_value_writes_nothing_at_all_and_names_the_record_and_field(maker: Store, receiver: Store, first_met: bool) -> None:
     write_one_of_each(maker)
     page = pulled_page(maker)
     if first_met:  # the fast road: a whole record never seen here

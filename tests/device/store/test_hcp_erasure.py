@@ -42,46 +42,89 @@ def curie(store: Store) -> dict[str, str]:
     repository = store.repository
     hcp = repository.create(
         Hcp,
-        {"name": NAME, "email": EMAIL, "phone": PHONE, "npi": NPI, "specialty": "Oncology", "institution": "Sorbonne",
-         "city": "Paris", "country": "FR", "territory": "north", "kol_tier": 1, "therapeutic_areas": ["Oncology"],
-         "identifiers": {"crm": "CRM-889911"}, "notes": "Prefers polonium", "contact_consent": True, "consent_recorded_at": NOW},
+        {
+            "name": NAME,
+            "email": EMAIL,
+            "phone": PHONE,
+            "npi": NPI,
+            "specialty": "Oncology",
+            "institution": "Sorbonne",
+            "city": "Paris",
+            "country": "FR",
+            "territory": "north",
+            "kol_tier": 1,
+            "therapeutic_areas": ["Oncology"],
+            "identifiers": {"crm": "CRM-889911"},
+            "notes": "Prefers polonium",
+            "contact_consent": True,
+            "consent_recorded_at": NOW,
+        },
     )
     repository.update(Hcp, hcp.id, {"phone": "+44 20 7946 0000"})
     repository.update(Hcp, hcp.id, {"phone": PHONE})
     colleague = repository.create(Hcp, {"name": "Dr Pierre Roux"})
     filed = repository.create(
         Interaction,
-        {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "topics": ["dosing"], "notes": f"{NAME} asked about dosing",
-         "follow_ups": [{"text": f"Send {EMAIL} the renal data", "due": "2026-12-01"}]},
+        {
+            "hcp_id": hcp.id,
+            "occurred_at": NOW,
+            "channel": "in_person",
+            "topics": ["dosing"],
+            "notes": f"{NAME} asked about dosing",
+            "follow_ups": [{"text": f"Send {EMAIL} the renal data", "due": "2026-12-01"}],
+        },
     )
     repository.submit(Interaction, filed.id)
     amendment = repository.amend(Interaction, filed.id, {"notes": "Marie Curie also asked about polonium"}, f"{NAME} called back")
     draft = repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "phone", "notes": "call her back"})
     inquiry = repository.create(
         MedicalInquiry,
-        {"hcp_id": hcp.id, "received_at": NOW, "question": "Renal dosing in the elderly?", "unsolicited_attested": True,
-         "signature": [[[0.1, 0.2], [0.3, 0.4]]]},
+        {
+            "hcp_id": hcp.id,
+            "received_at": NOW,
+            "question": "Renal dosing in the elderly?",
+            "unsolicited_attested": True,
+            "signature": [[[0.1, 0.2], [0.3, 0.4]]],
+        },
     )
     repository.submit(MedicalInquiry, inquiry.id)
     linked = repository.create(
         AdverseEvent,
-        {"reporter": f"{NAME}, oncologist", "reporter_hcp_id": hcp.id, "aware_at": NOW, "product": "zentrolimab",
-         "description": f"Rash after dose 2, seen by {NAME}", "patient_initials": "JD", "seriousness": "non_serious"},
+        {
+            "reporter": f"{NAME}, oncologist",
+            "reporter_hcp_id": hcp.id,
+            "aware_at": NOW,
+            "product": "zentrolimab",
+            "description": f"Rash after dose 2, seen by {NAME}",
+            "patient_initials": "JD",
+            "seriousness": "non_serious",
+        },
     )
     repository.submit(AdverseEvent, linked.id)
     named = repository.create(AdverseEvent, {"reporter": f"{NAME} (phone)", "aware_at": NOW, "product": "zentrolimab", "description": "Headache"})
     repository.submit(AdverseEvent, named.id)
     other = repository.create(AdverseEvent, {"reporter": "Dr Pierre Roux", "aware_at": NOW, "product": "zentrolimab", "description": "Nausea"})
     repository.submit(AdverseEvent, other.id)
-    insight = repository.create(Insight, {"text": f"{NAME} sees unmet need in the elderly", "theme": "unmet need", "hcp_id": hcp.id, "captured_at": NOW})
+    insight = repository.create(
+        Insight, {"text": f"{NAME} sees unmet need in the elderly", "theme": "unmet need", "hcp_id": hcp.id, "captured_at": NOW}
+    )
     site = repository.create(TrialSite, {"study": "ZEN-3", "protocol": "ZEN-301", "site_name": "Site 12, Paris", "pi_hcp_id": hcp.id})
     event = repository.create(
         MedicalEvent, {"kind": "advisory_board", "title": "Renal board", "starts_at": NOW, "attendee_ids": [hcp.id, colleague.id]}
     )
     return {
-        "hcp": hcp.id, "colleague": colleague.id, "filed": filed.id, "amendment": amendment.id, "draft": draft.id,
-        "inquiry": inquiry.id, "linked": linked.id, "named": named.id, "other": other.id, "insight": insight.id,
-        "site": site.id, "event": event.id,
+        "hcp": hcp.id,
+        "colleague": colleague.id,
+        "filed": filed.id,
+        "amendment": amendment.id,
+        "draft": draft.id,
+        "inquiry": inquiry.id,
+        "linked": linked.id,
+        "named": named.id,
+        "other": other.id,
+        "insight": insight.id,
+        "site": site.id,
+        "event": event.id,
     }
 
 
@@ -166,7 +209,11 @@ def test_the_receipt_says_who_erased_whom_when_and_why_without_naming_them(store
     receipt = store.repository.erase_hcp(curie["hcp"], REASON, requested_at=requested)
     assert receipt.id == receipt_id(curie["hcp"])
     assert (receipt.hcp_id, receipt.pseudonym, receipt.requested_at, receipt.reason, receipt.erased_by) == (
-        curie["hcp"], pseudonym(curie["hcp"]), requested, REASON, "msl@example.org",
+        curie["hcp"],
+        pseudonym(curie["hcp"]),
+        requested,
+        REASON,
+        "msl@example.org",
     )
 
 
@@ -174,7 +221,9 @@ def test_kept_records_still_move_through_their_workflow_and_take_amendments(stor
     store.repository.erase_hcp(curie["hcp"], REASON)
     answered = store.repository.update(MedicalInquiry, curie["inquiry"], {"status": "answered"})
     assert answered.status == "answered" and answered.hcp_id == pseudonym(curie["hcp"])
-    amendment = store.repository.amend(AdverseEvent, curie["linked"], {"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}, "hospitalised on day 3")
+    amendment = store.repository.amend(
+        AdverseEvent, curie["linked"], {"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}, "hospitalised on day 3"
+    )
     assert amendment.changes == {"seriousness": "serious", "seriousness_criteria": ["hospitalisation"]}
 
 
@@ -211,7 +260,9 @@ def test_the_audit_log_loses_her_data_keeps_its_chain_and_records_the_erasure(st
 
 
 def test_a_draft_adverse_event_she_reported_must_be_filed_first(store: Store, curie: dict[str, str]) -> None:
-    draft = store.repository.create(AdverseEvent, {"reporter": NAME, "reporter_hcp_id": curie["hcp"], "aware_at": NOW, "product": "x", "description": "Fever"})
+    draft = store.repository.create(
+        AdverseEvent, {"reporter": NAME, "reporter_hcp_id": curie["hcp"], "aware_at": NOW, "product": "x", "description": "Fever"}
+    )
     audited = count(store, AuditEntry)
     with pytest.raises(ValidationError, match=f"adverse event {draft.id} .* still a draft: submit it"):
         store.repository.erase_hcp(curie["hcp"], REASON)
@@ -247,7 +298,14 @@ def test_a_deleted_hcp_can_still_be_erased(store: Store, curie: dict[str, str]) 
 
 def test_the_confirmation_can_say_what_will_be_touched(store: Store, curie: dict[str, str]) -> None:
     assert store.repository.erasure_impact(curie["hcp"]) == {
-        "hcp": 1, "interaction": 2, "amendment": 1, "medical_inquiry": 1, "adverse_event": 2, "insight": 1, "trial_site": 1, "medical_event": 1,
+        "hcp": 1,
+        "interaction": 2,
+        "amendment": 1,
+        "medical_inquiry": 1,
+        "adverse_event": 2,
+        "insight": 1,
+        "trial_site": 1,
+        "medical_event": 1,
     }
 
 
@@ -260,8 +318,13 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
     other = "other-device"
     stamp = Stamp(repository.clock.last.wall_ms + 1000, 0, other).encode()
     phone_change = Change(
-        change_id="c-phone", table="hcp", record_id=curie["hcp"], fields={"phone": "+44 20 7946 1111"}, clocks={"*": stamp},
-        base_clocks={"phone": Stamp(1, 0, other).encode()}, device_id=other,
+        change_id="c-phone",
+        table="hcp",
+        record_id=curie["hcp"],
+        fields={"phone": "+44 20 7946 1111"},
+        clocks={"*": stamp},
+        base_clocks={"phone": Stamp(1, 0, other).encode()},
+        device_id=other,
     )
     apply_pull(repository, [phone_change], "cursor-1")
     with repository.session() as session:
@@ -270,11 +333,24 @@ def test_a_receipt_pulled_from_another_device_scrubs_here_without_echo(store: St
     queued = count(store, OutboxEntry)
 
     receipt = Change(
-        change_id="c-erase", table="hcp_erasure", record_id=receipt_id(curie["hcp"]), device_id=other,
-        fields={"hcp_id": curie["hcp"], "pseudonym": pseudonym(curie["hcp"]), "requested_at": NOW.isoformat(), "reason": REASON,
-                "erased_by": "colleague@example.org", "created_at": NOW.isoformat(), "updated_at": NOW.isoformat(),
-                "created_by": "colleague@example.org", "updated_by": "colleague@example.org", "device_id": other,
-                "deleted": False, "deleted_at": None},
+        change_id="c-erase",
+        table="hcp_erasure",
+        record_id=receipt_id(curie["hcp"]),
+        device_id=other,
+        fields={
+            "hcp_id": curie["hcp"],
+            "pseudonym": pseudonym(curie["hcp"]),
+            "requested_at": NOW.isoformat(),
+            "reason": REASON,
+            "erased_by": "colleague@example.org",
+            "created_at": NOW.isoformat(),
+            "updated_at": NOW.isoformat(),
+            "created_by": "colleague@example.org",
+            "updated_by": "colleague@example.org",
+            "device_id": other,
+            "deleted": False,
+            "deleted_at": None,
+        },
         clocks={"*": Stamp(repository.clock.last.wall_ms + 2000, 0, other).encode()},
     )
     report = apply_pull(repository, [receipt], "cursor-2")
@@ -299,12 +375,17 @@ def test_the_receipt_is_kept_as_written_here_and_a_later_change_from_elsewhere_i
     with pytest.raises(ImmutableRecord):
         repository.delete(HcpErasure, receipt.id)
     with pytest.raises(ValidationError):
-        repository.create(HcpErasure, {"hcp_id": curie["colleague"], "pseudonym": pseudonym(curie["colleague"]), "requested_at": NOW,
-                                       "reason": REASON, "erased_by": "x"})
+        repository.create(
+            HcpErasure,
+            {"hcp_id": curie["colleague"], "pseudonym": pseudonym(curie["colleague"]), "requested_at": NOW, "reason": REASON, "erased_by": "x"},
+        )
     repository.save_enrollment(SyncState(server_url="https://liaison.example.org", token="t", user_email="msl@example.org", user_name="MSL"))
     other = "other-device"
     rewrite = Change(
-        change_id="c-rewrite", table="hcp_erasure", record_id=receipt.id, device_id=other,
+        change_id="c-rewrite",
+        table="hcp_erasure",
+        record_id=receipt.id,
+        device_id=other,
         fields={"reason": "never asked", "erased_by": "eve@example.org", "deleted": True},
         clocks={"*": Stamp(repository.clock.last.wall_ms + 1000, 0, other).encode()},
     )

@@ -26,8 +26,8 @@ from liaison.core.errors import (
     ValidationError,
     WrongPassphrase,
 )
-from liaison.device.store import keys
 from liaison.core.records.models import Hcp
+from liaison.device.store import keys
 from liaison.device.store.store import Store
 from tests.conftest import PASSPHRASE
 from tests.keystores import MemoryKeyring
@@ -120,9 +120,8 @@ def restore_keyring():  # type: ignore[no-untyped-def]
 
 def test_without_an_os_key_store_remembering_fails_clearly(closed_store: Path, restore_keyring: None) -> None:
     keyring.set_keyring(fail.Keyring())
-    with Store.open(closed_store, PASSPHRASE) as store:
-        with pytest.raises(KeyringUnavailable, match="no OS key store"):
-            store.remember_key(PASSPHRASE)
+    with Store.open(closed_store, PASSPHRASE) as store, pytest.raises(KeyringUnavailable, match="no OS key store"):
+        store.remember_key(PASSPHRASE)
     with pytest.raises(Locked, match="passphrase"):
         Store.open(closed_store)
 
@@ -204,10 +203,28 @@ def drop(*path: str):  # type: ignore[no-untyped-def]
         lambda document: document.__setitem__("nonce", document["nonce"][:8]),
     ],
     ids=[
-        "memory-2^40", "memory-2^31", "memory-zero", "memory-negative", "iterations-billion", "iterations-zero",
-        "lanes-huge", "lanes-zero", "memory-as-text", "memory-as-float", "iterations-as-bool", "lanes-null",
-        "salt-empty", "salt-a-number", "salt-not-base64", "another-kdf", "no-memory", "no-kdf", "no-nonce",
-        "no-wrapped-key", "kdf-a-list", "short-nonce",
+        "memory-2^40",
+        "memory-2^31",
+        "memory-zero",
+        "memory-negative",
+        "iterations-billion",
+        "iterations-zero",
+        "lanes-huge",
+        "lanes-zero",
+        "memory-as-text",
+        "memory-as-float",
+        "iterations-as-bool",
+        "lanes-null",
+        "salt-empty",
+        "salt-a-number",
+        "salt-not-base64",
+        "another-kdf",
+        "no-memory",
+        "no-kdf",
+        "no-nonce",
+        "no-wrapped-key",
+        "kdf-a-list",
+        "short-nonce",
     ],
 )
 def test_absurd_or_malformed_key_derivation_fields_are_refused_before_any_derivation(closed_store: Path, change) -> None:  # type: ignore[no-untyped-def]
@@ -269,8 +286,10 @@ def test_the_costliest_parameters_within_the_bounds_cost_at_most_eight_times_wha
     """Today's parameters take about 0.15 s here and under a second on a tablet: the ceiling keeps an unlock to seconds."""
     today = seconds_to_derive(keys.KdfParams.fresh())
     costliest = keys.KdfParams(
-        memory_cost_kib=keys.KDF_BOUNDS["memory_cost_kib"][1], iterations=keys.KDF_BOUNDS["iterations"][1],
-        lanes=keys.KDF_BOUNDS["lanes"][1], salt=bytes(16),
+        memory_cost_kib=keys.KDF_BOUNDS["memory_cost_kib"][1],
+        iterations=keys.KDF_BOUNDS["iterations"][1],
+        lanes=keys.KDF_BOUNDS["lanes"][1],
+        salt=bytes(16),
     )
     assert seconds_to_derive(costliest) < 8 * today, "about 5x by design; 8x leaves room for a busy machine"
 
@@ -308,7 +327,10 @@ def test_a_passphrase_change_that_fails_writing_the_new_file_keeps_the_old_one_a
     before = (closed_store / "liaison.key").read_bytes()
     changing = subprocess.run(
         [sys.executable, "-c", CHANGE, str(closed_store), PASSPHRASE],
-        capture_output=True, text=True, timeout=60, preexec_fn=lambda: with_file_size_limit(64),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: with_file_size_limit(64),
     )
     assert changing.returncode == 1, changing.stderr
     assert "liaison.key" in changing.stdout and "unchanged" in changing.stdout

@@ -13,9 +13,9 @@ from sqlalchemy import create_engine
 from sqlmodel import select
 
 from liaison.core.errors import StoreError
+from liaison.core.records.models import AdverseEvent, Hcp, Insight, Interaction
 from liaison.device.store import audit, migrate, queries
 from liaison.device.store.migrations.env_metadata import local_metadata
-from liaison.core.records.models import AdverseEvent, Hcp, Insight, Interaction
 from liaison.device.store.store import Store
 
 V1_STORE = Path(__file__).resolve().parents[2] / "fixtures" / "v1_store"

@@ -25,10 +25,7 @@ EVENT = {"kind": "advisory_board", "title": "Oncology advisory board", "starts_a
 
 def counts(store: Store, *models: type[SQLModel]) -> dict[str, int]:
     with store.repository.session() as session:
-        return {
-            str(model.__tablename__): session.exec(select(func.count()).select_from(model)).one()
-            for model in (*models, OutboxEntry, AuditEntry)
-        }
+        return {str(model.__tablename__): session.exec(select(func.count()).select_from(model)).one() for model in (*models, OutboxEntry, AuditEntry)}
 
 
 @pytest.fixture

@@ -22,14 +22,27 @@ from liaison.device.sync.apply import apply_pull
 from tests.conftest import PASSPHRASE
 
 CASES: list[tuple[type, str, Any]] = [
-    (Hcp, "kol_tier", 2), (Hcp, "kol_tier", "2"), (Hcp, "kol_tier", "top"), (Hcp, "kol_tier", None),
-    (Hcp, "name", None), (Hcp, "therapeutic_areas", ["Oncology"]), (Hcp, "therapeutic_areas", "Oncology"),
-    (Hcp, "identifiers", {"rpps": "1"}), (Hcp, "identifiers", {"rpps": None}), (Hcp, "contact_consent", "yes"),
-    (Interaction, "occurred_at", "2026-11-24T10:00:00.123456Z"), (Interaction, "occurred_at", "2026-11-24T10:00:00"),
-    (Interaction, "occurred_at", None), (Interaction, "submitted_at", None), (Interaction, "channel", "phone"),
-    (Interaction, "channel", "carrier pigeon"), (Interaction, "follow_ups", [{"text": "Call back", "due": None}]),
-    (MedicalInquiry, "signature", [[[0.1, 0.2]]]), (MedicalInquiry, "signature", "scribble"),
-    (AdverseEvent, "aware_at", "2026-11-24T10:00:00+01:00"), (AdverseEvent, "seriousness", "mild-ish"),
+    (Hcp, "kol_tier", 2),
+    (Hcp, "kol_tier", "2"),
+    (Hcp, "kol_tier", "top"),
+    (Hcp, "kol_tier", None),
+    (Hcp, "name", None),
+    (Hcp, "therapeutic_areas", ["Oncology"]),
+    (Hcp, "therapeutic_areas", "Oncology"),
+    (Hcp, "identifiers", {"rpps": "1"}),
+    (Hcp, "identifiers", {"rpps": None}),
+    (Hcp, "contact_consent", "yes"),
+    (Interaction, "occurred_at", "2026-11-24T10:00:00.123456Z"),
+    (Interaction, "occurred_at", "2026-11-24T10:00:00"),
+    (Interaction, "occurred_at", None),
+    (Interaction, "submitted_at", None),
+    (Interaction, "channel", "phone"),
+    (Interaction, "channel", "carrier pigeon"),
+    (Interaction, "follow_ups", [{"text": "Call back", "due": None}]),
+    (MedicalInquiry, "signature", [[[0.1, 0.2]]]),
+    (MedicalInquiry, "signature", "scribble"),
+    (AdverseEvent, "aware_at", "2026-11-24T10:00:00+01:00"),
+    (AdverseEvent, "seriousness", "mild-ish"),
 ]
 
 
@@ -56,15 +69,32 @@ def test_the_refusal_names_the_field_and_where_inside_it() -> None:
 
 
 UNSTORABLE: list[tuple[type, str, Any]] = [
-    (Hcp, "kol_tier", 2**63), (Hcp, "kol_tier", 99), (Hcp, "kol_tier", 0), (Hcp, "name", "x" * 201), (Hcp, "name", "Dr\x00A"),
-    (Hcp, "npi", "123"), (Hcp, "country", "France"), (Hcp, "email", "nobody"), (Hcp, "identifiers", {"rpps\x00": "1"}),
-    (Hcp, "identifiers", {"rpps": "1\x00"}), (Hcp, "therapeutic_areas", ["Onco\x00logy"]), (Hcp, "created_by", "a\x00"),
+    (Hcp, "kol_tier", 2**63),
+    (Hcp, "kol_tier", 99),
+    (Hcp, "kol_tier", 0),
+    (Hcp, "name", "x" * 201),
+    (Hcp, "name", "Dr\x00A"),
+    (Hcp, "npi", "123"),
+    (Hcp, "country", "France"),
+    (Hcp, "email", "nobody"),
+    (Hcp, "identifiers", {"rpps\x00": "1"}),
+    (Hcp, "identifiers", {"rpps": "1\x00"}),
+    (Hcp, "therapeutic_areas", ["Onco\x00logy"]),
+    (Hcp, "created_by", "a\x00"),
     (Hcp, "device_id", "d" * 65),
-    (TrialSite, "enrolment_target", -1), (TrialSite, "enrolment_target", 2**63), (TrialSite, "enrolment_actual", -(2**63) - 1),
-    (TrialSite, "issues", [{"text": "a\x00"}]), (TrialSite, "issues", [{"count": 2**64}]), (TrialSite, "issues", [{"x": [float("nan")]}]),
-    (MedicalInquiry, "signature", [[[0.1, float("nan")]]]), (MedicalInquiry, "signature", [[[float("inf"), 0.2]]]),
-    (AdverseEvent, "patient_initials", "John Doe"), (AdverseEvent, "patient_age", 131), (AdverseEvent, "reporter", ""),
-    (Interaction, "follow_ups", [{"text": ""}]), (Interaction, "follow_ups", [{"text": "Call\x00"}]),
+    (TrialSite, "enrolment_target", -1),
+    (TrialSite, "enrolment_target", 2**63),
+    (TrialSite, "enrolment_actual", -(2**63) - 1),
+    (TrialSite, "issues", [{"text": "a\x00"}]),
+    (TrialSite, "issues", [{"count": 2**64}]),
+    (TrialSite, "issues", [{"x": [float("nan")]}]),
+    (MedicalInquiry, "signature", [[[0.1, float("nan")]]]),
+    (MedicalInquiry, "signature", [[[float("inf"), 0.2]]]),
+    (AdverseEvent, "patient_initials", "John Doe"),
+    (AdverseEvent, "patient_age", 131),
+    (AdverseEvent, "reporter", ""),
+    (Interaction, "follow_ups", [{"text": ""}]),
+    (Interaction, "follow_ups", [{"text": "Call\x00"}]),
     (ComplianceOverride, "justification", "too short"),
 ]
 """Values no device may store: a rule of the field's model, or the wire rule every value keeps."""
@@ -114,8 +144,14 @@ def receiving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store,
     maker.repository.create(TrialSite, {"protocol": "ZEN-302", "study": "Zen", "site_name": "Lyon Sud"})
     with maker.repository.session() as session:
         entry = session.exec(select(OutboxEntry)).one()
-    template = Change(change_id=entry.change_id, table=entry.table_name, record_id=entry.record_id, fields=entry.fields,
-                      clocks=entry.clocks, device_id=maker.device_id)
+    template = Change(
+        change_id=entry.change_id,
+        table=entry.table_name,
+        record_id=entry.record_id,
+        fields=entry.fields,
+        clocks=entry.clocks,
+        device_id=maker.device_id,
+    )
     yield receiver, template
     maker.close()
     receiver.close()

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from liaison.core.clock import ALL_FIELDS, Stamp
 from liaison.core.errors import ImmutableRecord, NotFound, ValidationError
 from liaison.core.records.models import AdverseEvent, Amendment, Hcp, Interaction, MedicalInquiry, TrialSite
 from liaison.device.store.models import AuditEntry, OutboxEntry
 from liaison.device.store.repository import BatchValidationError
 from liaison.device.store.store import Store
-from liaison.core.clock import ALL_FIELDS, Stamp
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -21,8 +21,7 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 def counts(store: Store) -> dict[str, int]:
     with store.repository.session() as session:
         return {
-            model.__tablename__: session.exec(select(func.count()).select_from(model)).one()
-            for model in (Hcp, Interaction, OutboxEntry, AuditEntry)
+            model.__tablename__: session.exec(select(func.count()).select_from(model)).one() for model in (Hcp, Interaction, OutboxEntry, AuditEntry)
         }
 
 
@@ -37,9 +36,7 @@ def hcp(store: Store) -> Hcp:
 
 
 def log(store: Store, hcp: Hcp, **values: object) -> Interaction:
-    return store.repository.create(
-        Interaction, {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "notes": "MoA", **values}
-    )
+    return store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "notes": "MoA", **values})
 
 
 def test_create_fills_the_bookkeeping_and_queues_the_record_for_sync(store: Store, hcp: Hcp) -> None:
@@ -96,9 +93,7 @@ def test_delete_leaves_a_tombstone_that_travels(store: Store, hcp: Hcp) -> None:
 
 
 def test_adverse_events_are_never_deleted_and_sync_first_with_a_deadline(store: Store) -> None:
-    event = store.repository.create(
-        AdverseEvent, {"reporter": "Dr Curie", "aware_at": NOW, "product": "zentrolimab", "description": "rash"}
-    )
+    event = store.repository.create(AdverseEvent, {"reporter": "Dr Curie", "aware_at": NOW, "product": "zentrolimab", "description": "rash"})
     assert event.deadline_at == NOW + timedelta(hours=24)
     assert outbox(store)[-1].priority == 0
     with pytest.raises(ImmutableRecord, match="never deleted"):

@@ -8,7 +8,9 @@ from liaison.device.sync.api import SyncApi, check_server_url
 from liaison.device.sync.errors import SyncError
 
 
-@pytest.mark.parametrize("url", ["https://liaison.example.com", "https://liaison.example.com:8443/base", "http://127.0.0.1:8765", "http://localhost:9"])
+@pytest.mark.parametrize(
+    "url", ["https://liaison.example.com", "https://liaison.example.com:8443/base", "http://127.0.0.1:8765", "http://localhost:9"]
+)
 def test_https_anywhere_and_plain_http_on_loopback_are_accepted(url: str) -> None:
     assert check_server_url(url).startswith(url.split(":")[0])
 

@@ -30,8 +30,15 @@ def later(store: Store, ms: int = 1000) -> str:
 
 
 def edit(record_id: str, table: str, fields: dict[str, object], clocks: dict[str, str], base: dict[str, str], device: str = OTHER) -> Change:
-    return Change(change_id=f"c-{table}-{sorted(fields)}-{device}", table=table, record_id=record_id, fields=fields, clocks=clocks,
-                  base_clocks=base, device_id=device)
+    return Change(
+        change_id=f"c-{table}-{sorted(fields)}-{device}",
+        table=table,
+        record_id=record_id,
+        fields=fields,
+        clocks=clocks,
+        base_clocks=base,
+        device_id=device,
+    )
 
 
 def queued(store: Store) -> int:
@@ -83,8 +90,15 @@ def test_a_later_edit_made_with_both_values_in_view_settles_the_conflict_everywh
     repository.update(Hcp, hcp.id, {"specialty": "Cardiology"})
     won = later(enrolled, 60_000)
     apply_pull(repository, [edit(hcp.id, "hcp", {"specialty": "Neurology"}, {"specialty": won}, {"specialty": base})], "cursor-1")
-    settled = Change(change_id="c-settle", table="hcp", record_id=hcp.id, fields={"specialty": "Haematology"},
-                     clocks={"specialty": later(enrolled, 120_000)}, base_clocks={"specialty": won}, device_id=OTHER)
+    settled = Change(
+        change_id="c-settle",
+        table="hcp",
+        record_id=hcp.id,
+        fields={"specialty": "Haematology"},
+        clocks={"specialty": later(enrolled, 120_000)},
+        base_clocks={"specialty": won},
+        device_id=OTHER,
+    )
     apply_pull(repository, [settled], "cursor-2")
     with repository.session() as session:
         [conflict] = session.exec(select(Conflict)).all()
@@ -94,8 +108,9 @@ def test_a_later_edit_made_with_both_values_in_view_settles_the_conflict_everywh
 def test_an_edit_that_met_a_filed_record_becomes_one_amendment_however_often_the_page_arrives(enrolled: Store) -> None:
     repository = enrolled.repository
     hcp = repository.create(Hcp, {"name": "Dr A", "specialty": "Oncology", "contact_consent": True, "consent_recorded_at": datetime.now(UTC)})
-    draft = repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": datetime(2026, 11, 24, 10, tzinfo=UTC), "channel": "phone",
-                                            "notes": "as drafted"})
+    draft = repository.create(
+        Interaction, {"hcp_id": hcp.id, "occurred_at": datetime(2026, 11, 24, 10, tzinfo=UTC), "channel": "phone", "notes": "as drafted"}
+    )
     base = draft.clocks[ALL_FIELDS]
     filed = repository.submit(Interaction, draft.id)
     late = edit(filed.id, "interaction", {"notes": "edited elsewhere"}, {"notes": later(enrolled, 60_000)}, {"notes": base})

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from liaison.device.store import audit
 from liaison.core.records.models import Hcp, Interaction
+from liaison.device.store import audit
 from liaison.device.store.models import AuditEntry
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import SyncEngine
@@ -33,9 +33,7 @@ def enrolled(store: Store, server: EmbeddedServer, code: str, **options: int) ->
     return engine
 
 
-def test_a_new_device_pulls_everything_page_by_page_with_one_receipt_a_page(
-    server: EmbeddedServer, laptop: Store, store: Store
-) -> None:
+def test_a_new_device_pulls_everything_page_by_page_with_one_receipt_a_page(server: EmbeddedServer, laptop: Store, store: Store) -> None:
     code = server.create_user("ada@example.org", "Ada", territory="north")
     writer = enrolled(laptop, server, code)
     hcps = [laptop.repository.create(Hcp, {"name": f"Dr Number {n}", "city": "Lyon"}) for n in range(7)]

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from liaison.device.store.keys import key_file_path
 from liaison.core.records.models import Hcp
+from liaison.device.store.keys import key_file_path
 from liaison.device.store.models import SyncState
 from liaison.device.store.store import Store
 from liaison.device.sync.engine import RoundReport, SyncEngine
@@ -65,9 +65,7 @@ def server_changes(server: EmbeddedServer) -> list[ChangeLog]:
         return list(session.exec(select(ChangeLog)).all())
 
 
-def test_while_the_server_cannot_be_reached_probes_back_off_exponentially_with_jitter_up_to_a_cap(
-    server: EmbeddedServer, laptop: Store
-) -> None:
+def test_while_the_server_cannot_be_reached_probes_back_off_exponentially_with_jitter_up_to_a_cap(server: EmbeddedServer, laptop: Store) -> None:
     server.stop()
     service = SyncService(laptop, interval_minutes=1, rng=random.Random(7))
     waits = [service.round() for _ in range(8)]
@@ -142,9 +140,7 @@ def test_a_change_the_app_cannot_store_stops_the_pull_there_in_plain_words_and_n
     finally:
         colleague.close()
     with server.engine.begin() as connection:  # as an older server, which checked no values, would have kept it
-        connection.execute(
-            text("UPDATE change_log SET fields = json_set(fields, '$.kol_tier', 'top') WHERE record_id = :id"), {"id": bad.id}
-        )
+        connection.execute(text("UPDATE change_log SET fields = json_set(fields, '$.kol_tier', 'top') WHERE record_id = :id"), {"id": bad.id})
 
     service = SyncService(laptop, engine=tablet)
     assert service.round() == service.interval
@@ -189,9 +185,7 @@ def test_an_unexpected_failure_ends_the_round_not_background_sync(server: Embedd
         service.stop()
 
 
-def test_the_loop_syncs_at_start_and_again_on_sync_now_without_waiting_for_the_interval(
-    server: EmbeddedServer, laptop: Store
-) -> None:
+def test_the_loop_syncs_at_start_and_again_on_sync_now_without_waiting_for_the_interval(server: EmbeddedServer, laptop: Store) -> None:
     service = SyncService(laptop, interval_minutes=60)
     watcher = Watcher(service)
     service.start()

@@ -27,7 +27,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def fill_territory(store: Store, *, content: bool = True) -> str:
     """A small demo territory plus one HCP the tests look for; returns that HCP's id."""
     populate(store.repository, DemoSize(hcps=40, interactions=60), content=content)
-    return store.repository.create(Hcp, {"name": "Dr Rosalind Franklin", "specialty": "Oncology", "therapeutic_areas": ["Oncology"], "kol_tier": 1, "contact_consent": True}).id
+    return store.repository.create(
+        Hcp, {"name": "Dr Rosalind Franklin", "specialty": "Oncology", "therapeutic_areas": ["Oncology"], "kol_tier": 1, "contact_consent": True}
+    ).id
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +67,9 @@ class ServedApp:
         self.log = data_dir.parent / "app.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "liaison.device.cli", "--web", "--port", str(self.port), "--data-dir", str(data_dir)],
-            cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT), "LIAISON_SYNC_INTERVAL_MINUTES": "1", **(env or {})},
         )
         deadline = time.monotonic() + 60

@@ -62,13 +62,19 @@ def labelled(root: Any, label: str) -> Any:
 
 
 def button(root: Any, text: str) -> Any:
-    matches = [control for control in walk(root) if getattr(control, "on_click", None) and (getattr(control, "content", None) == text or getattr(control, "tooltip", None) == text)]
+    matches = [
+        control
+        for control in walk(root)
+        if getattr(control, "on_click", None) and (getattr(control, "content", None) == text or getattr(control, "tooltip", None) == text)
+    ]
     assert len(matches) == 1, f"{len(matches)} buttons named {text!r}"
     return matches[0]
 
 
 def tile(root: Any, title: str) -> ft.ListTile:
-    matches = [control for control in walk(root) if isinstance(control, ft.ListTile) and isinstance(control.title, ft.Text) and control.title.value == title]
+    matches = [
+        control for control in walk(root) if isinstance(control, ft.ListTile) and isinstance(control.title, ft.Text) and control.title.value == title
+    ]
     assert matches, f"no list entry titled {title!r}"
     return matches[0]
 

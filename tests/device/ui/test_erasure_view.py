@@ -24,7 +24,8 @@ def franklin(territory_store: Store) -> Hcp:
     with territory_store.repository.session() as session:
         [hcp] = queries.search_hcps(session, queries.HcpFilter(search="Rosalind"))
     territory_store.repository.create(
-        AdverseEvent, {"reporter": "Dr Rosalind Franklin", "reporter_hcp_id": hcp.id, "aware_at": datetime.now(UTC), "product": "x", "description": "rash"}
+        AdverseEvent,
+        {"reporter": "Dr Rosalind Franklin", "reporter_hcp_id": hcp.id, "aware_at": datetime.now(UTC), "product": "x", "description": "rash"},
     )
     return hcp
 

@@ -38,7 +38,9 @@ def chip_labels(view: ft.Control) -> list[str]:
 
 def similar_shown(view: ft.Control) -> list[str]:
     """What the "Similar insights already captured" panel says, and nothing else on the screen."""
-    [panel] = [control for control in walk(view) if isinstance(control, MatchList) and any("Similar insights" in line for line in texts(control))] or [None]
+    [panel] = [
+        control for control in walk(view) if isinstance(control, MatchList) and any("Similar insights" in line for line in texts(control))
+    ] or [None]
     return texts(panel) if panel is not None else []
 
 
@@ -70,9 +72,12 @@ def test_a_few_words_suggest_nothing_yet(ui: Session) -> None:
 
 def test_a_similar_insight_already_captured_is_shown_opened_and_linked_as_the_same_signal(ui: Session, store: Store) -> None:
     earlier = store.repository.create(
-        Insight, {"text": EARLIER, "theme": "onc_biomarker_testing", "therapeutic_area": "Oncology", "captured_at": datetime.now(UTC) - timedelta(days=3)}
+        Insight,
+        {"text": EARLIER, "theme": "onc_biomarker_testing", "therapeutic_area": "Oncology", "captured_at": datetime.now(UTC) - timedelta(days=3)},
     )
-    store.repository.create(Insight, {"text": "Nurses want training on the autoinjector.", "theme": "education_gap", "captured_at": datetime.now(UTC)})
+    store.repository.create(
+        Insight, {"text": "Nurses want training on the autoinjector.", "theme": "education_gap", "captured_at": datetime.now(UTC)}
+    )
     view = ui.screen("Insights")
     type_in(view, "Insight", PAUSE)
     panel = similar_shown(view)
@@ -91,8 +96,13 @@ def test_a_similar_insight_already_captured_is_shown_opened_and_linked_as_the_sa
 
 def test_the_chart_counts_my_themes_by_month_once_per_signal_with_no_month_left_out(ui: Session, store: Store) -> None:
     today = date.today()
-    first = store.repository.create(Insight, {"text": "Payers deny prior authorization.", "theme": "access_barriers", "captured_at": datetime.now(UTC) - timedelta(days=95)})
-    store.repository.create(Insight, {"text": "Payers deny prior authorization again.", "theme": "access_barriers", "captured_at": datetime.now(UTC), "duplicate_of": first.id})
+    first = store.repository.create(
+        Insight, {"text": "Payers deny prior authorization.", "theme": "access_barriers", "captured_at": datetime.now(UTC) - timedelta(days=95)}
+    )
+    store.repository.create(
+        Insight,
+        {"text": "Payers deny prior authorization again.", "theme": "access_barriers", "captured_at": datetime.now(UTC), "duplicate_of": first.id},
+    )
     store.repository.create(Insight, {"text": "Nothing themed here.", "captured_at": datetime.now(UTC)})
     with store.repository.session() as session:
         by_month = queries.insight_themes_by_month(session, today=today)

@@ -169,7 +169,9 @@ def test_a_keychain_that_cannot_keep_the_key_still_unlocks_and_says_so(tablet: T
 def test_first_run_offers_neither_and_clears_keys_a_wiped_or_uninstalled_store_left_in_the_keychain(data_dir: Path) -> None:
     storage = FakeSecureStorage()
     storage.entries = {entry_name("a-wiped-store"): base64.b64encode(bytes(32)).decode(), "another.app.token": "kept"}
-    lock = LockScreen(UiContext(settings=Settings(), data_dir=data_dir), lambda *args: None, keeper=SecureStorageKeeper(storage), auth=FakeLocalAuth())
+    lock = LockScreen(
+        UiContext(settings=Settings(), data_dir=data_dir), lambda *args: None, keeper=SecureStorageKeeper(storage), auth=FakeLocalAuth()
+    )
     lock.view()
     assert _run(lock.offer()) == biometrics.LockChoices()
     assert storage.entries == {"another.app.token": "kept"}
@@ -195,7 +197,9 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(original)
 
 
-def test_on_a_desktop_a_key_remembered_in_keyring_can_be_forgotten_but_biometrics_are_never_offered(data_dir: Path, memory_keyring: MemoryKeyring) -> None:
+def test_on_a_desktop_a_key_remembered_in_keyring_can_be_forgotten_but_biometrics_are_never_offered(
+    data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
     Store.init(data_dir, PASSPHRASE).close()
     opened: list[Store] = []
     lock = LockScreen(UiContext(settings=Settings(), data_dir=data_dir), lambda store, server, code: opened.append(store))

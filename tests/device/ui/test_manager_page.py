@@ -31,13 +31,32 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
         for month, count in (("2026-01", 2), ("2026-02", 3), ("2026-03", 2), ("2026-04", 3), ("2026-05", 3)):
             push(ada, *(insight(ada, "safety_perception", f"{month}-1{day}", area="Cardiometabolic", product="cardiostatin") for day in range(count)))
         push(ben, insight(ben, "access_barriers", "2026-04-08"))
-        push(ben, *(insight(ben, "access_barriers", f"2026-05-0{day}", product="orvatinib",
-                            text=f"Prior authorization for orvatinib takes weeks and first requests are denied (site {day}).") for day in range(1, 6)))
-        push(ada, *(insight(ada, "onc_biomarker_testing", f"2026-05-1{day}", text=text) for day, text in enumerate((
-            "Community hospitals wait three weeks for NGS results before starting treatment.",
-            "NGS results take three weeks at community hospitals, delaying treatment.",
-            "Pathologists say there is rarely enough tissue left for NGS after diagnosis.",
-        ))))
+        push(
+            ben,
+            *(
+                insight(
+                    ben,
+                    "access_barriers",
+                    f"2026-05-0{day}",
+                    product="orvatinib",
+                    text=f"Prior authorization for orvatinib takes weeks and first requests are denied (site {day}).",
+                )
+                for day in range(1, 6)
+            ),
+        )
+        push(
+            ada,
+            *(
+                insight(ada, "onc_biomarker_testing", f"2026-05-1{day}", text=text)
+                for day, text in enumerate(
+                    (
+                        "Community hospitals wait three weeks for NGS results before starting treatment.",
+                        "NGS results take three weeks at community hospitals, delaying treatment.",
+                        "Pathologists say there is rarely enough tissue left for NGS after diagnosis.",
+                    )
+                )
+            ),
+        )
         yield running
 
 

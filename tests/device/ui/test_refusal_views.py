@@ -33,14 +33,19 @@ def refuse(store: Store, record_id: str, code: str, message: str, field: str | N
         entries = session.exec(select(OutboxEntry).where(OutboxEntry.record_id == record_id).order_by(OutboxEntry.seq)).all()
     sent = [entry.change_id for entry in entries]
     answers = [RefusedChange(change_id=sent[0], index=0, code=code, message=f"change {sent[0]}: {message}", field=field)]
-    answers += [RefusedChange(change_id=later, index=n, code="held", message=f"change {later}: waits", field=None) for n, later in enumerate(sent[1:], 1)]
+    answers += [
+        RefusedChange(change_id=later, index=n, code="held", message=f"change {later}: waits", field=None) for n, later in enumerate(sent[1:], 1)
+    ]
     store.repository.acknowledge([], sent, answers)
     return sent[0]
 
 
 def test_the_badge_counts_records_that_need_attention() -> None:
     assert describe(SyncStatus(online=True, pending=2, attention=1), True) == "Online · 2 pending · 1 needs your attention"
-    assert describe(SyncStatus(online=True, pending=0, conflicts=1, attention=3), True) == "Online · 0 pending · 1 conflict to review · 3 need your attention"
+    assert (
+        describe(SyncStatus(online=True, pending=0, conflicts=1, attention=3), True)
+        == "Online · 0 pending · 1 conflict to review · 3 need your attention"
+    )
 
 
 def test_home_and_sync_name_the_refused_record_and_why(ui: Session, territory_store: Store) -> None:

@@ -29,7 +29,12 @@ def draft_id(data_dir: Path, territory_template: tuple[Path, bytes]) -> str:
     with Store.open(data_dir, data_key=territory_template[1]) as store:
         return store.repository.create(
             AdverseEvent,
-            {"reporter": "Nurse Jones", "aware_at": datetime.now(UTC) - timedelta(hours=2), "product": "e2edrug", "description": "Dizziness after the first dose"},
+            {
+                "reporter": "Nurse Jones",
+                "aware_at": datetime.now(UTC) - timedelta(hours=2),
+                "product": "e2edrug",
+                "description": "Dizziness after the first dose",
+            },
         ).id
 
 
@@ -79,5 +84,10 @@ def test_a_draft_is_opened_from_safety_completed_reported_and_followed_up(page, 
         event = store.repository.get(AdverseEvent, draft_id)
         with store.repository.session() as session:
             [amendment] = session.exec(select(Amendment).where(Amendment.subject_id == draft_id)).all()
-    assert (event.status, event.seriousness, event.reporter_contact, event.concomitant_medication) == ("submitted", "serious", "ward 4, ext 2231", "metformin")
+    assert (event.status, event.seriousness, event.reporter_contact, event.concomitant_medication) == (
+        "submitted",
+        "serious",
+        "ward 4, ext 2231",
+        "metformin",
+    )
     assert amendment.changes == {"concomitant_medication": "metformin and ramipril"} and amendment.reason == "call with the ward nurse"

@@ -43,7 +43,13 @@ def report(store: Store, product: str, hours_ago: float, *, sent: bool = False) 
     repository = store.repository
     event = repository.create(
         AdverseEvent,
-        {"reporter": "Nurse", "aware_at": datetime.now(UTC) - timedelta(hours=hours_ago), "product": product, "description": f"{product} event", "patient_initials": "AB"},
+        {
+            "reporter": "Nurse",
+            "aware_at": datetime.now(UTC) - timedelta(hours=hours_ago),
+            "product": product,
+            "description": f"{product} event",
+            "patient_initials": "AB",
+        },
     )
     repository.submit(AdverseEvent, event.id)
     if sent:
@@ -74,7 +80,9 @@ def test_home_lists_what_is_still_to_report_each_in_the_colour_of_its_level(ui: 
     assert str(levels["soondrug"].value).startswith("Due soon · due in 10 h") and levels["soondrug"].color == COLOURS[Urgency.DUE_SOON]
     assert str(levels["hurrydrug"].value).startswith("Urgent · due in 3 h") and levels["hurrydrug"].weight == ft.FontWeight.BOLD
     assert str(levels["latedrug"].value).startswith("overdue by 6 h") and levels["latedrug"].color == ft.Colors.ERROR
-    assert all(str(badge.value).lower().startswith(("on track", "due soon", "urgent", "overdue")) for badge in levels.values()), "the level is in the words, not only the colour"
+    assert all(str(badge.value).lower().startswith(("on track", "due soon", "urgent", "overdue")) for badge in levels.values()), (
+        "the level is in the words, not only the colour"
+    )
     assert not shows(view, "sentdrug"), "a report that reached the server no longer counts down"
 
 
@@ -155,12 +163,23 @@ def test_the_watch_is_silent_once_the_store_is_locked(ui: Session, territory_sto
 def drafted(store: Store, product: str = "draftdrug") -> AdverseEvent:
     """A draft the MSL saved an hour ago with only the minimum filled in."""
     return store.repository.create(
-        AdverseEvent, {"reporter": "Nurse Jones", "aware_at": datetime.now(UTC) - timedelta(hours=1), "product": product, "description": "Dizziness", "patient_initials": "AB"}
+        AdverseEvent,
+        {
+            "reporter": "Nurse Jones",
+            "aware_at": datetime.now(UTC) - timedelta(hours=1),
+            "product": product,
+            "description": "Dizziness",
+            "patient_initials": "AB",
+        },
     )
 
 
 def entry(view: ft.Control, product: str) -> ft.ListTile:
-    [found] = [item for item in walk(view) if isinstance(item, ft.ListTile) and isinstance(item.title, ft.Text) and str(item.title.value).startswith(f"{product}:")]
+    [found] = [
+        item
+        for item in walk(view)
+        if isinstance(item, ft.ListTile) and isinstance(item.title, ft.Text) and str(item.title.value).startswith(f"{product}:")
+    ]
     return found
 
 
@@ -177,7 +196,11 @@ def test_a_draft_opens_filled_in_is_completed_saved_again_and_reported(ui: Sessi
     event = drafted(territory_store)
     view = ui.screen("Safety", ae_id=event.id)
     assert shows(view, "Complete the draft adverse event")
-    assert (labelled(view, "Reporter").value, labelled(view, "Product").value, labelled(view, "Event description").value) == ("Nurse Jones", "draftdrug", "Dizziness")
+    assert (labelled(view, "Reporter").value, labelled(view, "Product").value, labelled(view, "Event description").value) == (
+        "Nurse Jones",
+        "draftdrug",
+        "Dizziness",
+    )
     assert labelled(view, "Became aware at").value == event.aware_at.astimezone().strftime("%Y-%m-%d %H:%M"), "a draft keeps its own awareness time"
 
     type_in(view, "Onset date", (date.today() - timedelta(days=3)).isoformat())
@@ -192,7 +215,10 @@ def test_a_draft_opens_filled_in_is_completed_saved_again_and_reported(ui: Sessi
     assert ui.last_visit == ("Safety", {}) and ui.notices[-1].startswith("Draft adverse event saved")
 
     view = ui.screen("Safety", ae_id=event.id)
-    assert labelled(view, "Concomitant medication").value == "metformin 500 mg twice daily" and labelled(view, "Hospitalisation or its prolongation").value is True
+    assert (
+        labelled(view, "Concomitant medication").value == "metformin 500 mg twice daily"
+        and labelled(view, "Hospitalisation or its prolongation").value is True
+    )
     click(view, "Report adverse event")
     filed = territory_store.repository.get(AdverseEvent, event.id)
     assert filed.status == "submitted" and filed.reporter_contact == "ward 4, ext 2231"
@@ -269,7 +295,9 @@ def test_every_semantics_node_wraps_content_that_is_there_and_visible(ui: Sessio
     for name, view in screens(ui, territory_store):
         for control in walk(view):
             if isinstance(control, ft.Semantics):
-                assert isinstance(control.content, ft.Control) and control.content.visible is not False, f"{name}: a Semantics node around nothing visible"
+                assert isinstance(control.content, ft.Control) and control.content.visible is not False, (
+                    f"{name}: a Semantics node around nothing visible"
+                )
     view = ui.screen("Safety")
     type_in(view, "Event description", "Maria Lopez fainted")
     type_in(view, "Event description", "ML fainted")
@@ -289,7 +317,9 @@ class Clock:
         return getattr(datetime, name)
 
 
-@pytest.mark.parametrize(("screen", "module", "label"), [("Safety", "safety", "Became aware at"), ("Log interaction", "log_interaction", "Date and time")])
+@pytest.mark.parametrize(
+    ("screen", "module", "label"), [("Safety", "safety", "Became aware at"), ("Log interaction", "log_interaction", "Date and time")]
+)
 def test_a_forms_default_time_is_the_moment_it_opens_not_a_time_kept_from_before(
     ui: Session, monkeypatch: pytest.MonkeyPatch, screen: str, module: str, label: str
 ) -> None:

@@ -108,7 +108,9 @@ def test_a_short_first_passphrase_is_refused_beside_the_field(data_dir: Path) ->
 def test_later_runs_unlock_with_the_passphrase_and_refuse_a_wrong_one(data_dir: Path) -> None:
     Store.init(data_dir, PASSPHRASE, user="msl@example.org").close()
     opened: list[Store] = []
-    lock = LockScreen(UiContext(settings=Settings(), data_dir=data_dir), lambda store, server, code: opened.append(store), demo_passphrase="liaison demo")
+    lock = LockScreen(
+        UiContext(settings=Settings(), data_dir=data_dir), lambda store, server, code: opened.append(store), demo_passphrase="liaison demo"
+    )
     view = lock.view()
     assert shows(view, "Liaison is locked") and shows(view, "Demo passphrase: liaison demo")
     type_in(view, "Passphrase", "not my passphrase")
@@ -222,7 +224,19 @@ def test_the_sync_badge_reads_online_offline_and_syncing() -> None:
 
 
 def test_every_destination_builds_over_the_store_and_names_match_the_navigation(ui: Session) -> None:
-    assert registry.DESTINATIONS == ["Home", "HCPs", "Interactions", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
+    assert registry.DESTINATIONS == [
+        "Home",
+        "HCPs",
+        "Interactions",
+        "Inquiries",
+        "Safety",
+        "Insights",
+        "Trials",
+        "Events",
+        "Library",
+        "Sync",
+        "Settings",
+    ]
     assert set(registry.NARROW) <= set(registry.DESTINATIONS) and len(registry.NARROW) <= 5
     for name in [*registry.DESTINATIONS, "Log interaction"]:
         assert isinstance(ui.screen(name), ft.Control), name
@@ -246,7 +260,13 @@ def test_home_counts_down_adverse_event_deadlines_with_overdue_in_red(ui: Sessio
     repository = territory_store.repository
     repository.create(
         AdverseEvent,
-        {"reporter": "Nurse", "aware_at": datetime.now(UTC) - timedelta(days=3), "product": "overdrug", "description": "Late one", "patient_initials": "AB"},
+        {
+            "reporter": "Nurse",
+            "aware_at": datetime.now(UTC) - timedelta(days=3),
+            "product": "overdrug",
+            "description": "Late one",
+            "patient_initials": "AB",
+        },
     )
     view = ui.screen("Home")
     [late] = [control for control in walk(view) if isinstance(control, ft.Text) and str(control.value).startswith("overdue by")][:1]
@@ -256,7 +276,9 @@ def test_home_counts_down_adverse_event_deadlines_with_overdue_in_red(ui: Sessio
 
 def test_home_lists_drafts_not_yet_submitted(ui: Session, territory_store: Store) -> None:
     hcp = franklin(territory_store)
-    territory_store.repository.create(Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "Half-written visit note"})
+    territory_store.repository.create(
+        Interaction, {"hcp_id": hcp.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "Half-written visit note"}
+    )
     view = ui.screen("Home")
     entry = tile(view, "Dr Rosalind Franklin")
     fire(entry, "on_click")
@@ -299,17 +321,23 @@ def test_filters_narrow_the_directory_by_tier_and_specialty(ui: Session, territo
     assert "Dr Rosalind Franklin" in names
     with territory_store.repository.session() as session:
         for name in names:
-            [hcp] = [hcp for hcp in queries.search_hcps(session, queries.HcpFilter(search=name.removeprefix("Dr ")), limit=50) if hcp.name == name][:1]
+            [hcp] = [hcp for hcp in queries.search_hcps(session, queries.HcpFilter(search=name.removeprefix("Dr ")), limit=50) if hcp.name == name][
+                :1
+            ]
             assert hcp.kol_tier == 1 and hcp.specialty == "Oncology"
 
 
 def test_the_profile_shows_inquiries_trials_insights_and_events(ui: Session, territory_store: Store) -> None:
     hcp = franklin(territory_store)
     repository = territory_store.repository
-    repository.create(MedicalInquiry, {"hcp_id": hcp.id, "received_at": datetime.now(UTC), "question": "Is there renal dosing data?", "unsolicited_attested": True})
+    repository.create(
+        MedicalInquiry, {"hcp_id": hcp.id, "received_at": datetime.now(UTC), "question": "Is there renal dosing data?", "unsolicited_attested": True}
+    )
     repository.create(TrialSite, {"protocol": "ZEN-302", "study": "Zen", "site_name": "Franklin Clinic", "pi_hcp_id": hcp.id, "enrolment_target": 20})
     repository.create(Insight, {"text": "Wants biomarker data", "hcp_id": hcp.id, "captured_at": datetime.now(UTC)})
-    repository.create(MedicalEvent, {"kind": "advisory_board", "title": "Lung advisory board", "starts_at": datetime.now(UTC), "attendee_ids": [hcp.id]})
+    repository.create(
+        MedicalEvent, {"kind": "advisory_board", "title": "Lung advisory board", "starts_at": datetime.now(UTC), "attendee_ids": [hcp.id]}
+    )
     profile = ui.screen("HCPs", hcp_id=hcp.id)
     for expected in ("Is there renal dosing data?", "ZEN-302 · Franklin Clinic", "Wants biomarker data", "Lung advisory board"):
         assert shows(profile, expected), expected
@@ -323,7 +351,11 @@ def test_a_busy_profile_opens_with_the_newest_interactions_and_shows_older_ones_
         already = queries.count_interactions(session, hcp.id)
     start = datetime(2025, 1, 1, 9, tzinfo=UTC)
     territory_store.repository.create_many(
-        Interaction, [{"hcp_id": hcp.id, "occurred_at": start + timedelta(days=day), "channel": "in_person", "notes": f"Visit {day}: subgroup data"} for day in range(120)]
+        Interaction,
+        [
+            {"hcp_id": hcp.id, "occurred_at": start + timedelta(days=day), "channel": "in_person", "notes": f"Visit {day}: subgroup data"}
+            for day in range(120)
+        ],
     )
     total = already + 120
     profile = ui.screen("HCPs", hcp_id=hcp.id)
@@ -457,7 +489,15 @@ def test_an_inquiry_needs_the_attestation_and_a_drawn_signature_which_is_stored_
     detector = next(control for control in walk(pad) if isinstance(control, ft.GestureDetector))
     fire(detector, "on_pan_start", local_position=ft.Offset(10, 20), global_position=ft.Offset(10, 20), kind="mouse", timestamp=0)
     for x in (30, 60, 90):
-        fire(detector, "on_pan_update", local_position=ft.Offset(x, 40), global_position=ft.Offset(x, 40), local_delta=ft.Offset(1, 1), global_delta=ft.Offset(1, 1), timestamp=0)
+        fire(
+            detector,
+            "on_pan_update",
+            local_position=ft.Offset(x, 40),
+            global_position=ft.Offset(x, 40),
+            local_delta=ft.Offset(1, 1),
+            global_delta=ft.Offset(1, 1),
+            timestamp=0,
+        )
     assert pad.signed and len(pad.canvas.shapes) == 1
     click(view, "Submit inquiry")
 
@@ -600,7 +640,15 @@ def test_a_conflict_shows_both_values_side_by_side_and_keep_mine_wins(ui: Sessio
     base = hcp.clocks.get("specialty") or hcp.clocks["*"]
     repository.update(Hcp, hcp.id, {"specialty": "Cardiology"})
     later = Stamp(int(time.time() * 1000) + 60_000, 0, "other-device").encode()
-    theirs = Change(change_id="c1", table="hcp", record_id=hcp.id, fields={"specialty": "Neurology"}, clocks={"specialty": later}, base_clocks={"specialty": base}, device_id="other-device")
+    theirs = Change(
+        change_id="c1",
+        table="hcp",
+        record_id=hcp.id,
+        fields={"specialty": "Neurology"},
+        clocks={"specialty": later},
+        base_clocks={"specialty": base},
+        device_id="other-device",
+    )
     apply_pull(repository, [theirs], cursor="1")
 
     view = ui.screen("Sync")

@@ -31,14 +31,30 @@ class Form:
         self._on_input = on_input or (lambda: None)
 
     def text(
-        self, name: str, label: str, *, multiline: bool = False, autofocus: bool = False, hint: str | None = None,
-        password: bool = False, width: float | None = None, on_submit: Callable[[], Any] | None = None,
+        self,
+        name: str,
+        label: str,
+        *,
+        multiline: bool = False,
+        autofocus: bool = False,
+        hint: str | None = None,
+        password: bool = False,
+        width: float | None = None,
+        on_submit: Callable[[], Any] | None = None,
         keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
     ) -> ft.TextField:
         field = ft.TextField(
-            label=label, value=str(self.draft.get(name, self.defaults.get(name)) or ""), multiline=multiline, min_lines=3 if multiline else None,
-            autofocus=autofocus, hint_text=hint, password=password, can_reveal_password=password, width=width,
-            keyboard_type=keyboard, on_change=lambda e: self.set(name, e.control.value),
+            label=label,
+            value=str(self.draft.get(name, self.defaults.get(name)) or ""),
+            multiline=multiline,
+            min_lines=3 if multiline else None,
+            autofocus=autofocus,
+            hint_text=hint,
+            password=password,
+            can_reveal_password=password,
+            width=width,
+            keyboard_type=keyboard,
+            on_change=lambda e: self.set(name, e.control.value),
             on_submit=_submit_handler(on_submit),
         )
         self.controls[name] = field
@@ -46,7 +62,9 @@ class Form:
 
     def dropdown(self, name: str, label: str, options: Sequence[Option], *, width: float | None = 260) -> ft.Dropdown:
         control = ft.Dropdown(
-            label=label, value=self.draft.get(name, self.defaults.get(name)), width=width,
+            label=label,
+            value=self.draft.get(name, self.defaults.get(name)),
+            width=width,
             options=[ft.DropdownOption(key=key, text=text) for key, text in options],
             on_select=lambda e: self.set(name, e.control.value),
         )
@@ -162,7 +180,7 @@ def _set_error(control: ft.Control, message: str | None) -> None:
 
 
 def split_list(text: str | None) -> list[str]:
-    """"a, b; c" → ["a", "b", "c"]: how people type lists into one field."""
+    """ "a, b; c" → ["a", "b", "c"]: how people type lists into one field."""
     if not text:
         return []
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]

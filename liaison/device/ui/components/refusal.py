@@ -25,11 +25,17 @@ class RefusalCard(ft.Card):
         title = subject + (f" · {refusal.field.replace('_', ' ')}" if refusal.field else "")
         waiting = f"{refusal.waiting} change{'s' if refusal.waiting != 1 else ''} waiting to be sent"
         actions: list[ft.Control] = [
-            ft.FilledButton(content="Save and resend" if self.correction is not None else "Resend", icon=ft.Icons.SEND, on_click=lambda e: self.resend())
+            ft.FilledButton(
+                content="Save and resend" if self.correction is not None else "Resend", icon=ft.Icons.SEND, on_click=lambda e: self.resend()
+            )
         ]
         if not refusal.safety:
             actions.append(ft.OutlinedButton(content="Discard", icon=ft.Icons.DELETE_OUTLINE, on_click=lambda e: self.discard()))
-        hint = "Correct it and resend: an adverse event or inquiry is never discarded." if refusal.safety else "Correct it and resend, or discard its changes."
+        hint = (
+            "Correct it and resend: an adverse event or inquiry is never discarded."
+            if refusal.safety
+            else "Correct it and resend, or discard its changes."
+        )
         super().__init__(
             ft.Container(
                 ft.Column(

@@ -27,8 +27,14 @@ class ReviewPanel(ft.Column):
     """Findings plus the way to file anyway; hidden until a review finds something."""
 
     def __init__(
-        self, form: Form, *, action: str, on_override: Callable[[str], Any], button: str | None = None,
-        label: str = "Justification", name: str = "justification",
+        self,
+        form: Form,
+        *,
+        action: str,
+        on_override: Callable[[str], Any],
+        button: str | None = None,
+        label: str = "Justification",
+        name: str = "justification",
     ) -> None:
         """`action` is the verb the MSL was doing ("submit", "save"); `button` and `label` name the controls
         where a screen shows several panels (one per event) and each needs its own name."""
@@ -40,14 +46,19 @@ class ReviewPanel(ft.Column):
         self.advice = ft.Text("")
         self.items = ft.Column(spacing=8)
         self.justification = form.text(
-            name, label, multiline=True, hint=f"Why is this text appropriate? At least {MIN_JUSTIFICATION} characters; your manager will read it.",
+            name,
+            label,
+            multiline=True,
+            hint=f"Why is this text appropriate? At least {MIN_JUSTIFICATION} characters; your manager will read it.",
         )
         self.button = ft.FilledTonalButton(content=button or f"{action.capitalize()} anyway", on_click=lambda e: self.override())
         # The findings are their own accessibility node: otherwise Flutter folds every line of them
         # into the Justification field's label, and a screen reader reads the lot as the field's name.
         findings = ft.Semantics(content=ft.Column([self.title, self.advice, self.items], spacing=8), container=True)
         super().__init__(
-            [findings, self.justification, ft.Row([self.button])], spacing=8, visible=False,
+            [findings, self.justification, ft.Row([self.button])],
+            spacing=8,
+            visible=False,
             horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 

@@ -19,9 +19,12 @@ class SignaturePad(ft.Column):
         self._on_change = on_change or (lambda strokes: None)
         self.canvas = cv.Canvas(shapes=[], expand=True)
         pad = ft.GestureDetector(
-            content=ft.Container(self.canvas, height=height, border=ft.Border.all(1, ft.Colors.OUTLINE), border_radius=8,
-                                 bgcolor=ft.Colors.SURFACE_CONTAINER_LOWEST),
-            on_pan_start=self._start, on_pan_update=self._extend, drag_interval=10,
+            content=ft.Container(
+                self.canvas, height=height, border=ft.Border.all(1, ft.Colors.OUTLINE), border_radius=8, bgcolor=ft.Colors.SURFACE_CONTAINER_LOWEST
+            ),
+            on_pan_start=self._start,
+            on_pan_update=self._extend,
+            drag_interval=10,
         )
         self.message = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
         super().__init__(
@@ -63,7 +66,5 @@ class SignaturePad(ft.Column):
     def _redraw(self) -> None:
         paint = ft.Paint(stroke_width=2.5, style=ft.PaintingStyle.STROKE, color=ft.Colors.ON_SURFACE)
         self.canvas.shapes = [
-            cv.Path([cv.Path.MoveTo(*stroke[0]), *(cv.Path.LineTo(*point) for point in stroke[1:])], paint=paint)
-            for stroke in self.strokes
-            if stroke
+            cv.Path([cv.Path.MoveTo(*stroke[0]), *(cv.Path.LineTo(*point) for point in stroke[1:])], paint=paint) for stroke in self.strokes if stroke
         ]

@@ -39,7 +39,10 @@ class EventsScreen:
         plan = section(
             "Plan an event",
             ft.Row([self.form.dropdown("kind", "Kind", KINDS, width=220), self.form.text("title", "Title", width=360)], wrap=True),
-            ft.Row([self.form.text("starts_at", "Starts at", hint="YYYY-MM-DD HH:MM", width=220), self.form.text("location", "Location", width=360)], wrap=True),
+            ft.Row(
+                [self.form.text("starts_at", "Starts at", hint="YYYY-MM-DD HH:MM", width=220), self.form.text("location", "Location", width=360)],
+                wrap=True,
+            ),
             attendee,
             self.matches,
             self.chips,
@@ -101,7 +104,11 @@ class EventsScreen:
 
     def _show_attendees(self) -> None:
         self.chips.controls = [
-            ft.Chip(label=ft.Text(self.names.get(hcp_id, "HCP")), on_delete=lambda e, hcp_id=hcp_id: self.remove(hcp_id), delete_icon_tooltip=f"Remove {self.names.get(hcp_id, 'HCP')}")
+            ft.Chip(
+                label=ft.Text(self.names.get(hcp_id, "HCP")),
+                on_delete=lambda e, hcp_id=hcp_id: self.remove(hcp_id),
+                delete_icon_tooltip=f"Remove {self.names.get(hcp_id, 'HCP')}",
+            )
             for hcp_id in self.attendees()
         ] or [empty("No attendees yet.")]
 
@@ -110,7 +117,10 @@ class EventsScreen:
         form = Form(self.ctx.draft(f"outcomes:{event.id}"), on_input=self.ctx.touch)
         form.draft.setdefault("outcomes", event.outcomes)
         review = ReviewPanel(
-            form, action="save", label=f"Justification for the outcomes of {event.title}", button=f"Save outcomes of {event.title} anyway",
+            form,
+            action="save",
+            label=f"Justification for the outcomes of {event.title}",
+            button=f"Save outcomes of {event.title} anyway",
             on_override=lambda why: self.record_outcomes(event.id, form, review, why),
         )
 
@@ -145,8 +155,14 @@ class EventsScreen:
                 raise ValidationError("starts_at", "use the form YYYY-MM-DD HH:MM") from None
             event = self.ctx.unlocked.repository.create(
                 MedicalEvent,
-                {"kind": self.form.value("kind"), "title": self.form.value("title", ""), "starts_at": starts,
-                 "location": self.form.value("location"), "agenda": self.form.value("agenda", ""), "attendee_ids": self.attendees()},
+                {
+                    "kind": self.form.value("kind"),
+                    "title": self.form.value("title", ""),
+                    "starts_at": starts,
+                    "location": self.form.value("location"),
+                    "agenda": self.form.value("agenda", ""),
+                    "attendee_ids": self.attendees(),
+                },
             )
         except LiaisonError as error:
             self.form.show_error(error)

@@ -23,11 +23,17 @@ class ErasureDialog:
         except LiaisonError as error:
             lines, blocked = [], str(error)
         self.erase_button = ft.FilledButton(
-            content="Erase", icon=ft.Icons.DELETE_FOREVER,
-            style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR), disabled=blocked is not None, on_click=self.erase,
+            content="Erase",
+            icon=ft.Icons.DELETE_FOREVER,
+            style=ft.ButtonStyle(bgcolor=ft.Colors.ERROR, color=ft.Colors.ON_ERROR),
+            disabled=blocked is not None,
+            on_click=self.erase,
         )
         reason = self.form.text(
-            "reason", "Reason for erasure", multiline=True, width=520,
+            "reason",
+            "Reason for erasure",
+            multiline=True,
+            width=520,
             hint="The request and its basis, e.g. e-mail of 3 March, GDPR art. 17; not the HCP's name",
         )
         if blocked is not None:
@@ -36,7 +42,10 @@ class ErasureDialog:
             modal=True,
             title=ft.Text(f"Erase the personal data of {hcp.name}?"),
             content=ft.Column(
-                [*[ft.Text(f"• {line}") for line in lines], reason, self.form.banner], tight=True, spacing=8, width=520,
+                [*[ft.Text(f"• {line}") for line in lines], reason, self.form.banner],
+                tight=True,
+                spacing=8,
+                width=520,
             ),
             actions=[ft.TextButton(content="Cancel", on_click=self.cancel), self.erase_button],
             semantics_label=f"Erase the personal data of {hcp.name}",

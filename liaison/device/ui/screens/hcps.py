@@ -30,8 +30,12 @@ class HcpsScreen:
             specialties = queries.specialties(session)
             areas = queries.therapeutic_areas(session)
         search = ft.TextField(
-            label="Search HCPs", value=self.state.get("search", ""), autofocus=True, prefix_icon=ft.Icons.SEARCH,
-            hint_text="Name, specialty, institution or city", on_change=self._typed,
+            label="Search HCPs",
+            value=self.state.get("search", ""),
+            autofocus=True,
+            prefix_icon=ft.Icons.SEARCH,
+            hint_text="Name, specialty, institution or city",
+            on_change=self._typed,
         )
         filters = ft.Row(
             [
@@ -46,7 +50,9 @@ class HcpsScreen:
 
     def _filter(self, name: str, label: str, options: list[tuple[str, str]]) -> ft.Dropdown:
         return ft.Dropdown(
-            label=label, width=220, value=self.state.get(name) or "",
+            label=label,
+            width=220,
+            value=self.state.get(name) or "",
             options=[ft.DropdownOption(key=key, text=text) for key, text in options],
             on_select=lambda e: self._set(name, e.control.value),
         )
@@ -62,8 +68,10 @@ class HcpsScreen:
     def criteria(self) -> HcpFilter:
         tier = self.state.get("tier")
         return HcpFilter(
-            search=self.state.get("search", ""), kol_tier=int(tier) if tier else None,
-            specialty=self.state.get("specialty") or None, therapeutic_area=self.state.get("area") or None,
+            search=self.state.get("search", ""),
+            kol_tier=int(tier) if tier else None,
+            specialty=self.state.get("specialty") or None,
+            therapeutic_area=self.state.get("area") or None,
         )
 
     def refresh(self) -> None:
@@ -117,10 +125,16 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
             ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             ft.Text(facts),
             ft.Text(", ".join(hcp.therapeutic_areas) or "No therapeutic areas recorded"),
-            ft.Text("Consents to contact" if hcp.contact_consent else "No contact consent on file", color=None if hcp.contact_consent else ft.Colors.ERROR),
+            ft.Text(
+                "Consents to contact" if hcp.contact_consent else "No contact consent on file", color=None if hcp.contact_consent else ft.Colors.ERROR
+            ),
             ft.Row(
                 [
-                    ft.FilledButton(content=f"Log interaction with {hcp.name}", icon=ft.Icons.ADD, on_click=lambda e: ctx.navigate("Log interaction", hcp_id=hcp.id)),
+                    ft.FilledButton(
+                        content=f"Log interaction with {hcp.name}",
+                        icon=ft.Icons.ADD,
+                        on_click=lambda e: ctx.navigate("Log interaction", hcp_id=hcp.id),
+                    ),
                     ft.OutlinedButton(content="Erase personal data", icon=ft.Icons.PERSON_REMOVE, on_click=lambda e: ErasureDialog(ctx, hcp).open()),
                 ],
                 wrap=True,

@@ -43,10 +43,16 @@ class InquiriesScreen:
             self.form.checkbox("unsolicited_attested", "The HCP attests this request is unsolicited"),
             self.pad,
             self.form.banner,
-            ft.Row([ft.OutlinedButton(content="Save inquiry", on_click=lambda e: self.save(False)), ft.FilledButton(content="Submit inquiry", on_click=lambda e: self.save(True))]),
+            ft.Row(
+                [
+                    ft.OutlinedButton(content="Save inquiry", on_click=lambda e: self.save(False)),
+                    ft.FilledButton(content="Submit inquiry", on_click=lambda e: self.save(True)),
+                ]
+            ),
         )
         tiles: list[ft.Control] = [
-            ft.ListTile(title=ft.Text(item.question[:90]), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {item.status} · {item.delivery}")) for item in items
+            ft.ListTile(title=ft.Text(item.question[:90]), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {item.status} · {item.delivery}"))
+            for item in items
         ]
         listing = section("Recent inquiries", *tiles or [empty("No inquiries yet.")])
         return ft.ListView([ft.Card(ft.Container(capture, padding=16)), listing], spacing=12, padding=16, expand=True)
@@ -60,7 +66,9 @@ class InquiriesScreen:
         typed = self.form.draft.get("hcp", "")
         with self.ctx.unlocked.repository.session() as session:
             found = queries.search_hcps(session, HcpFilter(search=typed), limit=5) if typed else []
-        self.matches.controls = [ft.ListTile(title=ft.Text(hcp.name), dense=True, on_click=lambda e, hcp=hcp: self.pick(hcp.id, hcp.name)) for hcp in found]
+        self.matches.controls = [
+            ft.ListTile(title=ft.Text(hcp.name), dense=True, on_click=lambda e, hcp=hcp: self.pick(hcp.id, hcp.name)) for hcp in found
+        ]
         return found
 
     def pick_first(self) -> None:
@@ -86,9 +94,13 @@ class InquiriesScreen:
             inquiry = repository.create(
                 MedicalInquiry,
                 {
-                    "hcp_id": draft["hcp_id"], "received_at": datetime.now(UTC), "question": self.form.value("question", ""),
-                    "product": self.form.value("product"), "off_label": bool(draft.get("off_label")),
-                    "unsolicited_attested": bool(draft.get("unsolicited_attested")), "delivery": self.form.value("delivery", "email"),
+                    "hcp_id": draft["hcp_id"],
+                    "received_at": datetime.now(UTC),
+                    "question": self.form.value("question", ""),
+                    "product": self.form.value("product"),
+                    "off_label": bool(draft.get("off_label")),
+                    "unsolicited_attested": bool(draft.get("unsolicited_attested")),
+                    "delivery": self.form.value("delivery", "email"),
                     "signature": self.pad.strokes or None,
                 },
             )

@@ -23,8 +23,20 @@ from liaison.device.ui.components.forms import Form, MatchList, empty, section
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.state import UiContext
 
-PALETTE = [ft.Colors.TEAL, ft.Colors.INDIGO, ft.Colors.AMBER, ft.Colors.DEEP_ORANGE, ft.Colors.PURPLE, ft.Colors.GREEN,
-           ft.Colors.BLUE_GREY, ft.Colors.PINK, ft.Colors.CYAN, ft.Colors.BROWN, ft.Colors.LIME, ft.Colors.RED]
+PALETTE = [
+    ft.Colors.TEAL,
+    ft.Colors.INDIGO,
+    ft.Colors.AMBER,
+    ft.Colors.DEEP_ORANGE,
+    ft.Colors.PURPLE,
+    ft.Colors.GREEN,
+    ft.Colors.BLUE_GREY,
+    ft.Colors.PINK,
+    ft.Colors.CYAN,
+    ft.Colors.BROWN,
+    ft.Colors.LIME,
+    ft.Colors.RED,
+]
 DEBOUNCE_SECONDS = 0.35
 """Advice is worked out once typing pauses this long, not at every keystroke."""
 
@@ -63,7 +75,9 @@ class InsightsScreen:
         self.review = ReviewPanel(self.form, action="save", on_override=lambda why: self.save(justification=why))
 
     def criteria(self) -> InsightFilter:
-        return InsightFilter(theme=self.filters.get("theme") or None, therapeutic_area=self.filters.get("area") or None, product=self.filters.get("product") or None)
+        return InsightFilter(
+            theme=self.filters.get("theme") or None, therapeutic_area=self.filters.get("area") or None, product=self.filters.get("product") or None
+        )
 
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:
@@ -101,8 +115,15 @@ class InsightsScreen:
         if self.form.value("text") and self.ctx.page is not None:
             self.ctx.page.run_task(self.advise_now)
         return ft.ListView(
-            [ft.Card(ft.Container(capture, padding=16)), filters, section("My themes over time", self.chart(by_month)), section("Insights", *(listing or [empty("No insights match.")]))],
-            spacing=12, padding=16, expand=True,
+            [
+                ft.Card(ft.Container(capture, padding=16)),
+                filters,
+                section("My themes over time", self.chart(by_month)),
+                section("Insights", *(listing or [empty("No insights match.")])),
+            ],
+            spacing=12,
+            padding=16,
+            expand=True,
         )
 
     # --- advice while typing ---------------------------------------------------------
@@ -169,7 +190,8 @@ class InsightsScreen:
             trailing=ft.Row(
                 [
                     ft.TextButton(
-                        content="Close" if opened else "Open", tooltip=f"{'Close' if opened else 'Open'} the insight captured {item.captured_at:%d %b %Y}",
+                        content="Close" if opened else "Open",
+                        tooltip=f"{'Close' if opened else 'Open'} the insight captured {item.captured_at:%d %b %Y}",
                         on_click=lambda e, item_id=item.id: self.toggle_open(item_id),
                     ),
                     ft.TextButton(
@@ -221,14 +243,30 @@ class InsightsScreen:
                 if count:
                     stack.append(fch.BarChartRodStackItem(from_y=base, to_y=base + count, color=colours[theme]))
                     base += count
-            groups.append(fch.BarChartGroup(x=index, rods=[fch.BarChartRod(from_y=0, to_y=base, width=18, stack_items=stack, tooltip=f"{month}: {base} insights", border_radius=2)]))
+            groups.append(
+                fch.BarChartGroup(
+                    x=index,
+                    rods=[fch.BarChartRod(from_y=0, to_y=base, width=18, stack_items=stack, tooltip=f"{month}: {base} insights", border_radius=2)],
+                )
+            )
         tallest = max(sum(counts.values()) for counts in by_month.values())
         chart = fch.BarChart(
-            groups=groups, height=240, max_y=tallest + 1, interactive=True,
-            bottom_axis=fch.ChartAxis(labels=[fch.ChartAxisLabel(value=index, label=ft.Text(month[2:], size=10)) for index, month in enumerate(months)], label_size=24),
+            groups=groups,
+            height=240,
+            max_y=tallest + 1,
+            interactive=True,
+            bottom_axis=fch.ChartAxis(
+                labels=[fch.ChartAxisLabel(value=index, label=ft.Text(month[2:], size=10)) for index, month in enumerate(months)], label_size=24
+            ),
             left_axis=fch.ChartAxis(label_size=28),
         )
-        legend = ft.Row([ft.Row([ft.Container(width=12, height=12, bgcolor=colours[theme]), ft.Text(self._label(theme), size=12)], tight=True) for theme in theme_ids], wrap=True)
+        legend = ft.Row(
+            [
+                ft.Row([ft.Container(width=12, height=12, bgcolor=colours[theme]), ft.Text(self._label(theme), size=12)], tight=True)
+                for theme in theme_ids
+            ],
+            wrap=True,
+        )
         return ft.Semantics(content=ft.Column([chart, legend]), label="Chart of my insight themes by month")
 
     def _label(self, theme_id: str) -> str:
@@ -247,15 +285,27 @@ class InsightsScreen:
             self.filters[name] = e.control.value or ""
             self.ctx.navigate("Insights")
 
-        return ft.Dropdown(label=label, width=240, value=self.filters.get(name) or "", options=[ft.DropdownOption(key="", text="Any")] + [ft.DropdownOption(key=key, text=text) for key, text in options], on_select=chosen)
+        return ft.Dropdown(
+            label=label,
+            width=240,
+            value=self.filters.get(name) or "",
+            options=[ft.DropdownOption(key="", text="Any")] + [ft.DropdownOption(key=key, text=text) for key, text in options],
+            on_select=chosen,
+        )
 
     def save(self, justification: str | None = None) -> str | None:
         """Write the insight; flagged wording is refused (nothing written) until saved anyway with a justification."""
         try:
             insight = self.ctx.unlocked.repository.create(
                 Insight,
-                {"text": self.form.value("text", ""), "theme": self.form.value("theme"), "therapeutic_area": self.form.value("therapeutic_area"),
-                 "product": self.form.value("product"), "duplicate_of": self.form.value("duplicate_of"), "captured_at": datetime.now(UTC)},
+                {
+                    "text": self.form.value("text", ""),
+                    "theme": self.form.value("theme"),
+                    "therapeutic_area": self.form.value("therapeutic_area"),
+                    "product": self.form.value("product"),
+                    "duplicate_of": self.form.value("duplicate_of"),
+                    "captured_at": datetime.now(UTC),
+                },
                 justification=justification,
             )
         except ComplianceFindings as error:

@@ -18,7 +18,9 @@ def build(ctx: UiContext) -> ft.Control:
         ft.ListTile(
             leading=ft.Icon(ft.Icons.DESCRIPTION_OUTLINED),
             title=ft.Text(item.title),
-            subtitle=ft.Text(f"v{item.version} · {item.approval_code} · {item.therapeutic_area or '—'} · valid until {item.expires_on:%d %b %Y}\n{item.summary}"),
+            subtitle=ft.Text(
+                f"v{item.version} · {item.approval_code} · {item.therapeutic_area or '—'} · valid until {item.expires_on:%d %b %Y}\n{item.summary}"
+            ),
             is_three_line=True,
         )
         for item in items

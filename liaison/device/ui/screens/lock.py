@@ -45,7 +45,9 @@ class LockScreen:
         """Where "Remember on this device" keeps the key: keyring on a desktop, the platform's store on a tablet."""
         self.auth = auth if auth is not None else biometrics.local_auth_for(ctx.page)
         self.choices = biometrics.LockChoices()
-        self.biometric_button = ft.FilledTonalButton(content="Unlock with biometrics", icon=ft.Icons.FINGERPRINT, on_click=self.unlock_with_biometrics, visible=False)
+        self.biometric_button = ft.FilledTonalButton(
+            content="Unlock with biometrics", icon=ft.Icons.FINGERPRINT, on_click=self.unlock_with_biometrics, visible=False
+        )
         self.forget_button = ft.TextButton(content="Forget on this device", on_click=self.forget, visible=False)
 
     def view(self) -> ft.Control:
@@ -76,7 +78,9 @@ class LockScreen:
         rows.append(self.form.banner)
         return ft.Container(
             ft.Column(rows, spacing=16, width=420, tight=True),
-            alignment=ft.Alignment.CENTER, expand=True, padding=24,
+            alignment=ft.Alignment.CENTER,
+            expand=True,
+            padding=24,
         )
 
     async def offer(self) -> biometrics.LockChoices:
@@ -129,7 +133,10 @@ class LockScreen:
         if not passphrase:
             self.form.show_error(_field_error("passphrase", "enter your passphrase"))
             return
-        await self._run(lambda: Store.open(self.ctx.data_dir, passphrase, settings=self.ctx.settings), remember=passphrase if self.form.value("remember") else None)
+        await self._run(
+            lambda: Store.open(self.ctx.data_dir, passphrase, settings=self.ctx.settings),
+            remember=passphrase if self.form.value("remember") else None,
+        )
 
     async def create(self, e: object = None) -> None:
         passphrase, confirm = self.form.value("passphrase", ""), self.form.value("confirm", "")

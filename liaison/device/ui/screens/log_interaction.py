@@ -48,7 +48,13 @@ class LogInteractionScreen:
         with self.ctx.unlocked.repository.session() as session:
             library = queries.library(session, date.today())
             taxonomy = queries.insight_taxonomy(session)
-        hcp_field = self.form.text("hcp", "HCP", autofocus=not self.form.draft.get("hcp_id"), hint="Type part of a name, Enter picks the first match", on_submit=self.pick_first)
+        hcp_field = self.form.text(
+            "hcp",
+            "HCP",
+            autofocus=not self.form.draft.get("hcp_id"),
+            hint="Type part of a name, Enter picks the first match",
+            on_submit=self.pick_first,
+        )
         hcp_field.on_change = self._hcp_typed
         materials = ft.Column(
             [
@@ -92,7 +98,13 @@ class LogInteractionScreen:
                     ],
                     wrap=True,
                 ),
-                ft.Row([self.form.text("follow_up", "Follow-up (optional)", width=420), self.form.text("follow_up_due", "Follow-up due", hint="YYYY-MM-DD", width=200)], wrap=True),
+                ft.Row(
+                    [
+                        self.form.text("follow_up", "Follow-up (optional)", width=420),
+                        self.form.text("follow_up_due", "Follow-up due", hint="YYYY-MM-DD", width=200),
+                    ],
+                    wrap=True,
+                ),
                 self.review,
                 self.form.banner,
                 ft.Row(
@@ -204,8 +216,11 @@ class LogInteractionScreen:
         if not text:
             return None
         return {
-            "text": text, "theme": self.form.value("insight_theme"), "hcp_id": values["hcp_id"],
-            "therapeutic_area": values.get("therapeutic_area"), "product": (values.get("products") or [None])[0],
+            "text": text,
+            "theme": self.form.value("insight_theme"),
+            "hcp_id": values["hcp_id"],
+            "therapeutic_area": values.get("therapeutic_area"),
+            "product": (values.get("products") or [None])[0],
             "captured_at": datetime.now(UTC),
         }
 

@@ -108,8 +108,13 @@ class SafetyScreen:
         return section(
             "Complete the draft adverse event" if opened else "Report an adverse event",
             ft.Text("The four minimum elements: an identifiable reporter, an identifiable patient, a product and an event."),
-            ft.Row([self.form.text("reporter", "Reporter", hint="Who told you (name and role)", width=360),
-                    self.form.text("reporter_contact", "Reporter's contact", hint="How pharmacovigilance reaches them", width=360)], wrap=True),
+            ft.Row(
+                [
+                    self.form.text("reporter", "Reporter", hint="Who told you (name and role)", width=360),
+                    self.form.text("reporter_contact", "Reporter's contact", hint="How pharmacovigilance reaches them", width=360),
+                ],
+                wrap=True,
+            ),
             ft.Row(
                 [
                     self.form.text("patient_initials", "Patient initials", width=160),
@@ -121,8 +126,20 @@ class SafetyScreen:
             self.form.text("product", "Product"),
             self.form.text("description", "Event description", multiline=True),
             self.identifier_node,
-            ft.Row([self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180), self.form.dropdown("outcome", "Outcome", OUTCOMES, width=300)], wrap=True),
-            ft.Row([self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200), self.form.text("aware_at", "Became aware at", hint="YYYY-MM-DD HH:MM", width=220)], wrap=True),
+            ft.Row(
+                [
+                    self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180),
+                    self.form.dropdown("outcome", "Outcome", OUTCOMES, width=300),
+                ],
+                wrap=True,
+            ),
+            ft.Row(
+                [
+                    self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200),
+                    self.form.text("aware_at", "Became aware at", hint="YYYY-MM-DD HH:MM", width=220),
+                ],
+                wrap=True,
+            ),
             CriteriaField(self.form),
             self.form.text("concomitant_medication", "Concomitant medication", multiline=True),
             self.deadline,
@@ -138,7 +155,9 @@ class SafetyScreen:
         )
 
     def _list(self, events: list[AdverseEvent], unsent: set[str]) -> ft.Control:
-        countdowns = [badge(event.deadline_at, aware_at=event.aware_at, reported=event.status != "draft" and event.id not in unsent) for event in events]
+        countdowns = [
+            badge(event.deadline_at, aware_at=event.aware_at, reported=event.status != "draft" and event.id not in unsent) for event in events
+        ]
         self.ctx.live_deadlines = list(countdowns)
         rows: list[ft.Control] = [
             ft.ListTile(
@@ -161,7 +180,10 @@ class SafetyScreen:
         findings = find_identifiers(str(self.form.value("description", "")))
         self.identifiers.controls = [
             ft.Row(
-                [ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.AMBER_900, size=18), ft.Text(finding.warning, color=ft.Colors.AMBER_900, expand=True)],
+                [
+                    ft.Icon(ft.Icons.WARNING_AMBER, color=ft.Colors.AMBER_900, size=18),
+                    ft.Text(finding.warning, color=ft.Colors.AMBER_900, expand=True),
+                ],
                 spacing=6,
             )
             for finding in findings
@@ -233,7 +255,9 @@ class SafetyScreen:
             unsent = queries.unsent_adverse_event_ids(session)
         countdown = badge(event.deadline_at, aware_at=event.aware_at, reported=event.id not in unsent)
         self.ctx.live_deadlines = [countdown]
-        self.case_reference = ft.TextField(label="Case reference", value=event.case_reference or "", hint_text="The company's safety case number", width=300)
+        self.case_reference = ft.TextField(
+            label="Case reference", value=event.case_reference or "", hint_text="The company's safety case number", width=300
+        )
         details = section(
             f"{event.product}: adverse event, {event.status}",
             *[ft.Text(f"{label}: {value}") for label, value in _described(event) if value],
@@ -245,14 +269,25 @@ class SafetyScreen:
             "Add follow-up information",
             ft.Text("New facts are added beside the report; the report stays as filed."),
             self.form.text("description", "Event description (as it now reads)", multiline=True),
-            ft.Row([self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180), self.form.dropdown("outcome", "Outcome", OUTCOMES, width=300),
-                    self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200)], wrap=True),
+            ft.Row(
+                [
+                    self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180),
+                    self.form.dropdown("outcome", "Outcome", OUTCOMES, width=300),
+                    self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200),
+                ],
+                wrap=True,
+            ),
             CriteriaField(self.form),
             self.form.text("concomitant_medication", "Concomitant medication", multiline=True),
             self.form.text("reason", "Source of the new information", hint="e.g. call with the ward nurse, 3 Dec"),
             self.form.banner,
-            ft.Row([ft.FilledButton(content="Add follow-up information", on_click=lambda e: self.add_follow_up()),
-                    ft.TextButton(content="Back to Safety", on_click=lambda e: self.ctx.navigate("Safety"))], wrap=True),
+            ft.Row(
+                [
+                    ft.FilledButton(content="Add follow-up information", on_click=lambda e: self.add_follow_up()),
+                    ft.TextButton(content="Back to Safety", on_click=lambda e: self.ctx.navigate("Safety")),
+                ],
+                wrap=True,
+            ),
         )
         cards: list[ft.Control] = [ft.Card(ft.Container(part, padding=16)) for part in (details, history, add)]
         return ft.ListView(cards, spacing=12, padding=16, expand=True)
@@ -303,7 +338,8 @@ def _as_typed(event: AdverseEvent) -> dict[str, Any]:
     typed.update(
         aware_at=event.aware_at.astimezone().strftime(TIME_FORMAT),
         patient_age=str(event.patient_age) if event.patient_age is not None else "",
-        patient_sex=str(event.patient_sex), seriousness=str(event.seriousness),
+        patient_sex=str(event.patient_sex),
+        seriousness=str(event.seriousness),
         seriousness_criteria=[str(item) for item in event.seriousness_criteria],
         onset_date=event.onset_date.isoformat() if event.onset_date else "",
         outcome=str(event.outcome) if event.outcome else None,
@@ -314,12 +350,23 @@ def _as_typed(event: AdverseEvent) -> dict[str, Any]:
 def _described(event: AdverseEvent) -> list[tuple[str, str]]:
     """A filed event's fields as 'label: value' lines, in words."""
     return [
-        ("Reporter", event.reporter), ("Reporter's contact", event.reporter_contact or ""), ("Event", event.description),
-        ("Patient", ", ".join(part for part in (event.patient_initials, f"{event.patient_age} y" if event.patient_age is not None else None, str(event.patient_sex)) if part)),
-        ("Aware at", f"{event.aware_at.astimezone():%d %b %Y %H:%M}"), ("Onset date", event.onset_date.isoformat() if event.onset_date else ""),
+        ("Reporter", event.reporter),
+        ("Reporter's contact", event.reporter_contact or ""),
+        ("Event", event.description),
+        (
+            "Patient",
+            ", ".join(
+                part
+                for part in (event.patient_initials, f"{event.patient_age} y" if event.patient_age is not None else None, str(event.patient_sex))
+                if part
+            ),
+        ),
+        ("Aware at", f"{event.aware_at.astimezone():%d %b %Y %H:%M}"),
+        ("Onset date", event.onset_date.isoformat() if event.onset_date else ""),
         ("Seriousness", str(event.seriousness).replace("_", "-")),
         ("Seriousness criteria", "; ".join(CRITERION_LABELS[SeriousnessCriterion(item)] for item in event.seriousness_criteria)),
-        ("Outcome", OUTCOME_LABELS[event.outcome] if event.outcome else ""), ("Concomitant medication", event.concomitant_medication or ""),
+        ("Outcome", OUTCOME_LABELS[event.outcome] if event.outcome else ""),
+        ("Concomitant medication", event.concomitant_medication or ""),
         ("Filed", f"{event.submitted_at.astimezone():%d %b %Y %H:%M}" if event.submitted_at else ""),
     ]
 
@@ -332,8 +379,12 @@ def _follow_up(amendment: Amendment) -> ft.Control:
 
 
 _FIELD_NAMES = {
-    "description": "Event", "seriousness": "Seriousness", "seriousness_criteria": "Seriousness criteria", "onset_date": "Onset date",
-    "outcome": "Outcome", "concomitant_medication": "Concomitant medication",
+    "description": "Event",
+    "seriousness": "Seriousness",
+    "seriousness_criteria": "Seriousness criteria",
+    "onset_date": "Onset date",
+    "outcome": "Outcome",
+    "concomitant_medication": "Concomitant medication",
 }
 
 

@@ -26,12 +26,16 @@ class SettingsScreen:
         sync = self.ctx.sync
         state = sync.engine.state() if sync is not None and hasattr(sync, "engine") else None
         theme = ft.Dropdown(
-            label="Theme", width=200, value=self.ctx.prefs.theme,
+            label="Theme",
+            width=200,
+            value=self.ctx.prefs.theme,
             options=[ft.DropdownOption(key=key, text=key.capitalize()) for key in THEMES],
             on_select=lambda e: self.set_theme(e.control.value or "light"),
         )
         auto_lock = ft.Dropdown(
-            label="Auto-lock after", width=200, value=str(self.ctx.settings.auto_lock_minutes),
+            label="Auto-lock after",
+            width=200,
+            value=str(self.ctx.settings.auto_lock_minutes),
             options=[ft.DropdownOption(key=str(minutes), text=f"{minutes} min idle") for minutes in auto_lock_choices(self.ctx.configured_auto_lock)],
             on_select=lambda e: self.set_auto_lock(int(e.control.value or self.ctx.configured_auto_lock)),
         )
@@ -60,7 +64,13 @@ class SettingsScreen:
                 section(
                     "Export",
                     ft.Text("Everything you hold, one record a line. The file is plain text: keep it safe."),
-                    ft.Row([self.export.dropdown("format", "Format", [("jsonl", "JSON lines"), ("csv", "CSV")], width=180), self.export.text("path", "Export to file", width=420)], wrap=True),
+                    ft.Row(
+                        [
+                            self.export.dropdown("format", "Format", [("jsonl", "JSON lines"), ("csv", "CSV")], width=180),
+                            self.export.text("path", "Export to file", width=420),
+                        ],
+                        wrap=True,
+                    ),
                     self.export.banner,
                     ft.OutlinedButton(content="Export", icon=ft.Icons.DOWNLOAD, on_click=lambda e: self.run_export()),
                 ),

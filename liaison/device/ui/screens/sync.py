@@ -92,7 +92,12 @@ class SyncScreen:
                                 ft.Column([ft.Text("Theirs"), ft.Text(str(theirs))], expand=True),
                             ]
                         ),
-                        ft.Row([ft.OutlinedButton(content="Keep mine", on_click=lambda e: keep("mine")), ft.OutlinedButton(content="Keep theirs", on_click=lambda e: keep("theirs"))]),
+                        ft.Row(
+                            [
+                                ft.OutlinedButton(content="Keep mine", on_click=lambda e: keep("mine")),
+                                ft.OutlinedButton(content="Keep theirs", on_click=lambda e: keep("theirs")),
+                            ]
+                        ),
                     ]
                 ),
                 padding=12,

@@ -24,17 +24,16 @@ class TrialsScreen:
         with self.ctx.unlocked.repository.session() as session:
             sites = queries.trial_sites(session)
             names = queries.hcp_names(session, [site.pi_hcp_id for site in sites if site.pi_hcp_id])
-        return ft.ListView([self.card(site, names) for site in sites] or [empty("No trial sites in your territory.")], spacing=12, padding=16, expand=True)
+        return ft.ListView(
+            [self.card(site, names) for site in sites] or [empty("No trial sites in your territory.")], spacing=12, padding=16, expand=True
+        )
 
     def card(self, site: TrialSite, names: dict[str, str]) -> ft.Control:
         form = Form(self.ctx.draft(f"trial:{site.id}"), on_input=self.ctx.touch)
         form.draft.setdefault("status", site.status)
         form.draft.setdefault("enrolment_actual", str(site.enrolment_actual))
         share = site.enrolment_actual / site.enrolment_target if site.enrolment_target else 0
-        issues = [
-            ft.Text(f"{'✓' if issue.get('closed') else '•'} {issue.get('opened', '')} {issue.get('text', '')}")
-            for issue in site.issues
-        ]
+        issues = [ft.Text(f"{'✓' if issue.get('closed') else '•'} {issue.get('opened', '')} {issue.get('text', '')}") for issue in site.issues]
 
         def save(e: object) -> None:
             actual = form.value("enrolment_actual", "0")
@@ -69,7 +68,14 @@ class TrialsScreen:
                         ft.ProgressBar(value=min(share, 1.0), semantics_label=f"Enrolment {site.enrolment_actual} of {site.enrolment_target}"),
                         ft.Text("Issue log"),
                         *(issues or [empty("No issues logged.")]),
-                        ft.Row([form.dropdown("status", "Status", STATUSES, width=180), form.text("enrolment_actual", "Enrolled", width=120), form.text("issue", "New issue", width=320)], wrap=True),
+                        ft.Row(
+                            [
+                                form.dropdown("status", "Status", STATUSES, width=180),
+                                form.text("enrolment_actual", "Enrolled", width=120),
+                                form.text("issue", "New issue", width=320),
+                            ],
+                            wrap=True,
+                        ),
                         form.banner,
                         ft.OutlinedButton(content="Update site", on_click=save),
                     ],
