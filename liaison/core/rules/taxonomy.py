@@ -1,7 +1,7 @@
 """The insight-theme taxonomy: themes shared by every therapeutic area, and each area's own.
 
 It is data, so medical affairs can revise it without code: the app ships one in
-`assets/` and the server publishes newer versions, which reach every device as
+`core/data/taxonomy` and the server publishes newer versions, which reach every device as
 a synced `insight_taxonomy` record. Each theme carries keywords and phrases that
 help the app suggest it from what the MSL types.
 """
@@ -170,7 +170,7 @@ def load(path: Path) -> tuple[Taxonomy, dict[str, Any]]:
 
 @cache
 def bundled() -> Taxonomy:
-    """The taxonomy shipped in `assets/`: what the app uses until the server publishes a newer one."""
+    """The taxonomy shipped in `core/data`: what the app uses until the server publishes a newer one."""
     return load(THEMES_FILE)[0]
 
 
