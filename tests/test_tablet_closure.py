@@ -165,3 +165,14 @@ def test_an_unreadable_lock_is_one_line_naming_the_file(tmp_path: Path, capsys: 
     code, line = check(tmp_path, "this is [not toml", capsys)
     assert code == 2
     assert line.startswith("error: ") and "uv.lock" in line
+
+
+SHARED_LIST = ROOT.parent / "shared" / "tablet" / "mobile-binary-wheels.tsv"
+
+
+@pytest.mark.skipif(not SHARED_LIST.exists(), reason="no ../shared/tablet beside the project (only on the team's machines)")
+def test_the_vendored_mobile_list_is_the_shared_one() -> None:
+    vendored = (ROOT / "tools" / "mobile-binary-wheels.tsv").read_text(encoding="utf-8").splitlines()
+    assert sorted(vendored) == sorted(SHARED_LIST.read_text(encoding="utf-8").splitlines()), (
+        "tools/mobile-binary-wheels.tsv drifted from ../shared/tablet/mobile-binary-wheels.tsv: copy it again"
+    )
