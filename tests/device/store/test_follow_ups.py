@@ -22,7 +22,8 @@ def hcp(store: Store) -> Hcp:
 
 
 def file_interaction(store: Store, hcp: Hcp, follow_ups: list[dict[str, object]] | None = None, **values: object) -> Interaction:
-    data = {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "notes": "MoA", "follow_ups": PROMISES if follow_ups is None else follow_ups}
+    promised = PROMISES if follow_ups is None else follow_ups
+    data = {"hcp_id": hcp.id, "occurred_at": NOW, "channel": "in_person", "notes": "MoA", "follow_ups": promised}
     return store.repository.create_submitted(Interaction, {**data, **values})
 
 
@@ -47,7 +48,8 @@ def test_filing_an_interaction_opens_one_task_per_follow_up_linked_to_it_and_its
     assert (send.text, send.due, send.status, send.done_at, send.done_by) == ("Send the phase III data", date(2026, 11, 30), "open", None, None)
     assert (ask.text, ask.due) == ("Ask medical information about dosing", None)
     assert {task.interaction_id for task in (ask, send)} == {interaction.id} and {task.hcp_id for task in (ask, send)} == {hcp.id}
-    assert store.repository.get(Interaction, interaction.id).follow_ups[0]["text"] == "Send the phase III data", "the interaction keeps its list as filed"
+    kept = store.repository.get(Interaction, interaction.id).follow_ups
+    assert kept[0]["text"] == "Send the phase III data", "the interaction keeps its list as filed"
     assert queued(store, send.id)[0]["text"] == "Send the phase III data", "the task is queued for sync"
 
 
@@ -66,7 +68,8 @@ def test_a_task_links_the_inquiry_its_interaction_answered(store: Store, hcp: Hc
 
 def test_an_amendment_that_adds_a_follow_up_opens_a_task_for_it_alone(store: Store, hcp: Hcp) -> None:
     interaction = file_interaction(store, hcp, follow_ups=PROMISES[:1])
-    store.repository.amend(Interaction, interaction.id, {"follow_ups": [*PROMISES[:1], {"text": "Book a second visit", "due": "2026-12-10"}]}, "forgot one")
+    added = {"text": "Book a second visit", "due": "2026-12-10"}
+    store.repository.amend(Interaction, interaction.id, {"follow_ups": [*PROMISES[:1], added]}, "forgot one")
     assert [task.text for task in tasks(store)] == ["Book a second visit", "Send the phase III data"]
 
 
