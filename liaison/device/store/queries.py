@@ -198,7 +198,13 @@ def drafts(session: Session, limit: int = 50) -> list[Interaction]:
 
 
 def follow_ups(
-    session: Session, *, open_only: bool = True, due_by: date | None = None, hcp_id: str | None = None, limit: int = 200
+    session: Session,
+    *,
+    open_only: bool = True,
+    due_by: date | None = None,
+    hcp_id: str | None = None,
+    interaction_id: str | None = None,
+    limit: int = 200,
 ) -> list[FollowUpTask]:
     """Follow-up tasks, soonest due first and undated last; `due_by` keeps those due on or before that day."""
     statement = select(FollowUpTask).where(col(FollowUpTask.deleted).is_(False))
@@ -208,6 +214,8 @@ def follow_ups(
         statement = statement.where(col(FollowUpTask.due).is_not(None), col(FollowUpTask.due) <= due_by)
     if hcp_id is not None:
         statement = statement.where(FollowUpTask.hcp_id == hcp_id)
+    if interaction_id is not None:
+        statement = statement.where(FollowUpTask.interaction_id == interaction_id)
     order = (col(FollowUpTask.due).is_(None), col(FollowUpTask.due), col(FollowUpTask.created_at), col(FollowUpTask.id))
     return list(session.exec(statement.order_by(*order).limit(limit)).all())
 

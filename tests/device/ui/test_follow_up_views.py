@@ -79,6 +79,16 @@ def _open_buttons(view: ft.Control) -> list[ft.IconButton]:
     return [control for control in walk(view) if isinstance(control, ft.IconButton) and control.tooltip == "Open the interaction"]
 
 
+def test_the_interaction_shows_its_follow_ups_and_ticks_them_off_where_it_stands(ui: Session, store: Store, promised: Interaction) -> None:
+    detail = ui.screen("Interactions", open_id=promised.id)
+    assert shows(detail, "Follow-ups") and _open_buttons(detail) == [], "no way back to where one already is"
+    box = labelled(detail, "Book the ad board")
+    box.value = True
+    fire(box, "on_change")
+    assert task(store, "Book the ad board").status == "done" and ui.last_visit == ("Interactions", {"open_id": promised.id})
+    assert labelled(ui.follow(), "Book the ad board").value is True
+
+
 def test_a_done_follow_up_is_listed_as_done_and_can_be_reopened(ui: Session, store: Store, promised: Interaction) -> None:
     store.repository.complete_follow_up(task(store, "Send the renal data").id)
     listing = ui.screen("Follow-ups")

@@ -16,8 +16,13 @@ from liaison.device.ui.state import UiContext
 OVERDUE = "Overdue"
 
 
-def task_row(ctx: UiContext, task: FollowUpTask, names: Mapping[str, str], today: date, after: Callable[[], None]) -> ft.Control:
-    """The task's own checkbox (labelled with its text) over who it is for and when it is due; overdue ones in red."""
+def task_row(
+    ctx: UiContext, task: FollowUpTask, names: Mapping[str, str], today: date, after: Callable[[], None], *, leads_back: bool = True
+) -> ft.Control:
+    """The task's own checkbox (labelled with its text) over who it is for and when it is due; overdue ones in red.
+
+    With `leads_back`, a button opens the interaction (or inquiry) it came from.
+    """
     done = task.status == FollowUpStatus.DONE
     checkbox = ft.Checkbox(label=task.text, value=done, on_change=lambda e: toggle(ctx, task, bool(e.control.value), after))
     overdue = queries.is_overdue(task, today)
@@ -30,7 +35,7 @@ def task_row(ctx: UiContext, task: FollowUpTask, names: Mapping[str, str], today
         semantics_label=f"{OVERDUE}: {task.text}" if overdue else None,
     )
     actions: list[ft.Control] = []
-    source = _source(task)
+    source = _source(task) if leads_back else None
     if source is not None:
         screen, tooltip, kwargs = source
         actions.append(ft.IconButton(ft.Icons.OPEN_IN_NEW, tooltip=tooltip, on_click=lambda e: ctx.navigate(screen, **kwargs)))
