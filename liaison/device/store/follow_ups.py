@@ -4,8 +4,8 @@ Each step is one write through the core (`writes`), so it is stamped, queued
 for sync and audited as what the MSL did ("complete", "reopen", "reschedule").
 An interaction keeps its `follow_ups` as filed; the tasks carry what happened
 to them since. A task's id follows from the record it came from and the
-item's place in it, so filing (or amending) the same record twice never makes
-a second task for the same promise.
+item's words, so an amendment that repeats the filed follow-ups never makes a
+second task for the same promise.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _NAMESPACE = uuid.UUID("b3f1e0a2-7c4d-4b8e-9f61-2a5d8c0e4f17")
 
 def task_id(source_id: str, text: str) -> str:
     """The task an item of a record's follow-ups becomes: the same on every filing of the same item."""
-    return str(uuid.uuid5(_NAMESPACE, f"follow_up:{source_id}:{' '.join(text.split()).casefold()}"))
+    return str(uuid.uuid5(_NAMESPACE, f"follow_up:{source_id}:{_words(text)}"))
 
 
 class FollowUps:
@@ -80,8 +80,13 @@ class FollowUps:
 
 def new_items(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The follow-ups an amendment adds: those whose text the filed list did not have."""
-    known = {" ".join(str(item.get("text") or "").split()).casefold() for item in before}
-    return [item for item in after if " ".join(str(item.get("text") or "").split()).casefold() not in known]
+    known = {_words(str(item.get("text") or "")) for item in before}
+    return [item for item in after if _words(str(item.get("text") or "")) not in known]
+
+
+def _words(text: str) -> str:
+    """A promise as said, whatever its spacing and capitals."""
+    return " ".join(text.split()).casefold()
 
 
 def due_date(value: Any) -> date | None:
