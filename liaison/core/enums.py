@@ -27,6 +27,13 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
 
 
+class FollowUpStatus(StrEnum):
+    """Where a follow-up task stands: open until the MSL ticks it off, and open again if they reopen it."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
 class InquiryStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

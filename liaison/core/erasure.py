@@ -57,10 +57,14 @@ _HCP_REFERENCES = _hcp_references()
 REFERENCES: dict[str, tuple[str, ...]] = {table: tuple(ref.field for ref in refs) for table, refs in _HCP_REFERENCES.items()}
 """Where each kind names an HCP by id (the kinds' declared references to `hcp`)."""
 
+ERASED_FOLLOW_UP = "Follow-up with an erased HCP"
+"""What a follow-up's text becomes: the promise is kept as activity (due, done), its words are not (a text is never empty)."""
+
 CLEARED: dict[str, dict[str, Any]] = {
     "interaction": {"notes": "", "follow_ups": []},
     "medical_inquiry": {"signature": None},
     "adverse_event": {"reporter_contact": None},
+    "follow_up": {"text": ERASED_FOLLOW_UP},
 }
 """Free text and marks of the person on records that are kept: cleared, whatever they held."""
 

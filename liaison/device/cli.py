@@ -29,6 +29,7 @@ from liaison.device.compliance_cli import register as _register_compliance
 from liaison.device.config import load_settings
 from liaison.device.data_dir import default_data_dir
 from liaison.device.erasure_cli import register as _register_erasure
+from liaison.device.followup_cli import register as _register_followup
 from liaison.device.sync_cli import register as _register_sync
 
 if TYPE_CHECKING:
@@ -455,6 +456,7 @@ _register_sync(cli, opened, DataDir)
 _register_compliance(cli, opened, DataDir)
 _register_ae(cli, opened, DataDir)
 _register_erasure(hcp_cli, opened, DataDir)
+_register_followup(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

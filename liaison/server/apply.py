@@ -174,7 +174,8 @@ def attributed(change: Change, fields: dict[str, Any], user: User, *, first_writ
 
     `created_by` is the caller on a record's first write and kept as it was after;
     `updated_by` is the caller (in the form devices stamp, the e-mail address) and
-    `device_id` the device that sent the change. A change stamped by another
+    `device_id` the device that sent the change; so is a field the kind declares
+    `authored` (who ticked a follow-up off) wherever the change sets it. A change stamped by another
     device's clock is refused: merged, it would win or lose as that device's write.
     """
     strangers = sorted({Stamp.decode(stamp).device for stamp in change.clocks.values()} - {change.device_id})
@@ -190,6 +191,9 @@ def attributed(change: Change, fields: dict[str, Any], user: User, *, first_writ
         attributed["created_by"] = user.email
     attributed["updated_by"] = user.email
     attributed["device_id"] = change.device_id
+    for name in kind_for(change.table).authored:
+        if attributed.get(name):
+            attributed[name] = user.email  # "done by" whoever signed in, whatever name the device wrote
     return attributed
 
 

@@ -25,6 +25,8 @@ from liaison.core.records.models import (
     ComplianceOverrideCreate,
     ContentItem,
     ContentItemCreate,
+    FollowUpTask,
+    FollowUpTaskCreate,
     Hcp,
     HcpCreate,
     HcpErasure,
@@ -109,6 +111,9 @@ class RecordKind:
     """A manager reads their team's records of this kind."""
     title: str | None = None
     """The field that names a record of the kind to the MSL, where one does."""
+    authored: frozenset[str] = frozenset()
+    """Fields that say who did something (who ticked a task off): the server writes there the user it
+    authenticated, never the name a device sent, as it does for `created_by` and `updated_by`."""
 
     @property
     def filed_movable(self) -> frozenset[str]:
@@ -172,6 +177,20 @@ KINDS: tuple[RecordKind, ...] = (
             Reference("interaction_id", "interaction"),
             Reference("medical_event_id", "medical_event"),
             Reference("duplicate_of", "insight"),
+        ),
+    ),
+    RecordKind(
+        "follow_up",
+        FollowUpTask,
+        FollowUpTaskCreate,
+        "follow-up",
+        team_readable=True,
+        title="text",
+        authored=frozenset({"done_by"}),
+        references=(
+            _hcp("hcp_id", required=True, erased=Erased.PSEUDONYM),
+            Reference("interaction_id", "interaction"),
+            Reference("inquiry_id", "medical_inquiry"),
         ),
     ),
     RecordKind("trial_site", TrialSite, TrialSiteCreate, "trial site", title="site_name", references=(_hcp("pi_hcp_id"),)),

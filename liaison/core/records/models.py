@@ -31,6 +31,7 @@ from liaison.core.enums import (
     Channel,
     Delivery,
     EventKind,
+    FollowUpStatus,
     Initiation,
     InquiryStatus,
     Outcome,
@@ -40,6 +41,7 @@ from liaison.core.enums import (
     Status,
     TrialStatus,
 )
+from liaison.core.errors import ValidationError
 from liaison.core.rules.safety import latest_date, settled_seriousness
 from liaison.core.types import UtcDateTime
 from liaison.core.wire import WireValues
@@ -179,6 +181,58 @@ class Interaction(InteractionBase, Record, table=True):
 
 
 class InteractionCreate(WireValues, InteractionBase):
+    pass
+
+
+# --- Follow-up task ----------------------------------------------------------
+
+
+class FollowUpTaskBase(SQLModel):
+    """Something the MSL promised an HCP, as a task of its own: opened, ticked off, reopened or moved to another day.
+
+    Filing an interaction turns each item of its `follow_ups` into one; the
+    item stays on the interaction as filed. `done_by` names who ticked it off:
+    the device writes its signed-in MSL, the server the user it authenticated.
+    """
+
+    text: str = Field(min_length=1, max_length=500)
+    due: date | None = Field(default=None, index=True)
+    status: FollowUpStatus = Field(default=FollowUpStatus.OPEN, sa_type=String(32))
+    done_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    done_by: str | None = Field(default=None, max_length=200)
+    hcp_id: str = Field(index=True, max_length=36)
+    interaction_id: str | None = Field(default=None, max_length=36, index=True)
+    inquiry_id: str | None = Field(default=None, max_length=36)
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("done_at")
+    @classmethod
+    def _done_aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _require_aware(value)
+
+    @model_validator(mode="after")
+    def _done_says_when_and_who(self) -> FollowUpTaskBase:
+        """Raised as the store's own error, so the one line names `done_at` rather than the whole record."""
+        if self.status == FollowUpStatus.DONE and (self.done_at is None or not self.done_by):
+            raise ValidationError("done_at", "a done follow-up says when and by whom; tick it off to set both")
+        if self.status == FollowUpStatus.OPEN and (self.done_at is not None or self.done_by):
+            raise ValidationError("done_at", "an open follow-up is not done yet; reopen it to clear when and by whom")
+        return self
+
+
+class FollowUpTask(FollowUpTaskBase, Record, table=True):
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_status_due", "deleted", "status", "due"),)
+
+
+class FollowUpTaskCreate(WireValues, FollowUpTaskBase):
     pass
 
 

@@ -24,6 +24,7 @@ _FATES = {
     "adverse_event": "kept for pharmacovigilance, with the reporter pseudonymized",
     "interaction": "kept as activity records, without notes or follow-ups",
     "medical_inquiry": "kept without the HCP's signature",
+    "follow_up": "kept as tasks (due, done), without their text",
     "insight": "kept without the link to the HCP",
     "trial_site": "kept without the HCP as principal investigator",
     "medical_event": "kept without the HCP among the attendees",

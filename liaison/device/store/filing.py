@@ -1,6 +1,7 @@
 """Filing and amendment: a submitted interaction, inquiry or adverse event is never edited in place.
 
-A submit files a draft and sends it exactly as filed; from then on it changes
+A submit files a draft and sends it exactly as filed (an interaction's
+follow-ups become tasks with it, `follow_ups`); from then on it changes
 only by amendment, which records what changed and why while the original
 stays as filed (only the workflow fields of `FILED_KINDS` may still move by a
 plain edit). The one exception is erasing an HCP (`liaison.device.store.erasure`):
@@ -18,6 +19,7 @@ from liaison.core.errors import ImmutableRecord, ValidationError
 from liaison.core.records.kinds import KINDS
 from liaison.core.records.models import Amendment, Interaction, Record
 from liaison.core.types import utcnow
+from liaison.device.store.follow_ups import FollowUps, new_items
 from liaison.device.store.gate import Gate
 from liaison.device.store.remote import amendment_id
 from liaison.device.store.values import fields, jsonable, label
@@ -36,9 +38,10 @@ MERGE_REASON = "edited on another device while the record was being submitted"
 class Filing:
     """Submits drafts and amends what was filed, through the write core and past the compliance gate."""
 
-    def __init__(self, writes: Writes, gate: Gate) -> None:
+    def __init__(self, writes: Writes, gate: Gate, follow_ups: FollowUps) -> None:
         self._writes = writes
         self._gate = gate
+        self._follow_ups = follow_ups
 
     def submit(self, model: type[R], record_id: str, *, justification: str | None = None) -> R:
         """File a draft. From here on it changes only by amendment.
@@ -68,6 +71,7 @@ class Filing:
         filed = self._writes.apply(session, record, before, values, action="submit", snapshot=True)
         if model is Interaction:
             self._gate.clear(session, model, record.id, before, None, justification)
+            self._follow_ups.open_from(session, record.id, before["hcp_id"], before["inquiry_id"], before["follow_ups"])
         return filed
 
     def amend(self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None) -> Amendment:
@@ -97,6 +101,8 @@ class Filing:
             amendment = self._writes.create(session, Amendment, data)
             if model is Interaction:
                 self._gate.clear(session, model, amendment.id, jsonable(amended), before, justification, subject=Amendment)
+                added = new_items(before["follow_ups"], changed.get("follow_ups") or [])
+                self._follow_ups.open_from(session, record_id, amended["hcp_id"], amended["inquiry_id"], added)
             return amendment
 
     def amend_from_merge(self, session: Session, table: str, record_id: str, changes: dict[str, Any]) -> None:

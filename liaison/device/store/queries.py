@@ -9,19 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from sqlalchemy import and_, func, or_, text
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from liaison.core.enums import FollowUpStatus
 from liaison.core.erasure import is_pseudonym
 from liaison.core.records.kinds import KINDS, TABLES, kind_for
 from liaison.core.records.models import (
-    NO_FOLLOW_UPS,
     AdverseEvent,
     Amendment,
     ContentItem,
+    FollowUpTask,
     Hcp,
     Insight,
     InsightTaxonomy,
@@ -196,34 +197,43 @@ def drafts(session: Session, limit: int = 50) -> list[Interaction]:
     return interactions(session, limit=limit, statuses=["draft"])
 
 
-@dataclass(frozen=True)
-class DueFollowUp:
-    interaction_id: str
-    hcp_id: str
-    text: str
-    due: str
+def follow_ups(
+    session: Session,
+    *,
+    open_only: bool = True,
+    due_by: date | None = None,
+    hcp_id: str | None = None,
+    interaction_id: str | None = None,
+    limit: int = 200,
+) -> list[FollowUpTask]:
+    """Follow-up tasks, soonest due first and undated last; `due_by` keeps those due on or before that day."""
+    statement = select(FollowUpTask).where(col(FollowUpTask.deleted).is_(False))
+    if open_only:
+        statement = statement.where(FollowUpTask.status == FollowUpStatus.OPEN)
+    if due_by is not None:
+        statement = statement.where(col(FollowUpTask.due).is_not(None), col(FollowUpTask.due) <= due_by)
+    if hcp_id is not None:
+        statement = statement.where(FollowUpTask.hcp_id == hcp_id)
+    if interaction_id is not None:
+        statement = statement.where(FollowUpTask.interaction_id == interaction_id)
+    order = (col(FollowUpTask.due).is_(None), col(FollowUpTask.due), col(FollowUpTask.created_at), col(FollowUpTask.id))
+    return list(session.exec(statement.order_by(*order).limit(limit)).all())
 
 
-def follow_ups_due(session: Session, until: date) -> list[DueFollowUp]:
-    """Open follow-ups due on or before `until`, soonest first."""
-    rows = session.exec(
-        select(Interaction).where(
-            col(Interaction.deleted).is_(False),
-            # Spelled as in the partial index's condition, so SQLite reads only interactions that have follow-ups.
-            text(f"interaction.follow_ups != '{NO_FOLLOW_UPS}'"),
-            text(
-                "EXISTS (SELECT 1 FROM json_each(interaction.follow_ups) WHERE json_extract(json_each.value, '$.done') = 0 "
-                "AND json_extract(json_each.value, '$.due') <= :until)"
-            ).bindparams(until=until.isoformat()),
-        )
-    ).all()
-    due = [
-        DueFollowUp(row.id, row.hcp_id, item["text"], item["due"])
-        for row in rows
-        for item in row.follow_ups
-        if not item.get("done") and item.get("due") and item["due"] <= until.isoformat()
-    ]
-    return sorted(due, key=lambda item: item.due)
+def done_follow_ups(session: Session, limit: int = 20) -> list[FollowUpTask]:
+    """Follow-up tasks ticked off, the latest first."""
+    statement = select(FollowUpTask).where(col(FollowUpTask.deleted).is_(False), FollowUpTask.status == FollowUpStatus.DONE)
+    return list(session.exec(statement.order_by(col(FollowUpTask.done_at).desc(), col(FollowUpTask.id)).limit(limit)).all())
+
+
+def local_today(zone: tzinfo | None) -> date:
+    """Today where the MSL is: the profile's time zone, else the device's."""
+    return datetime.now(zone).date() if zone is not None else datetime.now().astimezone().date()
+
+
+def is_overdue(task: FollowUpTask, today: date) -> bool:
+    """Open and due before today (the MSL's today, where they are)."""
+    return task.status == FollowUpStatus.OPEN and task.due is not None and task.due < today
 
 
 def adverse_events(session: Session, limit: int = 100) -> list[AdverseEvent]:

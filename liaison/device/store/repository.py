@@ -7,6 +7,7 @@ change for sync and appends to the audit log, all or nothing):
 - `edits`: create (one or a batch), update, delete;
 - `filing`: submit, create-and-submit, amend (filed records never change in place);
 - `gate`: the pre-submit compliance review and its overrides;
+- `follow_ups`: follow-up tasks, opened by filing, then completed, reopened or rescheduled;
 - `erasure`: erasing an HCP on request, and the receipts of erasures made elsewhere;
 - `outbox`: acknowledged, refused, resent and discarded changes;
 - `conflicts`: the values a merge set aside, and the MSL's choice between them;
@@ -18,7 +19,7 @@ which writes through the same core, reached as `Repository.writes`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
@@ -27,13 +28,14 @@ from sqlmodel import Session
 from liaison.core.clock import HybridLogicalClock
 from liaison.core.findings import Finding
 from liaison.core.protocol import RefusedChange
-from liaison.core.records.models import Amendment, HcpErasure, Record
+from liaison.core.records.models import Amendment, FollowUpTask, HcpErasure, Record
 from liaison.core.rules.safety import ReportingWindow
 from liaison.device.store.conflicts import Conflicts
 from liaison.device.store.device_state import Bookkeeping
 from liaison.device.store.edits import BatchValidationError, Edits
 from liaison.device.store.erasure import Erasing
 from liaison.device.store.filing import Filing
+from liaison.device.store.follow_ups import FollowUps
 from liaison.device.store.gate import Gate
 from liaison.device.store.models import Conflict, SyncState
 from liaison.device.store.outbox import Outbox
@@ -59,7 +61,8 @@ class Repository:
         self.writes = Writes(engine, actor, clock, ae_window or ReportingWindow(hours=24), local_tz)
         """The write core, for the pull (`liaison.device.sync.apply`): the jobs below write through it too."""
         self.gate = Gate(self.writes)
-        self.filing = Filing(self.writes, self.gate)
+        self.follow_ups = FollowUps(self.writes)
+        self.filing = Filing(self.writes, self.gate, self.follow_ups)
         self.edits = Edits(self.writes, self.gate)
         self.erasing = Erasing(self.writes)
         self.outbox = Outbox(self.writes)
@@ -125,6 +128,20 @@ class Repository:
     def amend(self, model: type[R], record_id: str, changes: Mapping[str, Any], reason: str, *, justification: str | None = None) -> Amendment:
         """Record a change to a submitted record without touching what was filed (see `Filing.amend`)."""
         return self.filing.amend(model, record_id, changes, reason, justification=justification)
+
+    # --- follow-up tasks ------------------------------------------------------
+
+    def complete_follow_up(self, task_id: str) -> FollowUpTask:
+        """Tick a follow-up off, as done now by the MSL signed in here; one already done stays as it was."""
+        return self.follow_ups.complete(task_id)
+
+    def reopen_follow_up(self, task_id: str) -> FollowUpTask:
+        """Open a done follow-up again."""
+        return self.follow_ups.reopen(task_id)
+
+    def reschedule_follow_up(self, task_id: str, due: date | str | None) -> FollowUpTask:
+        """Give a follow-up another due date (an ISO date, or none); a date that is not one is refused naming `due`."""
+        return self.follow_ups.reschedule(task_id, due)
 
     # --- compliance review ---------------------------------------------------
 

@@ -97,7 +97,7 @@ def test_the_safety_kinds_sync_first() -> None:
 
 def test_every_label_is_a_few_lowercase_words_but_for_the_acronym() -> None:
     for kind in KINDS:
-        assert kind.label.replace("HCP", "hcp").replace(" ", "").isalpha(), kind.label
+        assert kind.label.replace("HCP", "hcp").replace(" ", "").replace("-", "").isalpha(), kind.label
         assert kind.label.replace("HCP", "hcp").islower(), kind.label
 
 

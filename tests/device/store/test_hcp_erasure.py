@@ -9,12 +9,13 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from liaison.core.clock import Stamp
-from liaison.core.erasure import pseudonym, receipt_id
+from liaison.core.erasure import ERASED_FOLLOW_UP, pseudonym, receipt_id
 from liaison.core.errors import ImmutableRecord, NotFound, ValidationError
 from liaison.core.protocol import Change
 from liaison.core.records.models import (
     AdverseEvent,
     Amendment,
+    FollowUpTask,
     Hcp,
     HcpErasure,
     Insight,
@@ -177,6 +178,16 @@ def test_records_that_name_the_hcp_lose_the_person_and_keep_the_rest(store: Stor
     assert repository.get(Hcp, curie["colleague"]).name == "Dr Pierre Roux"
 
 
+def test_her_follow_up_tasks_are_kept_as_hers_without_their_words_and_still_tick_off(store: Store, curie: dict[str, str]) -> None:
+    with store.repository.session() as session:
+        [task] = session.exec(select(FollowUpTask)).all()
+    assert EMAIL in task.text, "filing the interaction opened its follow-up"
+    store.repository.erase_hcp(curie["hcp"], REASON)
+    kept = store.repository.get(FollowUpTask, task.id)
+    assert (kept.hcp_id, kept.text, kept.interaction_id, kept.status) == (pseudonym(curie["hcp"]), ERASED_FOLLOW_UP, curie["filed"], "open")
+    assert store.repository.complete_follow_up(task.id).status == "done"
+
+
 def test_a_draft_about_the_hcp_is_kept_pseudonymized_and_can_still_be_deleted(store: Store, curie: dict[str, str]) -> None:
     store.repository.erase_hcp(curie["hcp"], REASON)
     draft = store.repository.get(Interaction, curie["draft"])
@@ -306,6 +317,7 @@ def test_the_confirmation_can_say_what_will_be_touched(store: Store, curie: dict
         "insight": 1,
         "trial_site": 1,
         "medical_event": 1,
+        "follow_up": 1,
     }
 
 

@@ -135,33 +135,37 @@ def _all(store: Store) -> list[Hcp]:
         return queries.search_hcps(session, HcpFilter())
 
 
-def test_home_lists_open_follow_ups_due_and_the_newest_drafts(directory: Store) -> None:
-    """Through the indexes Home reads by: only interactions with follow-ups, drafts newest first."""
+def test_home_lists_open_follow_ups_due_soonest_first_and_the_newest_drafts(directory: Store) -> None:
+    """Follow-ups are tasks of their own: open ones due by the day asked, soonest first; drafts newest first."""
     from datetime import date
+
+    from liaison.core.records.models import FollowUpTask
 
     hcp_id = directory.repository.create(Hcp, {"name": "Dr Ada Lovelace"}).id
     at = datetime(2026, 11, 20, 9, tzinfo=UTC)
     rows = [
         {"hcp_id": hcp_id, "occurred_at": at, "channel": "phone", "notes": "none"},
-        {
-            "hcp_id": hcp_id,
-            "occurred_at": at.replace(day=21),
-            "channel": "phone",
-            "notes": "due",
-            "follow_ups": [
-                {"text": "Send the renal data", "due": "2026-11-27"},
-                {"text": "Already sent", "due": "2026-11-26", "done": True},
-                {"text": "Later", "due": "2026-12-20"},
-            ],
-        },
-        {"hcp_id": hcp_id, "occurred_at": at.replace(day=22), "channel": "phone", "notes": "undated", "follow_ups": [{"text": "Some day"}]},
+        {"hcp_id": hcp_id, "occurred_at": at.replace(day=21), "channel": "phone", "notes": "due"},
+        {"hcp_id": hcp_id, "occurred_at": at.replace(day=22), "channel": "phone", "notes": "undated"},
     ]
     directory.repository.create_many(Interaction, rows)
+    tasks = [
+        {"text": "Send the renal data", "due": "2026-11-27", "hcp_id": hcp_id},
+        {"text": "Overdue already", "due": "2026-11-20", "hcp_id": hcp_id},
+        {"text": "Later", "due": "2026-12-20", "hcp_id": hcp_id},
+        {"text": "Some day", "hcp_id": hcp_id},
+    ]
+    ids = directory.repository.create_many(FollowUpTask, tasks)
+    sent = directory.repository.create(FollowUpTask, {"text": "Already sent", "due": "2026-11-26", "hcp_id": hcp_id})
+    directory.repository.complete_follow_up(sent.id)
     with directory.repository.session() as session:
-        due = queries.follow_ups_due(session, date(2026, 12, 1))
+        due = queries.follow_ups(session, due_by=date(2026, 12, 1))
+        every_open = queries.follow_ups(session)
         drafts = queries.drafts(session)
-    assert [item.text for item in due] == ["Send the renal data"]
-    assert [item.notes for item in drafts] == ["undated", "due", "none"]
+    assert [item.text for item in due] == ["Overdue already", "Send the renal data"]
+    assert [item.text for item in every_open] == ["Overdue already", "Send the renal data", "Later", "Some day"], "undated last"
+    assert [queries.is_overdue(item, date(2026, 11, 24)) for item in due] == [True, False]
+    assert len(ids) == 4 and [item.notes for item in drafts] == ["undated", "due", "none"]
 
 
 def test_a_conflict_names_its_record_as_the_msl_knows_it(directory: Store) -> None:

@@ -1,13 +1,15 @@
-"""Home: today at a glance — adverse events still to report (soonest deadline first), changes the server refused, follow-ups due, drafts, sync."""
+"""Home: today at a glance — adverse events still to report (soonest deadline first), changes the server refused, follow-ups due
+(overdue ones marked, each ticked off where it stands), drafts, sync."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import flet as ft
 
 from liaison.device.store import queries
 from liaison.device.ui.components.deadline import badge
+from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import empty, section
 from liaison.device.ui.components.status import SyncSummary
 from liaison.device.ui.state import UiContext
@@ -16,7 +18,8 @@ from liaison.device.ui.state import UiContext
 def build(ctx: UiContext) -> ft.Control:
     store = ctx.unlocked
     with store.repository.session() as session:
-        due = queries.follow_ups_due(session, date.today() + timedelta(days=7))[:8]
+        today = queries.local_today(store.repository.local_tz)
+        due = queries.follow_ups(session, due_by=today + timedelta(days=7), limit=8)
         events = queries.unreported_adverse_events(session)[:8]
         draft_list = queries.drafts(session, limit=8)
         names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
@@ -60,8 +63,11 @@ def build(ctx: UiContext) -> ft.Control:
             ),
             _card(
                 "Follow-ups due",
-                [ft.ListTile(title=ft.Text(item.text), subtitle=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · due {item.due}")) for item in due]
-                or [empty("Nothing due this week.")],
+                [
+                    *[task_row(ctx, item, names, today, lambda: ctx.navigate("Home")) for item in due],
+                    *([] if due else [empty("Nothing due this week.")]),
+                    ft.TextButton(content="All follow-ups", on_click=lambda e: ctx.navigate("Follow-ups")),
+                ],
             ),
             _card(
                 "Drafts not yet submitted",

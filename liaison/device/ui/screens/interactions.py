@@ -7,6 +7,7 @@ import flet as ft
 from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.core.records.models import Interaction
 from liaison.device.store import queries
+from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.state import UiContext
@@ -32,6 +33,9 @@ def build(ctx: UiContext, open_id: str | None = None) -> ft.Control:
 def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Control:
     repository = ctx.unlocked.repository
     item = repository.get(Interaction, interaction_id)
+    with repository.session() as session:
+        tasks = queries.follow_ups(session, open_only=False, interaction_id=interaction_id)
+    today = queries.local_today(repository.local_tz)
     form = Form(ctx.draft(f"amend:{interaction_id}"), on_input=ctx.touch)
 
     def submit(justification: str | None = None) -> None:
@@ -68,6 +72,12 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
         ft.Text(f"Topics: {', '.join(item.topics) or '—'} · Products: {', '.join(item.products) or '—'} · {item.initiation}"),
         ft.Text(item.notes or "No notes."),
     ]
+    if tasks:
+
+        def again() -> None:
+            ctx.navigate("Interactions", open_id=interaction_id)
+
+        rows.append(section("Follow-ups", *[task_row(ctx, task, names, today, again, leads_back=False) for task in tasks]))
     if item.status == "draft":
         review = ReviewPanel(form, action="submit", on_override=submit)
         rows += [review, ft.FilledButton(content="Submit", on_click=lambda e: submit())]

@@ -31,6 +31,7 @@ def warm_up() -> None:
     """Import the modules `build` imports (a sixth of a second of CPU) ahead of the first build, e.g. while the MSL types the passphrase."""
     from liaison.device.ui.screens import (  # noqa: F401
         events,
+        follow_ups,
         hcps,
         home,
         inquiries,
@@ -48,6 +49,7 @@ def warm_up() -> None:
 def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     from liaison.device.ui.screens import (
         events,
+        follow_ups,
         hcps,
         home,
         inquiries,
@@ -67,6 +69,7 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
         return log_interaction.LogInteractionScreen(ctx, kwargs.get("hcp_id")).view()
     builders = {
         "Home": home.build,
+        "Follow-ups": lambda ctx, **kw: follow_ups.build(ctx),
         "Interactions": interactions.build,
         "Inquiries": lambda ctx, **kw: inquiries.InquiriesScreen(ctx).view(),
         "Safety": lambda ctx, **kw: safety.SafetyScreen(ctx, kw.get("ae_id")).view(),
