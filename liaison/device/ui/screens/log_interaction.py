@@ -22,6 +22,7 @@ from liaison.core.findings import Finding
 from liaison.core.records.models import Hcp, Insight, Interaction
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
+from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.forms import Form, split_list
 from liaison.device.ui.components.hcp_picker import HINT, HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.review import ReviewPanel
@@ -60,9 +61,9 @@ class LogInteractionScreen:
         hcp_field.on_change = self._hcp_typed
         materials = ft.Column(
             [
-                ft.Checkbox(
-                    label=f"{item.title} (v{item.version}, {item.approval_code})",
-                    value=item.id in self.form.draft.get("materials", []),
+                WrappingCheckbox(
+                    f"{item.title} (v{item.version}, {item.approval_code})",
+                    item.id in self.form.draft.get("materials", []),
                     on_change=lambda e, item_id=item.id: self._toggle_material(item_id, bool(e.control.value)),
                 )
                 for item in library

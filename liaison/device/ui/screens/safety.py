@@ -24,6 +24,7 @@ from liaison.core.records.models import AdverseEvent, Amendment
 from liaison.core.rules.safety import check_awareness, reporting_deadline
 from liaison.device.domain.identifiers import find_identifiers
 from liaison.device.store import queries
+from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.state import UiContext
@@ -43,11 +44,10 @@ class CriteriaField(ft.Column):
     def __init__(self, form: Form, name: str = "seriousness_criteria") -> None:
         self.form, self.name = form, name
         chosen = set(form.value(name) or [])
-        self.boxes = [
-            ft.Checkbox(label=label, value=item.value in chosen, on_change=lambda e: self._changed()) for item, label in CRITERION_LABELS.items()
-        ]
+        rows = [WrappingCheckbox(label, item.value in chosen, on_change=lambda e: self._changed()) for item, label in CRITERION_LABELS.items()]
+        self.boxes = [row.checkbox for row in rows]
         self.message = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
-        super().__init__([ft.Text("Seriousness criteria (any one makes it serious)"), *self.boxes, self.message], spacing=0, tight=True)
+        super().__init__([ft.Text("Seriousness criteria (any one makes it serious)"), *rows, self.message], spacing=0, tight=True)
         form.controls[name] = self
 
     def _changed(self) -> None:
