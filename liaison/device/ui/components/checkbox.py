@@ -15,13 +15,14 @@ import flet as ft
 
 
 class WrappingCheckbox(ft.Row):
-    def __init__(self, label: str, value: bool, on_change: Callable[[ft.Event[ft.Checkbox]], Any]) -> None:
+    def __init__(self, label: str, value: bool, on_change: Callable[..., Any]) -> None:
+        """`on_change(event)` runs when the box is ticked or cleared, by the box or by its words."""
+        self._on_change = on_change
         self.checkbox = ft.Checkbox(semantics_label=label, value=value, on_change=on_change)
         words = ft.Container(ft.Text(label), padding=ft.Padding.only(top=10), expand=True, on_click=lambda e: self.toggle())
         super().__init__([self.checkbox, words], spacing=0, vertical_alignment=ft.CrossAxisAlignment.START)
 
     def toggle(self) -> None:
         self.checkbox.value = not self.checkbox.value
-        if self.checkbox.on_change is not None:
-            self.checkbox.on_change(ft.Event(name="change", control=self.checkbox))
+        self._on_change(ft.Event(name="change", control=self.checkbox))
         self.checkbox.update()
