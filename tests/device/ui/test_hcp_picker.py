@@ -120,3 +120,21 @@ def test_two_hcps_of_the_very_same_name_are_never_settled_by_enter() -> None:
 def _interactions(ui: Session) -> list:  # type: ignore[type-arg]
     with ui.ctx.unlocked.repository.session() as session:
         return queries.interactions(session, limit=500)
+
+
+def test_an_adverse_event_reporter_is_linked_only_to_the_hcp_chosen(ui: Session, territory_store: Store, marias: tuple[Hcp, Hcp]) -> None:
+    view = ui.screen("Safety")
+    type_in(view, "Reporter is an HCP (optional)", "maria zabal")
+    press_enter(view, "Reporter is an HCP (optional)")
+    assert prompts(view) == ["2 HCPs match “maria zabal”: choose one"] and shows(view, "Reporter not linked to an HCP")
+    fire(tile(view, "Dr Maria Zabaleta"), "on_click")
+    assert shows(view, "Reported by Dr Maria Zabaleta, Hospital Clínic")
+    assert labelled(view, "Reporter").value == "Dr Maria Zabaleta", "an empty reporter is filled in with the HCP's name"
+    type_in(view, "Product", "zentrolimab")
+    type_in(view, "Event description", "Rash after the second dose")
+    click(view, "Save draft")
+    with territory_store.repository.session() as session:
+        [event] = [item for item in queries.adverse_events(session, limit=50) if item.description == "Rash after the second dose"]
+    assert event.reporter_hcp_id == marias[0].id
+    reopened = ui.screen("Safety", ae_id=event.id)
+    assert shows(reopened, "Reported by Dr Maria Zabaleta, Hospital Clínic")
