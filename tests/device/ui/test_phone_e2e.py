@@ -53,6 +53,18 @@ def scroll_to_the_end(page: Any) -> None:
     page.wait_for_timeout(400)
 
 
+def scroll_until_shown(page: Any, locator: Any) -> None:
+    """Wheel down until the control is laid out (a list builds what is near the screen only) and on screen."""
+    page.mouse.move(PHONE["width"] / 2, PHONE["height"] / 3)
+    for _ in range(60):
+        found = locator.bounding_box() if locator.count() else None
+        if found and found["y"] >= 0 and found["y"] + found["height"] <= PHONE["height"] - 80:
+            return
+        page.mouse.wheel(0, 120)
+        page.wait_for_timeout(80)
+    pytest.fail(f"{locator} never came on screen")
+
+
 def scroll_beside_the_fab(page: Any, name: str) -> None:
     """Wheel down a little at a time until the button is level with the floating button, where it would hide under a wide one."""
     button = page.get_by_role("button", name=name, exact=True)
@@ -100,7 +112,7 @@ def test_submit_scrolls_clear_of_the_floating_button_and_checkbox_labels_wrap(ph
     page.get_by_text("Log interaction", exact=True).first.wait_for(timeout=WAIT)
     for label in ("Unsolicited question from the HCP (reactive)", "Off-label use was discussed (only in reply to an attested inquiry)"):
         words = page.get_by_text(label, exact=True)
-        words.scroll_into_view_if_needed()
+        scroll_until_shown(page, words)
         seen = box(words)
         assert seen["x"] >= 0 and seen["x"] + seen["width"] <= PHONE["width"], f"{label!r} runs off the screen: {seen}"
     shot(page, "log-interaction-labels")
@@ -121,7 +133,7 @@ def test_report_adverse_event_scrolls_clear_of_the_floating_button(phone: Any) -
     page.get_by_role("tab", name=re.compile(r"^Safety")).click()
     page.get_by_role("textbox", name=re.compile(r"^Reporter\b")).first.wait_for(timeout=WAIT)
     words = page.get_by_text("Persistent or significant disability/incapacity", exact=True)
-    words.scroll_into_view_if_needed()
+    scroll_until_shown(page, words)
     seen = box(words)
     assert seen["x"] + seen["width"] <= PHONE["width"], f"a criterion runs off the screen: {seen}"
     page.mouse.wheel(0, -20000)
