@@ -26,6 +26,9 @@ from liaison.device.ui.state import THEME_MODES, SyncFactory, UiContext
 
 WIDE = 840
 """Material's breakpoint: a navigation rail from here up, a navigation bar below."""
+FAB_CLEARANCE = 88
+"""Room under a screen's last control (a 56-px button, its 16-px margin, and some), so it scrolls clear of the floating button."""
+MORE = "More"
 
 
 class LiaisonApp:
@@ -187,8 +190,8 @@ class LiaisonApp:
             names = registry.DESTINATIONS
             self.rail.selected_index = names.index(self.current) if self.current in names else None  # type: ignore[union-attr]
         else:
-            names = registry.NARROW
-            self.bar.selected_index = names.index(self.current) if self.current in names else 0  # type: ignore[union-attr]
+            self.bar.selected_index = bar_index(self.current)  # type: ignore[union-attr]
+        _clear_of_fab(self.content.content)
         self._show_badge()
         page.update()
 
@@ -199,9 +202,7 @@ class LiaisonApp:
             ft.Row([self.title, ft.Row([self.badge], tight=True)], alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
             padding=ft.Padding.symmetric(horizontal=16, vertical=8),
         )
-        page.floating_action_button = ft.FloatingActionButton(
-            icon=ft.Icons.EDIT_NOTE, content="Log interaction", tooltip="Log interaction", on_click=lambda e: self.navigate("Log interaction")
-        )
+        page.floating_action_button = _log_button(wide, lambda e: self.navigate("Log interaction"))
         body = ft.Column([top, self.content], expand=True, spacing=0)
         if wide:
             page.navigation_bar = None
@@ -214,25 +215,44 @@ class LiaisonApp:
             )
             self.shell = ft.Row([self.rail, ft.VerticalDivider(width=1), body], expand=True, spacing=0)
         else:
-            names = registry.NARROW
-            more = ft.PopupMenuButton(
-                icon=ft.Icons.MORE_VERT,
-                tooltip="More destinations",
-                items=[
-                    ft.PopupMenuItem(content=name, on_click=lambda e, name=name: self.navigate(name))
-                    for name in registry.DESTINATIONS
-                    if name not in names
-                ],
-            )
-            top.content.controls[1].controls.append(ft.Semantics(content=more, label="More destinations", button=True))  # type: ignore[union-attr]
             self.bar = ft.NavigationBar(
-                destinations=[ft.NavigationBarDestination(icon=registry.ICONS[name], label=name) for name in names],
-                on_change=lambda e: self.navigate(names[e.control.selected_index]),
+                destinations=[
+                    *(ft.NavigationBarDestination(icon=registry.ICONS[name], label=name) for name in registry.NARROW),
+                    ft.NavigationBarDestination(icon=ft.Icons.MORE_HORIZ, label=MORE),
+                ],
+                on_change=lambda e: self._bar_chosen(e.control.selected_index),
             )
             page.navigation_bar = self.bar
             self.shell = body
         self.shell_wide = wide
         page.controls = [self.shell]
+
+    def _bar_chosen(self, index: int) -> None:
+        """A bar destination opens; "More" offers the rest in a sheet, and the bar keeps showing where the MSL is until one is chosen."""
+        if index < len(registry.NARROW):
+            self.navigate(registry.NARROW[index])
+            return
+        self.bar.selected_index = bar_index(self.current)  # type: ignore[union-attr]
+
+        def chosen(name: str) -> None:
+            self.page.pop_dialog()
+            self.navigate(name)
+
+        self.page.show_dialog(
+            ft.BottomSheet(
+                ft.Container(
+                    ft.Column(
+                        [
+                            ft.ListTile(leading=ft.Icon(registry.ICONS[name]), title=ft.Text(name), on_click=lambda e, name=name: chosen(name))
+                            for name in more_destinations()
+                        ],
+                        tight=True,
+                        scroll=ft.ScrollMode.AUTO,
+                    ),
+                    padding=ft.Padding.symmetric(vertical=8),
+                ),
+            )
+        )
 
     # --- status ------------------------------------------------------------------
 
@@ -263,6 +283,34 @@ class LiaisonApp:
 
     def notify(self, message: str) -> None:
         self.page.show_dialog(ft.SnackBar(ft.Text(message)))
+
+
+def more_destinations() -> list[str]:
+    """What a narrow window reaches through "More": every destination not on the bar."""
+    return [name for name in registry.DESTINATIONS if name not in registry.NARROW]
+
+
+def bar_index(current: str) -> int:
+    """The bar item to highlight: the screen's own, "More" for a screen reached through it, Home for the rest (Log interaction)."""
+    if current in registry.NARROW:
+        return registry.NARROW.index(current)
+    return len(registry.NARROW) if current in more_destinations() else 0
+
+
+def _log_button(wide: bool, on_click: Any) -> ft.FloatingActionButton:
+    """Extended ("Log interaction" in words) where there is room; on a phone a round button, with the same name for screen readers."""
+    if wide:
+        return ft.FloatingActionButton(icon=ft.Icons.EDIT_NOTE, content="Log interaction", tooltip="Log interaction", on_click=on_click)
+    return ft.FloatingActionButton(
+        content=ft.Icon(ft.Icons.EDIT_NOTE, semantics_label="Log interaction"), tooltip="Log interaction", on_click=on_click
+    )
+
+
+def _clear_of_fab(body: ft.Control | None) -> None:
+    """A scrolling screen gets room under its last control, so "Submit" and "Report adverse event" scroll clear of the floating button."""
+    if isinstance(body, ft.ListView):
+        padding = body.padding if isinstance(body.padding, ft.Padding) else ft.Padding.all(float(body.padding or 0))
+        body.padding = ft.Padding(left=padding.left, top=padding.top, right=padding.right, bottom=max(padding.bottom, FAB_CLEARANCE))
 
 
 def _warm_up() -> None:

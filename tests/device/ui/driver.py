@@ -55,10 +55,14 @@ def shows(root: Any, text: str) -> bool:
 
 
 def labelled(root: Any, label: str) -> Any:
-    """The one field (TextField, Dropdown, Checkbox, Switch) with this label."""
-    matches = [control for control in walk(root) if getattr(control, "label", None) == label]
+    """The one field (TextField, Dropdown, Checkbox, Switch) with this label (a wrapping checkbox's is its semantics label)."""
+    matches = [control for control in walk(root) if label in (getattr(control, "label", None), _checkbox_label(control))]
     assert len(matches) == 1, f"{len(matches)} controls labelled {label!r}"
     return matches[0]
+
+
+def _checkbox_label(control: Any) -> str | None:
+    return control.semantics_label if isinstance(control, ft.Checkbox) and not control.label else None
 
 
 def button(root: Any, text: str) -> Any:

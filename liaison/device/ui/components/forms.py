@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 
 from liaison.core.errors import LiaisonError
+from liaison.device.ui.components.checkbox import WrappingCheckbox
 
 Option = tuple[str, str]
 """(key stored in the draft, text shown)"""
@@ -72,7 +73,7 @@ class Form:
         return control
 
     def checkbox(self, name: str, label: str) -> CheckField:
-        control = CheckField(ft.Checkbox(label=label, value=bool(self.draft.get(name)), on_change=lambda e: self.set(name, bool(e.control.value))))
+        control = CheckField(WrappingCheckbox(label, bool(self.draft.get(name)), on_change=lambda e: self.set(name, bool(e.control.value))))
         self.controls[name] = control
         return control
 
@@ -123,15 +124,15 @@ class Form:
 class CheckField(ft.Column):
     """A checkbox with room under it for an error in words (a red box alone says nothing)."""
 
-    def __init__(self, checkbox: ft.Checkbox) -> None:
-        self.checkbox = checkbox
+    def __init__(self, box: WrappingCheckbox) -> None:
+        self.checkbox = box.checkbox
         self.message = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
-        super().__init__([checkbox, self.message], spacing=0, tight=True)
+        super().__init__([box, self.message], spacing=0, tight=True)
 
     def show_error(self, message: str | None) -> None:
         self.checkbox.error = bool(message)
         self.message.value, self.message.visible = message or "", bool(message)
-        self.message.semantics_label = f"{self.checkbox.label}: {message}" if message else None
+        self.message.semantics_label = f"{self.checkbox.semantics_label}: {message}" if message else None
 
 
 class MatchList(ft.Semantics):

@@ -1,4 +1,8 @@
-"""Events: advisory boards, education sessions and congresses, with attendees, agenda and outcomes."""
+"""Events: advisory boards, education sessions and congresses, with attendees, agenda and outcomes.
+
+Attendees are added by typing part of a name; Enter adds only an HCP beyond
+doubt, and each attendee is shown with their institution.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationErro
 from liaison.core.records.models import Hcp, MedicalEvent
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
-from liaison.device.ui.components.forms import Form, MatchList, empty, section
+from liaison.device.ui.components.forms import Form, empty, section
+from liaison.device.ui.components.hcp_picker import HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.state import UiContext
 
@@ -25,7 +30,7 @@ class EventsScreen:
         self.form = Form(ctx.draft("event"), on_input=ctx.touch)
         self.form.draft.setdefault("kind", EventKind.ADVISORY_BOARD.value)
         self.names: dict[str, str] = {}
-        self.matches = MatchList()
+        self.matches = HcpMatches(on_pick=self.add, action="choose whom to add")
         self.chips = ft.Row(wrap=True, spacing=6)
 
     def view(self) -> ft.Control:
@@ -33,7 +38,13 @@ class EventsScreen:
             events = queries.medical_events(session)
             names = queries.hcp_names(session, [hcp for event in events for hcp in event.attendee_ids] + self.attendees())
         self.names.update(names)
-        attendee = self.form.text("attendee", "Add attendee", hint="Type part of a name, Enter adds the first match", on_submit=self.add_first)
+        self.names.update({hcp_id: identity(hcp) for hcp_id in self.attendees() if (hcp := chosen(self.ctx.unlocked.repository, hcp_id))})
+        attendee = self.form.text(
+            "attendee",
+            "Add attendee",
+            hint="Type part of a name, then choose (Enter adds the HCP when only one matches)",
+            on_submit=self.add_on_enter,
+        )
         attendee.on_change = self._typed
         self._show_attendees()
         plan = section(
@@ -79,23 +90,25 @@ class EventsScreen:
         typed = self.form.draft.get("attendee", "")
         with self.ctx.unlocked.repository.session() as session:
             found = [hcp for hcp in queries.search_hcps(session, HcpFilter(search=typed), limit=6) if hcp.id not in self.attendees()] if typed else []
-        self.matches.controls = [
-            ft.ListTile(title=ft.Text(hcp.name), subtitle=ft.Text(hcp.specialty or ""), dense=True, on_click=lambda e, hcp=hcp: self.add(hcp))
-            for hcp in found
-        ]
+        self.matches.show(found)
         return found
 
-    def add_first(self) -> None:
+    def add_on_enter(self) -> None:
+        """Enter adds only an HCP beyond doubt; otherwise the matches stay and the MSL is asked to choose."""
+        typed = self.form.draft.get("attendee", "")
         found = self.show_matches()
-        if found:
-            self.add(found[0])
+        one = the_one(typed, found)
+        if one is not None:
+            self.add(one)
+        else:
+            self.matches.ask(typed, found)
 
     def add(self, hcp: Hcp) -> None:
-        self.names[hcp.id] = hcp.name
+        self.names[hcp.id] = identity(hcp)
         self.form.draft["attendee_ids"] = [*self.attendees(), hcp.id]
         self.form.draft["attendee"] = ""
         self.form.controls["attendee"].value = ""  # type: ignore[attr-defined]
-        self.matches.controls = []
+        self.matches.clear()
         self._show_attendees()
 
     def remove(self, hcp_id: str) -> None:

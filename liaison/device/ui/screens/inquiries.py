@@ -1,4 +1,8 @@
-"""Inquiries: an unsolicited medical information request, verbatim, attested and signed."""
+"""Inquiries: an unsolicited medical information request, verbatim, attested and signed.
+
+The HCP who asked is chosen by typing part of the name; Enter picks only an HCP
+beyond doubt, and the one chosen is shown with their institution.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ import flet as ft
 
 from liaison.core.enums import Delivery
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import MedicalInquiry
+from liaison.core.records.models import Hcp, MedicalInquiry
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
-from liaison.device.ui.components.forms import Form, MatchList, empty, section
+from liaison.device.ui.components.forms import Form, empty, section
+from liaison.device.ui.components.hcp_picker import HINT, HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.signature import SignaturePad
 from liaison.device.ui.state import UiContext
 
@@ -23,7 +28,8 @@ class InquiriesScreen:
         self.ctx = ctx
         self.form = Form(ctx.draft("inquiry"), on_input=ctx.touch)
         self.form.draft.setdefault("delivery", Delivery.EMAIL.value)
-        self.matches = MatchList()
+        self.matches = HcpMatches(on_pick=self.pick)
+        self.chosen = ft.Text(self._chosen_text(), weight=ft.FontWeight.BOLD)
         self.pad = SignaturePad(self.form.draft.get("signature"), on_change=lambda strokes: self.form.set("signature", strokes))
         self.form.controls["signature"] = self.pad
 
@@ -31,12 +37,13 @@ class InquiriesScreen:
         with self.ctx.unlocked.repository.session() as session:
             items = queries.inquiries(session, limit=50)
             names = queries.hcp_names(session, [item.hcp_id for item in items])
-        hcp = self.form.text("hcp", "HCP", hint="Type part of a name, Enter picks the first match", on_submit=self.pick_first)
+        hcp = self.form.text("hcp", "HCP", hint=HINT, on_submit=self.pick_on_enter)
         hcp.on_change = self._typed
         capture = section(
             "New medical inquiry",
             hcp,
             self.matches,
+            self.chosen,
             self.form.text("question", "Question (verbatim)", multiline=True),
             ft.Row([self.form.text("product", "Product", width=260), self.form.dropdown("delivery", "Delivery preference", DELIVERY)], wrap=True),
             self.form.checkbox("off_label", "Concerns an unapproved (off-label) use"),
@@ -61,25 +68,36 @@ class InquiriesScreen:
         self.form.set("hcp", e.control.value)
         self.form.draft.pop("hcp_id", None)
         self._matches()
+        self.chosen.value = self._chosen_text()
 
-    def _matches(self) -> list:  # type: ignore[type-arg]
+    def _matches(self) -> list[Hcp]:
         typed = self.form.draft.get("hcp", "")
         with self.ctx.unlocked.repository.session() as session:
-            found = queries.search_hcps(session, HcpFilter(search=typed), limit=5) if typed else []
-        self.matches.controls = [
-            ft.ListTile(title=ft.Text(hcp.name), dense=True, on_click=lambda e, hcp=hcp: self.pick(hcp.id, hcp.name)) for hcp in found
-        ]
+            found = queries.search_hcps(session, HcpFilter(search=typed), limit=6) if typed else []
+        self.matches.show(found)
         return found
 
-    def pick_first(self) -> None:
+    def pick_on_enter(self) -> None:
+        """Enter picks only an HCP beyond doubt; otherwise the matches stay and the MSL is asked to choose."""
+        typed = self.form.draft.get("hcp", "")
         found = self._matches()
-        if found:
-            self.pick(found[0].id, found[0].name)
+        one = the_one(typed, found)
+        if one is not None:
+            self.pick(one)
+        else:
+            self.matches.ask(typed, found)
 
-    def pick(self, hcp_id: str, name: str) -> None:
-        self.form.draft.update(hcp_id=hcp_id, hcp=name)
-        self.form.controls["hcp"].value = name  # type: ignore[attr-defined]
-        self.matches.controls = []
+    def pick(self, hcp: Hcp) -> None:
+        self.form.draft.update(hcp_id=hcp.id, hcp=hcp.name)
+        self.form.controls["hcp"].value = hcp.name  # type: ignore[attr-defined]
+        self.matches.clear()
+        self.chosen.value = self._chosen_text(hcp)
+
+    def _chosen_text(self, hcp: Hcp | None = None) -> str:
+        hcp_id = self.form.draft.get("hcp_id")
+        if hcp is None and hcp_id:
+            hcp = chosen(self.ctx.unlocked.repository, hcp_id)
+        return f"Asked by {identity(hcp)}" if hcp is not None else "No HCP chosen yet"
 
     def save(self, submit: bool) -> str | None:
         draft = self.form.draft
@@ -111,6 +129,7 @@ class InquiriesScreen:
             return None
         self.form.reset()
         self.pad.clear()
+        self.chosen.value = self._chosen_text()
         self.ctx.changed()
         if self.ctx.sync is not None:
             self.ctx.sync.sync_now()

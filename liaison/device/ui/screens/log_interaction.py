@@ -1,7 +1,8 @@
 """Log interaction: a routine entry in under 30 seconds, keyboard only.
 
-Type part of the HCP's name and press Enter to pick the first match, Tab
-through the rest, Enter on "Submit". Everything typed lives in the draft until
+Type part of the HCP's name and press Enter: it picks the HCP when only one
+matches (or the full name was typed), and otherwise lists the matches with
+their specialty, institution and city to choose from. Tab through the rest, Enter on "Submit". Everything typed lives in the draft until
 it is saved, so leaving the screen loses nothing.
 
 "Submit" runs the compliance review before anything is written: findings show
@@ -21,7 +22,9 @@ from liaison.core.findings import Finding
 from liaison.core.records.models import Hcp, Insight, Interaction
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
-from liaison.device.ui.components.forms import Form, MatchList, split_list
+from liaison.device.ui.components.checkbox import WrappingCheckbox
+from liaison.device.ui.components.forms import Form, split_list
+from liaison.device.ui.components.hcp_picker import HINT, HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.state import UiContext
 
@@ -38,8 +41,8 @@ class LogInteractionScreen:
             hcp = ctx.unlocked.repository.get(Hcp, hcp_id)
             draft.update(hcp_id=hcp.id, hcp=hcp.name, therapeutic_area=(hcp.therapeutic_areas or [""])[0])
         draft.setdefault("channel", Channel.IN_PERSON.value)
-        self.matches = MatchList()
-        self.chosen = ft.Text(self._chosen_text())
+        self.matches = HcpMatches(on_pick=self.pick)
+        self.chosen = ft.Text(self._chosen_text(), weight=ft.FontWeight.BOLD)
         self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
         self.review = ReviewPanel(self.form, action="submit", on_override=lambda why: self.save(submit=True, justification=why))
         self._offer_inquiries()
@@ -52,15 +55,15 @@ class LogInteractionScreen:
             "hcp",
             "HCP",
             autofocus=not self.form.draft.get("hcp_id"),
-            hint="Type part of a name, Enter picks the first match",
-            on_submit=self.pick_first,
+            hint=HINT,
+            on_submit=self.pick_on_enter,
         )
         hcp_field.on_change = self._hcp_typed
         materials = ft.Column(
             [
-                ft.Checkbox(
-                    label=f"{item.title} (v{item.version}, {item.approval_code})",
-                    value=item.id in self.form.draft.get("materials", []),
+                WrappingCheckbox(
+                    f"{item.title} (v{item.version}, {item.approval_code})",
+                    item.id in self.form.draft.get("materials", []),
                     on_change=lambda e, item_id=item.id: self._toggle_material(item_id, bool(e.control.value)),
                 )
                 for item in library
@@ -130,17 +133,18 @@ class LogInteractionScreen:
         typed = self.form.draft.get("hcp", "")
         with self.ctx.unlocked.repository.session() as session:
             found = queries.search_hcps(session, HcpFilter(search=typed), limit=6) if typed else []
-        self.matches.controls = [
-            ft.ListTile(title=ft.Text(hcp.name), subtitle=ft.Text(hcp.specialty or ""), dense=True, on_click=lambda e, hcp=hcp: self.pick(hcp))
-            for hcp in found
-        ]
+        self.matches.show(found)
         self.chosen.value = self._chosen_text()
         return found
 
-    def pick_first(self) -> None:
+    def pick_on_enter(self) -> None:
+        """Enter picks only an HCP beyond doubt; otherwise the matches stay and the MSL is asked to choose."""
         found = self.show_matches()
-        if found:
-            self.pick(found[0])
+        chosen = the_one(self.form.draft.get("hcp", ""), found)
+        if chosen is not None:
+            self.pick(chosen)
+        else:
+            self.matches.ask(self.form.draft.get("hcp", ""), found)
 
     def pick(self, hcp: Hcp) -> None:
         self.form.draft.update(hcp_id=hcp.id, hcp=hcp.name)
@@ -148,8 +152,8 @@ class LogInteractionScreen:
             self.form.draft["therapeutic_area"] = hcp.therapeutic_areas[0]
             self.form.controls["therapeutic_area"].value = hcp.therapeutic_areas[0]  # type: ignore[attr-defined]
         self.form.controls["hcp"].value = hcp.name  # type: ignore[attr-defined]
-        self.matches.controls = []
-        self.chosen.value = self._chosen_text()
+        self.matches.clear()
+        self.chosen.value = self._chosen_text(hcp)
         self._offer_inquiries()
 
     def _offer_inquiries(self) -> None:
@@ -246,9 +250,11 @@ class LogInteractionScreen:
             "inquiry_id": draft.get("inquiry_id") or None,
         }
 
-    def _chosen_text(self) -> str:
-        name = self.form.draft.get("hcp") if self.form.draft.get("hcp_id") else None
-        return f"With {name}" if name else "No HCP chosen yet"
+    def _chosen_text(self, hcp: Hcp | None = None) -> str:
+        hcp_id = self.form.draft.get("hcp_id")
+        if hcp is None and hcp_id:
+            hcp = chosen(self.ctx.unlocked.repository, hcp_id)
+        return f"With {identity(hcp)}" if hcp is not None else "No HCP chosen yet"
 
 
 def _when(text: str) -> datetime:

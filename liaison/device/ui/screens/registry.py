@@ -9,8 +9,8 @@ import flet as ft
 from liaison.device.ui.state import UiContext
 
 DESTINATIONS = ["Home", "HCPs", "Interactions", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
-NARROW = ["Home", "HCPs", "Interactions", "Safety", "Sync"]
-"""What fits a navigation bar on a tablet in portrait; the rest sit under "More"."""
+NARROW = ["Home", "HCPs", "Interactions", "Safety"]
+"""What fits a navigation bar on a phone, with "More" (the rest, Sync among them) as its fifth item."""
 
 ICONS = {
     "Home": ft.Icons.HOME_OUTLINED,

@@ -20,12 +20,15 @@ import flet as ft
 
 from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS, Seriousness, SeriousnessCriterion, Sex
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import AdverseEvent, Amendment
+from liaison.core.records.models import AdverseEvent, Amendment, Hcp
 from liaison.core.rules.safety import check_awareness, reporting_deadline
 from liaison.device.domain.identifiers import find_identifiers
 from liaison.device.store import queries
+from liaison.device.store.queries import HcpFilter
+from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.forms import Form, empty, section
+from liaison.device.ui.components.hcp_picker import HcpMatches, chosen, identity, the_one
 from liaison.device.ui.state import UiContext
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -43,11 +46,10 @@ class CriteriaField(ft.Column):
     def __init__(self, form: Form, name: str = "seriousness_criteria") -> None:
         self.form, self.name = form, name
         chosen = set(form.value(name) or [])
-        self.boxes = [
-            ft.Checkbox(label=label, value=item.value in chosen, on_change=lambda e: self._changed()) for item, label in CRITERION_LABELS.items()
-        ]
+        rows = [WrappingCheckbox(label, item.value in chosen, on_change=lambda e: self._changed()) for item, label in CRITERION_LABELS.items()]
+        self.boxes = [row.checkbox for row in rows]
         self.message = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
-        super().__init__([ft.Text("Seriousness criteria (any one makes it serious)"), *self.boxes, self.message], spacing=0, tight=True)
+        super().__init__([ft.Text("Seriousness criteria (any one makes it serious)"), *rows, self.message], spacing=0, tight=True)
         form.controls[name] = self
 
     def _changed(self) -> None:
@@ -71,6 +73,8 @@ class SafetyScreen:
         # The warnings are their own accessibility node, read (and found) as they appear. Flet's Semantics
         # needs visible content, so the node is what hides, never the column inside it.
         self.identifier_node = ft.Semantics(content=self.identifiers, container=True, visible=False)
+        self.matches = HcpMatches(on_pick=self.pick_reporter)
+        self.reporter_hcp = ft.Text(self._reporter_hcp_text(), weight=ft.FontWeight.BOLD)
         self._show_deadline()
         self._show_identifiers()
 
@@ -115,6 +119,9 @@ class SafetyScreen:
                 ],
                 wrap=True,
             ),
+            self._reporter_hcp_field(),
+            self.matches,
+            self.reporter_hcp,
             ft.Row(
                 [
                     self.form.text("patient_initials", "Patient initials", width=160),
@@ -153,6 +160,57 @@ class SafetyScreen:
                 wrap=True,
             ),
         )
+
+    # --- the reporter, when they are an HCP in the MSL's list -------------------------
+
+    def _reporter_hcp_field(self) -> ft.TextField:
+        field = self.form.text(
+            "hcp",
+            "Reporter is an HCP (optional)",
+            hint="Type part of a name, then choose (Enter picks when only one matches)",
+            on_submit=self.pick_on_enter,
+        )
+        field.on_change = self._hcp_typed
+        return field
+
+    def _hcp_typed(self, e: ft.Event[ft.TextField]) -> None:
+        self.form.set("hcp", e.control.value)
+        self.form.draft.pop("reporter_hcp_id", None)
+        self._matches()
+        self.reporter_hcp.value = self._reporter_hcp_text()
+
+    def _matches(self) -> list[Hcp]:
+        typed = self.form.draft.get("hcp", "")
+        with self.ctx.unlocked.repository.session() as session:
+            found = queries.search_hcps(session, HcpFilter(search=typed), limit=6) if typed else []
+        self.matches.show(found)
+        return found
+
+    def pick_on_enter(self) -> None:
+        """Enter picks only an HCP beyond doubt; otherwise the matches stay and the MSL is asked to choose."""
+        typed = self.form.draft.get("hcp", "")
+        found = self._matches()
+        one = the_one(typed, found)
+        if one is not None:
+            self.pick_reporter(one)
+        else:
+            self.matches.ask(typed, found)
+
+    def pick_reporter(self, hcp: Hcp) -> None:
+        self.form.draft.update(reporter_hcp_id=hcp.id, hcp=hcp.name)
+        self.form.controls["hcp"].value = hcp.name  # type: ignore[attr-defined]
+        if not self.form.value("reporter"):
+            self.form.draft["reporter"] = hcp.name
+            self.form.controls["reporter"].value = hcp.name  # type: ignore[attr-defined]
+        self.matches.clear()
+        self.reporter_hcp.value = self._reporter_hcp_text(hcp)
+        self._input()
+
+    def _reporter_hcp_text(self, hcp: Hcp | None = None) -> str:
+        hcp_id = self.form.draft.get("reporter_hcp_id")
+        if hcp is None and hcp_id:
+            hcp = chosen(self.ctx.unlocked.repository, hcp_id)
+        return f"Reported by {identity(hcp)}" if hcp is not None else "Reporter not linked to an HCP"
 
     def _list(self, events: list[AdverseEvent], unsent: set[str]) -> ft.Control:
         countdowns = [
@@ -238,6 +296,7 @@ class SafetyScreen:
             "seriousness_criteria": list(self.form.value("seriousness_criteria") or []),
             "onset_date": _date(self.form.value("onset_date")),
             "outcome": self.form.value("outcome"),
+            "reporter_hcp_id": self.form.draft.get("reporter_hcp_id"),
         }
 
     def _aware_at(self) -> datetime:
@@ -344,6 +403,8 @@ def _as_typed(event: AdverseEvent) -> dict[str, Any]:
         onset_date=event.onset_date.isoformat() if event.onset_date else "",
         outcome=str(event.outcome) if event.outcome else None,
     )
+    if event.reporter_hcp_id:
+        typed["reporter_hcp_id"] = event.reporter_hcp_id
     return typed
 
 
