@@ -78,6 +78,10 @@ class Form:
 
     def set(self, name: str, value: Any) -> None:
         self.draft[name] = value
+        self.touched(name)
+
+    def touched(self, name: str) -> None:
+        """A field changed (one of the draft's keys, or a part of one: a row of a list): its error goes, and it counts as input."""
         self._clear(name)
         self._on_input()
 

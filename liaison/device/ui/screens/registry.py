@@ -31,6 +31,7 @@ def warm_up() -> None:
     """Import the modules `build` imports (a sixth of a second of CPU) ahead of the first build, e.g. while the MSL types the passphrase."""
     from liaison.device.ui.screens import (  # noqa: F401
         events,
+        hcp_form,
         hcps,
         home,
         inquiries,
@@ -48,6 +49,7 @@ def warm_up() -> None:
 def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     from liaison.device.ui.screens import (
         events,
+        hcp_form,
         hcps,
         home,
         inquiries,
@@ -62,6 +64,8 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     )
 
     if name == "HCPs":
+        if kwargs.get("edit") or kwargs.get("add"):
+            return hcp_form.HcpForm(ctx, kwargs.get("hcp_id") if kwargs.get("edit") else None).view()
         return hcps.profile(ctx, kwargs["hcp_id"]) if kwargs.get("hcp_id") else hcps.HcpsScreen(ctx).view()
     if name == "Log interaction":
         return log_interaction.LogInteractionScreen(ctx, kwargs.get("hcp_id")).view()
