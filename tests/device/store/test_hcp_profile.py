@@ -90,3 +90,15 @@ def test_an_imported_row_that_consents_is_stamped_too(store: Store) -> None:
     [hcp_id] = store.repository.create_many(Hcp, [{"name": "Dr Imported", "contact_consent": "yes"}], action="import")
     hcp = store.repository.get(Hcp, hcp_id)
     assert hcp.contact_consent and hcp.consent_recorded_at is not None
+
+
+def test_an_erased_hcp_keeps_none_of_the_new_contact_details_or_lists(store: Store) -> None:
+    from tests.traces import row_traces
+
+    hcp = store.repository.create(Hcp, PROFILE)
+    store.repository.erase_hcp(hcp.id, "Request by e-mail of 20 Nov 2026 (GDPR art. 17)")
+    erased = store.repository.get(Hcp, hcp.id, include_deleted=True)
+    assert (erased.other_emails, erased.other_phones, erased.address, erased.specialties) == ([], [], None, [])
+    assert (erased.affiliations, erased.publications, erased.trials) == ([], [], [])
+    traces = ["ana@uni.example", "+351 21 000 0000", "Egas Moniz", "Hospital de Santa Maria", "34449189", "EMPEROR"]
+    assert row_traces(store.engine, traces) == []
