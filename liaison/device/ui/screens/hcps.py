@@ -174,7 +174,7 @@ def _profile_sections(hcp: Hcp) -> list[ft.Control]:
     publications = [_publication(item) for item in hcp.publications]
     trials = [" · ".join(part for part in (item.get("study"), item.get("role")) if part) for item in hcp.trials]
     sections = [
-        section("Contact details", *[ft.Text(line, selectable=True) for line in contacts] or [empty("None recorded.")]),
+        section("Contact details", *[ft.Text(line) for line in contacts] or [empty("None recorded.")]),
         section("Affiliations", *[ft.Text(line) for line in affiliations] or [empty("None recorded.")]),
         section("Publications", *[ft.Text(line) for line in publications] or [empty("None recorded.")]),
         section("Trial involvement", *[ft.Text(line) for line in trials] or [empty("None recorded.")]),
