@@ -49,9 +49,7 @@ def sync(*stores: Store) -> None:
         SyncEngine(store).run_once()
 
 
-def test_a_profile_and_its_edits_reach_the_other_device_and_an_erasure_leaves_no_trace(
-    server: EmbeddedServer, devices: tuple[Store, Store]
-) -> None:
+def test_a_profile_and_its_edits_reach_the_other_device_and_an_erasure_leaves_no_trace(server: EmbeddedServer, devices: tuple[Store, Store]) -> None:
     laptop, tablet = devices
     hcp = laptop.repository.create(Hcp, PROFILE)
     sync(laptop, tablet)

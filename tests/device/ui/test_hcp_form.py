@@ -62,12 +62,19 @@ def test_an_hcp_added_in_the_app_has_contacts_lists_and_consent_and_is_found_in_
     assert (hcp.kol_tier, hcp.country, hcp.specialty, hcp.specialties) == (2, "IT", "Cardiology", ["Heart failure"])
     assert (hcp.email, hcp.other_emails, hcp.phone) == ("c.conti@gemelli.example", ["chiara@uni.example"], "+39 06 3015 0000")
     assert hcp.affiliations == [{"institution": "Università Cattolica", "department": None, "role": "Associate professor"}]
-    assert hcp.publications == [{"title": "Sacubitril in elderly patients", "journal": "Eur Heart J", "year": 2023, "doi": "10.1093/eurheartj/ehad001", "pmid": None}]
+    assert hcp.publications == [
+        {"title": "Sacubitril in elderly patients", "journal": "Eur Heart J", "year": 2023, "doi": "10.1093/eurheartj/ehad001", "pmid": None}
+    ]
     assert hcp.trials == [{"study": "PARAGON-IT", "role": "Principal investigator", "trial_site_id": None}]
     assert hcp.contact_consent and hcp.consent_recorded_at is not None
 
     profile = ui.follow()
-    for line in ("E-mail: chiara@uni.example", "Università Cattolica · Associate professor", "Sacubitril in elderly patients — Eur Heart J, 2023", "PARAGON-IT"):
+    for line in (
+        "E-mail: chiara@uni.example",
+        "Università Cattolica · Associate professor",
+        "Sacubitril in elderly patients — Eur Heart J, 2023",
+        "PARAGON-IT",
+    ):
         assert shows(profile, line), line
     assert shows(profile, "Consents to contact (recorded")
 

@@ -51,7 +51,11 @@ class HcpForm:
             form,
             "trials",
             "trial",
-            [Part("study", "Study", 260), Part("role", "Trial role"), Part("trial_site_id", "Trial site", 260, [("", "No site record"), *self.sites])],
+            [
+                Part("study", "Study", 260),
+                Part("role", "Trial role"),
+                Part("trial_site_id", "Trial site", 260, [("", "No site record"), *self.sites]),
+            ],
         )
         emails = form.text("emails", "E-mails", hint="The first is the primary one; separate with commas", keyboard=ft.KeyboardType.EMAIL)
         phones = form.text("phones", "Phones", hint="The first is the primary one; separate with commas", keyboard=ft.KeyboardType.PHONE)
@@ -65,10 +69,17 @@ class HcpForm:
             [
                 ft.Row([back]),
                 ft.Text(title, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
-                ft.Row([form.text("name", "Name", autofocus=self.hcp is None, width=360), form.dropdown("kol_tier", "KOL tier", TIERS, width=160)], wrap=True),
+                ft.Row(
+                    [form.text("name", "Name", autofocus=self.hcp is None, width=360), form.dropdown("kol_tier", "KOL tier", TIERS, width=160)],
+                    wrap=True,
+                ),
                 ft.Row([specialties, form.text("therapeutic_areas", "Therapeutic areas", hint="Separate with commas", width=360)], wrap=True),
                 ft.Row(
-                    [form.text("institution", "Primary institution", width=360), form.text("city", "City"), form.text("country", "Country", width=120)],
+                    [
+                        form.text("institution", "Primary institution", width=360),
+                        form.text("city", "City"),
+                        form.text("country", "Country", width=120),
+                    ],
                     wrap=True,
                 ),
                 ft.Row([form.text("territory", "Territory"), form.text("npi", "NPI", width=180)], wrap=True),

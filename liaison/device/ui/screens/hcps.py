@@ -170,10 +170,12 @@ def _profile_sections(hcp: Hcp) -> list[ft.Control]:
         *(f"Phone: {value}" for value in [hcp.phone, *hcp.other_phones] if value),
         *([f"Address: {hcp.address}"] if hcp.address else []),
     ]
-    affiliations = [" · ".join(part for part in (item.get("institution"), item.get("department"), item.get("role")) if part) for item in hcp.affiliations]
+    affiliations = [
+        " · ".join(part for part in (item.get("institution"), item.get("department"), item.get("role")) if part) for item in hcp.affiliations
+    ]
     publications = [_publication(item) for item in hcp.publications]
     trials = [" · ".join(part for part in (item.get("study"), item.get("role")) if part) for item in hcp.trials]
-    sections = [
+    sections: list[ft.Control] = [
         section("Contact details", *[ft.Text(line) for line in contacts] or [empty("None recorded.")]),
         section("Affiliations", *[ft.Text(line) for line in affiliations] or [empty("None recorded.")]),
         section("Publications", *[ft.Text(line) for line in publications] or [empty("None recorded.")]),
