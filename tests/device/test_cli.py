@@ -378,6 +378,19 @@ def test_import_hcps_brings_in_every_row(liaison: Liaison, tmp_path: Path) -> No
     assert [(hcp.kol_tier, hcp.therapeutic_areas, hcp.contact_consent) for hcp in found] == [(2, ["Cardiometabolic", "Rare disease"], True)]
 
 
+def test_import_takes_further_contacts_and_specialties_and_stamps_the_consent(liaison: Liaison, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "Name,Email,Other emails,Specialties,Address,Contact consent\n"
+        'Dr Ada Lovelace,ada@north.example,ada@uni.example;a.l@home.example,Heart failure,"1 Analytical Way, Northbridge",yes\n',
+    )
+    liaison("import", "hcps", str(path))
+    with Store.open(liaison.data_dir, PASSPHRASE) as store, store.repository.session() as session:
+        [hcp] = queries.search_hcps(session, queries.HcpFilter(search="ada"))
+    assert (hcp.email, hcp.other_emails, hcp.specialties) == ("ada@north.example", ["ada@uni.example", "a.l@home.example"], ["Heart failure"])
+    assert hcp.address == "1 Analytical Way, Northbridge" and hcp.contact_consent and hcp.consent_recorded_at is not None
+
+
 def test_import_of_a_malformed_csv_lists_every_bad_row_and_imports_nothing(liaison: Liaison, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path,

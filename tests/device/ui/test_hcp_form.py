@@ -150,3 +150,17 @@ def test_the_forms_controls_all_carry_labels(ui: Session, store: Store) -> None:
             if isinstance(control, ft.IconButton):
                 assert control.tooltip
     assert button(ui.screen("HCPs", hcp_id=hcp.id, edit=True), "Remove publication 1")
+
+
+def test_a_new_hcp_belongs_to_the_msls_territory_unless_they_say_otherwise(ui: Session, store: Store) -> None:
+    from liaison.device.store.models import SyncState
+
+    store.repository.save_enrollment(
+        SyncState(server_url="https://liaison.example", token="t", user_email="msl@example.org", user_name="Ada", territory="north-east")
+    )
+    form = add_form(ui)
+    assert labelled(form, "Territory").value == "north-east"
+    type_in(form, "Name", "Dr Local")
+    click(form, "Save HCP")
+    [hcp] = found(store, "local")
+    assert hcp.territory == "north-east"

@@ -30,11 +30,12 @@ class HcpForm:
     def __init__(self, ctx: UiContext, hcp_id: str | None = None) -> None:
         self.ctx, self.hcp_id = ctx, hcp_id
         self.hcp = ctx.unlocked.repository.get(Hcp, hcp_id) if hcp_id else None
-        self.form = Form(ctx.draft(f"hcp:{hcp_id or 'new'}"), on_input=ctx.touch)
-        if self.hcp is not None and not self.form.draft:
-            self.form.draft.update(_draft_of(self.hcp))
         with ctx.unlocked.repository.session() as session:
             self.sites = [(site.id, f"{site.protocol} · {site.site_name}") for site in queries.trial_sites(session)]
+            territory = queries.enrolled_territory(session) if self.hcp is None else None
+        self.form = Form(ctx.draft(f"hcp:{hcp_id or 'new'}"), on_input=ctx.touch, defaults={"territory": territory} if territory else None)
+        if self.hcp is not None and not self.form.draft:
+            self.form.draft.update(_draft_of(self.hcp))
 
     def view(self) -> ft.Control:
         form = self.form
