@@ -75,3 +75,10 @@ def test_the_server_checks_pushed_lists_by_the_same_rules() -> None:
 def test_an_erasure_clears_every_field_of_the_hcp_but_the_name_it_replaces_and_the_two_it_keeps() -> None:
     personal = set(Hcp.model_fields) - Record.BOOKKEEPING - {"name"} - HCP_KEPT
     assert personal == set(HCP_CLEARED), "a new HCP field must say what an erasure makes of it"
+
+
+def test_the_further_e_mails_and_phones_are_redacted_from_kept_texts_too() -> None:
+    from liaison.core.erasure import Erasure
+
+    erasure = Erasure.of("hcp-1", {"name": "Dr Ana Sousa", "other_emails": ["ana@uni.example"], "other_phones": ["+351 21 780 5000"]})
+    assert erasure.redact("wrote to ana@uni.example, then rang +351 21 780 5000") == f"wrote to {erasure.pseudonym}, then rang {erasure.pseudonym}"
