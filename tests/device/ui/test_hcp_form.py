@@ -164,3 +164,16 @@ def test_a_new_hcp_belongs_to_the_msls_territory_unless_they_say_otherwise(ui: S
     click(form, "Save HCP")
     [hcp] = found(store, "local")
     assert hcp.territory == "north-east"
+
+
+def test_an_edit_form_left_untouched_shows_the_profile_as_it_now_stands(ui: Session, store: Store) -> None:
+    hcp = store.repository.create(Hcp, {"name": "Dr Omar Haddad", "city": "Lyon", "affiliations": [{"institution": "HCL"}]})
+    form = ui.screen("HCPs", hcp_id=hcp.id, edit=True)
+    type_in(form, "Notes", "Prefers mornings")
+    store.repository.update(Hcp, hcp.id, {"city": "Marseille", "affiliations": [{"institution": "AP-HM"}]})  # as a pull would
+    again = ui.screen("HCPs", hcp_id=hcp.id, edit=True)
+    assert labelled(again, "City").value == "Marseille" and labelled(again, "Institution 1").value == "AP-HM"
+    assert labelled(again, "Notes").value == "Prefers mornings", "what the MSL typed is kept"
+    click(again, "Save HCP")
+    saved = store.repository.get(Hcp, hcp.id)
+    assert (saved.city, saved.notes, saved.affiliations[0]["institution"]) == ("Marseille", "Prefers mornings", "AP-HM")

@@ -72,7 +72,11 @@ class Form:
         return control
 
     def checkbox(self, name: str, label: str) -> CheckField:
-        control = CheckField(ft.Checkbox(label=label, value=bool(self.draft.get(name)), on_change=lambda e: self.set(name, bool(e.control.value))))
+        control = CheckField(
+            ft.Checkbox(
+                label=label, value=bool(self.draft.get(name, self.defaults.get(name))), on_change=lambda e: self.set(name, bool(e.control.value))
+            )
+        )
         self.controls[name] = control
         return control
 

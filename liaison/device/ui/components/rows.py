@@ -41,28 +41,41 @@ class RowList(ft.Column):
         """The rows as typed, each part's text (blank where nothing was typed, for the model to judge); rows with
         nothing in them are dropped."""
         found = []
-        for row in self.form.draft.get(self.field, []):
+        for row in self._rows():
             entry = {part.name: str(row.get(part.name) or "").strip() for part in self.parts}
             if any(entry.values()):
                 found.append(entry)
         return found
 
     def add(self) -> None:
-        self.form.draft.setdefault(self.field, []).append({})
-        self.form.set(self.field, self.form.draft[self.field])
+        rows = self._own()
+        rows.append({})
+        self.form.set(self.field, rows)
         self._show()
 
     def remove(self, index: int) -> None:
-        rows = self.form.draft.get(self.field, [])
+        rows = self._own()
         if index < len(rows):
             del rows[index]
         self.form.set(self.field, rows)
         self._show()
 
+    def _rows(self) -> list[dict[str, Any]]:
+        """The rows typed so far, else the form's defaults (a profile's stored entries)."""
+        rows: list[dict[str, Any]] = self.form.draft.get(self.field, self.form.defaults.get(self.field, []))
+        return rows
+
+    def _own(self) -> list[dict[str, Any]]:
+        """The draft's own copy of the rows, made at the first change: until then the stored entries show as they are now."""
+        if self.field not in self.form.draft:
+            self.form.draft[self.field] = [dict(row) for row in self.form.defaults.get(self.field, [])]
+        rows: list[dict[str, Any]] = self.form.draft[self.field]
+        return rows
+
     def _show(self) -> None:
         for name in [name for name in self.form.controls if name.startswith(f"{self.field}.")]:
             del self.form.controls[name]
-        self.rows.controls = [self._row(index, row) for index, row in enumerate(self.form.draft.get(self.field, []))]
+        self.rows.controls = [self._row(index, row) for index, row in enumerate(self._rows())]
 
     def _row(self, index: int, row: dict[str, Any]) -> ft.Control:
         fields: list[ft.Control] = [self._field(index, row, part) for part in self.parts]
@@ -73,7 +86,7 @@ class RowList(ft.Column):
         label = f"{part.label} {index + 1}"
 
         def changed(e: ft.Event[Any]) -> None:
-            row[part.name] = e.control.value or ""
+            self._own()[index][part.name] = e.control.value or ""
             self.form.touched(f"{self.field}.{index}.{part.name}")
 
         control: ft.Control

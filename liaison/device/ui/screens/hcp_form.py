@@ -2,7 +2,7 @@
 
 A freshly enrolled MSL starts here, since nothing can be logged without an HCP.
 Input lives in the draft (one per HCP, and one for a new HCP), so it survives
-switching screens; a problem is shown beside the field it names, and nothing is
+switching screens, over the profile's stored values; a problem is shown beside the field it names, and nothing is
 written until every field passes. E-mails, phones and specialties are typed as
 a list in one field: the first is the primary one, the directory's.
 """
@@ -33,9 +33,10 @@ class HcpForm:
         with ctx.unlocked.repository.session() as session:
             self.sites = [(site.id, f"{site.protocol} · {site.site_name}") for site in queries.trial_sites(session)]
             territory = queries.enrolled_territory(session) if self.hcp is None else None
-        self.form = Form(ctx.draft(f"hcp:{hcp_id or 'new'}"), on_input=ctx.touch, defaults={"territory": territory} if territory else None)
-        if self.hcp is not None and not self.form.draft:
-            self.form.draft.update(_draft_of(self.hcp))
+        # A profile's stored values are the form's defaults, not its draft: only what the MSL types is kept as
+        # theirs, so a profile changed meanwhile (by sync) opens as it now stands wherever they typed nothing.
+        defaults = _draft_of(self.hcp) if self.hcp is not None else {"territory": territory} if territory else {}
+        self.form = Form(ctx.draft(f"hcp:{hcp_id or 'new'}"), on_input=ctx.touch, defaults=defaults)
 
     def view(self) -> ft.Control:
         form = self.form
