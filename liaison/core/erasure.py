@@ -38,6 +38,13 @@ HCP_CLEARED: dict[str, Any] = {
     "identifiers": {},
     "email": None,
     "phone": None,
+    "other_emails": [],
+    "other_phones": [],
+    "address": None,
+    "specialties": [],
+    "affiliations": [],
+    "publications": [],
+    "trials": [],
     "contact_consent": False,
     "consent_recorded_at": None,
     "notes": None,
@@ -208,6 +215,17 @@ def _literals(hcp: Mapping[str, Any]) -> tuple[str, ...]:
         if bare != name and len(bare.split()) >= 2:
             found.append(bare)
     identifiers = hcp.get("identifiers") or {}
-    values: Iterable[Any] = (hcp.get("email"), hcp.get("phone"), hcp.get("npi"), *(identifiers.values() if isinstance(identifiers, Mapping) else ()))
+    values: Iterable[Any] = (
+        hcp.get("email"),
+        hcp.get("phone"),
+        *_listed(hcp.get("other_emails")),
+        *_listed(hcp.get("other_phones")),
+        hcp.get("npi"),
+        *(identifiers.values() if isinstance(identifiers, Mapping) else ()),
+    )
     found += [str(value).strip() for value in values if value and len(str(value).strip()) >= 4]
     return tuple(dict.fromkeys(found))
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

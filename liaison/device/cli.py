@@ -206,20 +206,56 @@ def verify_audit(data_dir: DataDir = None) -> None:
 # --- HCPs --------------------------------------------------------------------
 
 
+_EMAILS_HELP = "Repeat for several; the first is the primary e-mail."
+_PHONES_HELP = "Repeat for several; the first is the primary phone."
+_SPECIALTY_HELP = "Repeat for several; the first is the primary specialty."
+_AFFILIATION_HELP = "'Institution | Department | Role' (department and role optional); repeat for several."
+_PUBLICATION_HELP = "'Title | Journal | Year | DOI | PMID' (DOI and PMID optional); repeat for several."
+_TRIAL_HELP = "'Study | Role | trial site id' (site optional); repeat for several."
+
+
+def _profile(
+    specialty: list[str] | None,
+    email: list[str] | None,
+    phone: list[str] | None,
+    affiliation: list[str] | None,
+    publication: list[str] | None,
+    trial: list[str] | None,
+) -> dict[str, Any]:
+    """The profile's repeated options as its fields: the primary values, the further ones, the lists."""
+    from liaison.device.domain import hcp_profile as profile
+
+    values: dict[str, Any] = {
+        **profile.primary_and_further(specialty, "specialty", "specialties"),
+        **profile.primary_and_further(email, "email", "other_emails"),
+        **profile.primary_and_further(phone, "phone", "other_phones"),
+    }
+    lists = {
+        "affiliations": profile.entries("affiliation", affiliation, profile.AFFILIATION, 1),
+        "publications": profile.entries("publication", publication, profile.PUBLICATION, 3),
+        "trials": profile.entries("trial", trial, profile.TRIAL, 2),
+    }
+    return {**values, **_given(**lists)}
+
+
 @hcp_cli.command("add")
 def hcp_add(
     name: Annotated[str, typer.Option("--name", help="Full name, e.g. 'Dr Marie Curie'.")],
-    specialty: Annotated[str | None, typer.Option("--specialty")] = None,
-    institution: Annotated[str | None, typer.Option("--institution")] = None,
+    specialty: Annotated[list[str] | None, typer.Option("--specialty", help=_SPECIALTY_HELP)] = None,
+    institution: Annotated[str | None, typer.Option("--institution", help="The primary institution, shown in the directory.")] = None,
     city: Annotated[str | None, typer.Option("--city")] = None,
     country: Annotated[str | None, typer.Option("--country", help="Two-letter code, e.g. GB.")] = None,
     territory: Annotated[str | None, typer.Option("--territory")] = None,
     tier: Annotated[int | None, typer.Option("--tier", help="KOL tier, 1 (national) to 4 (local).")] = None,
     therapeutic_area: Annotated[list[str] | None, typer.Option("--therapeutic-area", help="Repeat for several.")] = None,
     npi: Annotated[str | None, typer.Option("--npi")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    consent: Annotated[bool, typer.Option("--consent/--no-consent", help="HCP agreed to be contacted.")] = False,
+    email: Annotated[list[str] | None, typer.Option("--email", help=_EMAILS_HELP)] = None,
+    phone: Annotated[list[str] | None, typer.Option("--phone", help=_PHONES_HELP)] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    affiliation: Annotated[list[str] | None, typer.Option("--affiliation", help=_AFFILIATION_HELP)] = None,
+    publication: Annotated[list[str] | None, typer.Option("--publication", help=_PUBLICATION_HELP)] = None,
+    trial: Annotated[list[str] | None, typer.Option("--trial", help=_TRIAL_HELP)] = None,
+    consent: Annotated[bool, typer.Option("--consent/--no-consent", help="HCP agreed to be contacted (the time is recorded).")] = False,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -228,7 +264,6 @@ def hcp_add(
 
     values = _given(
         name=name,
-        specialty=specialty,
         institution=institution,
         city=city,
         country=country,
@@ -236,13 +271,11 @@ def hcp_add(
         kol_tier=tier,
         therapeutic_areas=therapeutic_area or None,
         npi=npi,
-        email=email,
-        phone=phone,
+        address=address,
         notes=notes,
     )
+    values.update(_profile(specialty, email, phone, affiliation, publication, trial))
     values["contact_consent"] = consent
-    if consent:
-        values["consent_recorded_at"] = datetime.now(UTC)
     with opened(data_dir) as store:
         out.print(store.repository.create(Hcp, values).id)
 
@@ -251,7 +284,7 @@ def hcp_add(
 def hcp_edit(
     hcp_id: Annotated[str, typer.Argument(metavar="ID")],
     name: Annotated[str | None, typer.Option("--name")] = None,
-    specialty: Annotated[str | None, typer.Option("--specialty")] = None,
+    specialty: Annotated[list[str] | None, typer.Option("--specialty", help=_SPECIALTY_HELP + " Replaces them all.")] = None,
     institution: Annotated[str | None, typer.Option("--institution")] = None,
     city: Annotated[str | None, typer.Option("--city")] = None,
     country: Annotated[str | None, typer.Option("--country")] = None,
@@ -259,18 +292,21 @@ def hcp_edit(
     tier: Annotated[int | None, typer.Option("--tier")] = None,
     therapeutic_area: Annotated[list[str] | None, typer.Option("--therapeutic-area")] = None,
     npi: Annotated[str | None, typer.Option("--npi")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    consent: Annotated[bool | None, typer.Option("--consent/--no-consent")] = None,
+    email: Annotated[list[str] | None, typer.Option("--email", help=_EMAILS_HELP + " Replaces them all.")] = None,
+    phone: Annotated[list[str] | None, typer.Option("--phone", help=_PHONES_HELP + " Replaces them all.")] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    affiliation: Annotated[list[str] | None, typer.Option("--affiliation", help=_AFFILIATION_HELP + " Replaces them all.")] = None,
+    publication: Annotated[list[str] | None, typer.Option("--publication", help=_PUBLICATION_HELP + " Replaces them all.")] = None,
+    trial: Annotated[list[str] | None, typer.Option("--trial", help=_TRIAL_HELP + " Replaces them all.")] = None,
+    consent: Annotated[bool | None, typer.Option("--consent/--no-consent", help="Record consent given, or withdrawn (the time is recorded).")] = None,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Change some fields of an HCP; fields not given stay as they are."""
+    """Change some fields of an HCP; fields not given stay as they are. Prints the id."""
     from liaison.core.records.models import Hcp
 
     changes = _given(
         name=name,
-        specialty=specialty,
         institution=institution,
         city=city,
         country=country,
@@ -278,15 +314,13 @@ def hcp_edit(
         kol_tier=tier,
         therapeutic_areas=therapeutic_area or None,
         npi=npi,
-        email=email,
-        phone=phone,
+        address=address,
         notes=notes,
         contact_consent=consent,
     )
+    changes.update(_profile(specialty, email, phone, affiliation, publication, trial))
     if not changes:
         fail("hcp edit: give at least one field to change, e.g. --specialty Cardiology", code=2)
-    if consent:
-        changes["consent_recorded_at"] = datetime.now(UTC)
     with opened(data_dir) as store:
         hcp = store.repository.update(Hcp, hcp_id, changes)
     out.print(hcp.id)

@@ -261,6 +261,60 @@ def test_hcp_edit_without_any_field_is_refused(liaison: Liaison) -> None:
     assert "at least one field" in one_line_error(liaison("hcp", "edit", hcp_id, ok=False))
 
 
+def test_hcp_add_takes_repeated_contacts_and_the_profile_lists(liaison: Liaison) -> None:
+    hcp_id = liaison(
+        "hcp", "add", "--name", "Dr Ana Sousa",
+        "--email", "ana@santamaria.example", "--email", "ana@uni.example",
+        "--phone", "+351 21 780 5000",
+        "--specialty", "Cardiology", "--specialty", "Heart failure",
+        "--address", "Av. Prof. Egas Moniz, Lisboa",
+        "--affiliation", "Hospital de Santa Maria | Cardiology | Consultant",
+        "--affiliation", "Universidade de Lisboa",
+        "--publication", "Empagliflozin in HFpEF | NEJM | 2021 | 10.1056/NEJMoa2107038",
+        "--trial", "EMPEROR-Preserved | Sub-investigator",
+        "--consent",
+    ).stdout.strip()  # fmt: skip
+    with Store.open(liaison.data_dir, PASSPHRASE) as store:
+        hcp = store.repository.get(Hcp, hcp_id)
+    assert (hcp.email, hcp.other_emails, hcp.phone, hcp.other_phones) == ("ana@santamaria.example", ["ana@uni.example"], "+351 21 780 5000", [])
+    assert (hcp.specialty, hcp.specialties, hcp.address) == ("Cardiology", ["Heart failure"], "Av. Prof. Egas Moniz, Lisboa")
+    assert [item["institution"] for item in hcp.affiliations] == ["Hospital de Santa Maria", "Universidade de Lisboa"]
+    assert hcp.affiliations[0]["role"] == "Consultant" and hcp.affiliations[1]["role"] is None
+    assert hcp.publications == [{"title": "Empagliflozin in HFpEF", "journal": "NEJM", "year": 2021, "doi": "10.1056/NEJMoa2107038", "pmid": None}]
+    assert hcp.trials == [{"study": "EMPEROR-Preserved", "role": "Sub-investigator", "trial_site_id": None}]
+    assert hcp.contact_consent and hcp.consent_recorded_at is not None
+
+
+def test_hcp_edit_replaces_a_list_given_keeps_the_others_and_records_a_withdrawal(liaison: Liaison) -> None:
+    hcp_id = liaison("hcp", "add", "--name", "Dr Ana Sousa", "--email", "a@x.example", "--affiliation", "Santa Maria", "--consent").stdout.strip()
+    with Store.open(liaison.data_dir, PASSPHRASE) as store:
+        given = store.repository.get(Hcp, hcp_id).consent_recorded_at
+    edited = liaison("hcp", "edit", hcp_id, "--email", "b@x.example", "--email", "c@x.example", "--no-consent")
+    assert edited.stdout.strip() == hcp_id
+    with Store.open(liaison.data_dir, PASSPHRASE) as store:
+        hcp = store.repository.get(Hcp, hcp_id)
+    assert (hcp.email, hcp.other_emails, [item["institution"] for item in hcp.affiliations]) == ("b@x.example", ["c@x.example"], ["Santa Maria"])
+    assert not hcp.contact_consent and given is not None and hcp.consent_recorded_at is not None and hcp.consent_recorded_at > given
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--affiliation", " | Cardiology"], "affiliation"),
+        (["--publication", "Only a title"], "publication"),
+        (["--publication", "T | J | 1700"], "publications.0.year"),
+        (["--trial", "Study | Role | site | extra"], "trial"),
+        (["--email", "a@x.example", "--email", "not-an-address"], "other_emails"),
+        (["--phone", "+44 1", "--phone", "ring ring"], "other_phones"),
+    ],
+)
+def test_a_bad_list_entry_is_one_line_naming_it_and_writes_nothing(liaison: Liaison, args: list[str], named: str) -> None:
+    before = liaison.counts()
+    result = liaison("hcp", "add", "--name", "Dr A", *args, ok=False)
+    assert result.exit_code == 1 and named in one_line_error(result)
+    assert liaison.counts() == before
+
+
 # --- interactions ------------------------------------------------------------
 
 
@@ -322,6 +376,19 @@ def test_import_hcps_brings_in_every_row(liaison: Liaison, tmp_path: Path) -> No
     with Store.open(liaison.data_dir, PASSPHRASE) as store, store.repository.session() as session:
         found = queries.search_hcps(session, queries.HcpFilter(search="ada"))
     assert [(hcp.kol_tier, hcp.therapeutic_areas, hcp.contact_consent) for hcp in found] == [(2, ["Cardiometabolic", "Rare disease"], True)]
+
+
+def test_import_takes_further_contacts_and_specialties_and_stamps_the_consent(liaison: Liaison, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "Name,Email,Other emails,Specialties,Address,Contact consent\n"
+        'Dr Ada Lovelace,ada@north.example,ada@uni.example;a.l@home.example,Heart failure,"1 Analytical Way, Northbridge",yes\n',
+    )
+    liaison("import", "hcps", str(path))
+    with Store.open(liaison.data_dir, PASSPHRASE) as store, store.repository.session() as session:
+        [hcp] = queries.search_hcps(session, queries.HcpFilter(search="ada"))
+    assert (hcp.email, hcp.other_emails, hcp.specialties) == ("ada@north.example", ["ada@uni.example", "a.l@home.example"], ["Heart failure"])
+    assert hcp.address == "1 Analytical Way, Northbridge" and hcp.contact_consent and hcp.consent_recorded_at is not None
 
 
 def test_import_of_a_malformed_csv_lists_every_bad_row_and_imports_nothing(liaison: Liaison, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ sync may deliver records in any order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -72,7 +73,71 @@ class Record(SQLModel):
 # --- HCP -------------------------------------------------------------------
 
 
+class Affiliation(SQLModel):
+    """Where an HCP works and as what: an institution, and optionally the department and their role there."""
+
+    institution: str = Field(max_length=200)
+    department: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, max_length=120)
+
+    @field_validator("institution", "department", "role")
+    @classmethod
+    def _tidy(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _tidied(value, required=info.field_name == "institution")
+
+
+class Publication(SQLModel):
+    """A paper of the HCP's: what a KOL profile is read for; the DOI or PubMed id finds it again."""
+
+    title: str = Field(max_length=500)
+    journal: str = Field(max_length=200)
+    year: int = Field(ge=1900, le=2100)
+    doi: str | None = Field(default=None, max_length=200)
+    pmid: str | None = Field(default=None, max_length=12)
+
+    @field_validator("title", "journal")
+    @classmethod
+    def _tidy(cls, value: str) -> str | None:
+        return _tidied(value, required=True)
+
+    @field_validator("doi")
+    @classmethod
+    def _doi_shape(cls, value: str | None) -> str | None:
+        value = _tidied(value)
+        if value is None:
+            return None
+        value = value.removeprefix("https://doi.org/").removeprefix("doi:")
+        if not value.startswith("10.") or "/" not in value:
+            raise ValueError("must look like 10.1000/xyz123")
+        return value
+
+    @field_validator("pmid")
+    @classmethod
+    def _pmid_digits(cls, value: str | None) -> str | None:
+        value = _tidied(value)
+        if value is not None and not value.isdigit():
+            raise ValueError("must be digits only, e.g. 31978945")
+        return value
+
+
+class TrialInvolvement(SQLModel):
+    """A study the HCP takes part in, in which role; `trial_site_id` names our trial site record where there is one."""
+
+    study: str = Field(max_length=200)
+    role: str = Field(max_length=120, description="e.g. principal investigator, sub-investigator, steering committee")
+    trial_site_id: str | None = Field(default=None, max_length=36)
+
+    @field_validator("study", "role", "trial_site_id")
+    @classmethod
+    def _tidy(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _tidied(value, required=info.field_name != "trial_site_id")
+
+
 class HcpBase(SQLModel):
+    """An HCP's profile. `specialty`, `institution`, `email` and `phone` are the primary values (searched, filtered,
+    shown first); `specialties`, `other_emails` and `other_phones` hold the further ones, and `affiliations` every
+    institution with department and role."""
+
     name: str = Field(min_length=1, max_length=200)
     specialty: str | None = Field(default=None, max_length=120)
     institution: str | None = Field(default=None, max_length=200)
@@ -85,8 +150,15 @@ class HcpBase(SQLModel):
     identifiers: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=40)
+    other_emails: list[str] = Field(default_factory=list, sa_type=JSON, max_length=20)
+    other_phones: list[str] = Field(default_factory=list, sa_type=JSON, max_length=20)
+    address: str | None = Field(default=None, max_length=500, sa_type=Text)
+    specialties: list[str] = Field(default_factory=list, sa_type=JSON, max_length=20, description="further specialties besides `specialty`")
+    affiliations: list[Affiliation] = Field(default_factory=list, sa_type=JSON, max_length=50)
+    publications: list[Publication] = Field(default_factory=list, sa_type=JSON, max_length=500)
+    trials: list[TrialInvolvement] = Field(default_factory=list, sa_type=JSON, max_length=100)
     contact_consent: bool = False
-    consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime, description="when the consent answer now held was recorded")
     notes: str | None = Field(default=None, sa_type=Text)
 
     @field_validator("name")
@@ -125,10 +197,42 @@ class HcpBase(SQLModel):
             raise ValueError("must look like name@example.org")
         return value
 
+    @field_validator("other_emails")
+    @classmethod
+    def _emails_shape(cls, value: list[str]) -> list[str]:
+        return _distinct(_email(item) for item in value if item.strip())
+
+    @field_validator("other_phones")
+    @classmethod
+    def _phones_shape(cls, value: list[str]) -> list[str]:
+        return _distinct(_phone(item) for item in value if item.strip())
+
+    @field_validator("specialties")
+    @classmethod
+    def _specialties_short(cls, value: list[str]) -> list[str]:
+        tidy = _distinct(" ".join(item.split()) for item in value if item.strip())
+        for item in tidy:
+            if len(item) > 120:
+                raise ValueError(f"{item[:20]}…: at most 120 characters each")
+        return tidy
+
+    @field_validator("address")
+    @classmethod
+    def _address_tidy(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @field_validator("trials")
+    @classmethod
+    def _one_role_per_study(cls, value: list[TrialInvolvement]) -> list[TrialInvolvement]:
+        return list({(item.study, item.role): item for item in value}.values())
+
 
 class Hcp(HcpBase, Record, table=True):
     __tablename__ = "hcp"
     __table_args__ = (Index("ix_hcp_deleted_name", "deleted", "name"),)
+    affiliations: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
+    publications: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
+    trials: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)  # type: ignore[assignment]
 
 
 class HcpCreate(WireValues, HcpBase):
@@ -385,7 +489,7 @@ class InsightCreate(WireValues, InsightBase):
 
 
 class TrialSiteBase(SQLModel):
-    study: str = Field(min_length=1, max_length=200)
+    study: str = Field(max_length=200)
     protocol: str = Field(min_length=1, max_length=64)
     site_name: str = Field(min_length=1, max_length=200)
     pi_hcp_id: str | None = Field(default=None, max_length=36, index=True)
@@ -586,6 +690,36 @@ class HcpErasure(HcpErasureBase, Record, table=True):
 
 class HcpErasureCreate(WireValues, HcpErasureBase):
     pass
+
+
+def _tidied(value: str | None, *, required: bool = False) -> str | None:
+    """Inner runs of spaces made one; blank is no value, refused where one is required."""
+    tidy = " ".join((value or "").split()) or None
+    if tidy is None and required:
+        raise ValueError("must not be blank")
+    return tidy
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value:
+        raise ValueError(f"{value}: must look like name@example.org")
+    return value
+
+
+_PHONE_CHARACTERS = frozenset("0123456789+-()./ ")
+
+
+def _phone(value: str) -> str:
+    value = " ".join(value.split())
+    if set(value) - _PHONE_CHARACTERS or sum(char.isdigit() for char in value) < 4 or len(value) > 40:
+        raise ValueError(f"{value[:40]}: must be a phone number such as +44 20 7946 0000")
+    return value
+
+
+def _distinct(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _require_aware(value: datetime) -> datetime:

@@ -32,12 +32,17 @@ COLUMNS: dict[str, str] = {
     "npi": "npi",
     "email": "email",
     "phone": "phone",
+    "other_emails": "other_emails",
+    "other_phones": "other_phones",
+    "specialties": "specialties",
+    "address": "address",
     "contact_consent": "contact_consent",
     "notes": "notes",
 }
 """CSV header (case-insensitive) → Hcp field. Lists are separated by ';'."""
 
 LIST_SEPARATOR = ";"
+LISTS = frozenset({"therapeutic_areas", "other_emails", "other_phones", "specialties"})
 
 
 class HcpImportError(LiaisonError):
@@ -120,7 +125,7 @@ def _row(fields: list[str], values: list[str]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for name, raw in zip(fields, values, strict=True):
         value = raw.strip()
-        if name == "therapeutic_areas":
+        if name in LISTS:
             row[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
         elif value:
             row[name] = value

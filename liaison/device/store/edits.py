@@ -15,6 +15,7 @@ from liaison.core.errors import ImmutableRecord, ValidationError
 from liaison.core.records.kinds import KINDS
 from liaison.core.records.models import AdverseEvent, ComplianceOverride, HcpErasure, Record
 from liaison.core.types import utcnow
+from liaison.device.store import consent
 from liaison.device.store.filing import FILED_KINDS, refuse_if_filed
 from liaison.device.store.gate import REVIEWED_ON_WRITE, Gate, refuse_findings
 from liaison.device.store.values import base_clocks, fields, label
@@ -48,6 +49,7 @@ class Edits:
             raise ValidationError("compliance_override", "written only by the compliance review, with the record it justifies")
         if model is HcpErasure:
             raise ValidationError("hcp_erasure", "written only by erasing the HCP ('liaison hcp erase'), which scrubs their records with it")
+        data = consent.on_create(model, data)
         with self._writes.transaction() as session:
             record = self._writes.create(session, model, data)
             if model in REVIEWED_ON_WRITE:
@@ -63,7 +65,7 @@ class Edits:
             known: dict[type[Record], set[str]] = {}
             for number, row in enumerate(rows, start=1):
                 try:
-                    values = self._writes.validate(session, model, row, known)
+                    values = self._writes.validate(session, model, consent.on_create(model, row), known)
                     if model in REVIEWED_ON_WRITE:
                         refuse_findings(self._gate.findings(session, model, values))
                     checked.append(values)
@@ -84,6 +86,7 @@ class Edits:
             record = self._writes.load(session, model, record_id)
             refuse_if_filed(record, changes)
             refuse_bookkeeping(changes)
+            changes = consent.on_update(model, record, changes)
             before = fields(record)
             merged = {**before, **changes}
             if model is AdverseEvent and "aware_at" in changes:

@@ -32,7 +32,7 @@ from liaison.core.records.models import (
     TrialSite,
 )
 from liaison.core.rules.taxonomy import Taxonomy, newest
-from liaison.device.store.models import Conflict, OutboxEntry
+from liaison.device.store.models import Conflict, OutboxEntry, SyncState
 from liaison.device.store.refusals import held_records
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -187,6 +187,12 @@ def unreported_adverse_events(session: Session) -> list[AdverseEvent]:
 def pending_changes(session: Session) -> int:
     """Changes waiting to be sent; those held back by a refusal wait for the MSL instead (`refusals.count`)."""
     return session.exec(select(func.count()).select_from(OutboxEntry).where(col(OutboxEntry.record_id).not_in(held_records()))).one()
+
+
+def enrolled_territory(session: Session) -> str | None:
+    """The territory the server enrolled this device's MSL in: where an HCP they add belongs, unless they say otherwise."""
+    state = session.get(SyncState, 1)
+    return state.territory if state is not None else None
 
 
 # --- screens of the app --------------------------------------------------------

@@ -73,12 +73,17 @@ class Form:
         return control
 
     def checkbox(self, name: str, label: str) -> CheckField:
-        control = CheckField(WrappingCheckbox(label, bool(self.draft.get(name)), on_change=lambda e: self.set(name, bool(e.control.value))))
+        value = bool(self.draft.get(name, self.defaults.get(name)))
+        control = CheckField(WrappingCheckbox(label, value, on_change=lambda e: self.set(name, bool(e.control.value))))
         self.controls[name] = control
         return control
 
     def set(self, name: str, value: Any) -> None:
         self.draft[name] = value
+        self.touched(name)
+
+    def touched(self, name: str) -> None:
+        """A field changed (one of the draft's keys, or a part of one: a row of a list): its error goes, and it counts as input."""
         self._clear(name)
         self._on_input()
 

@@ -46,7 +46,8 @@ class HcpsScreen:
             wrap=True,
         )
         self.refresh()
-        return ft.Column([search, filters, self.count, self.results], expand=True, spacing=8)
+        add = ft.FilledButton(content="Add HCP", icon=ft.Icons.PERSON_ADD, on_click=lambda e: self.ctx.navigate("HCPs", add=True))
+        return ft.Column([ft.Row([search], wrap=True), ft.Row([add]), filters, self.count, self.results], expand=True, spacing=8)
 
     def _filter(self, name: str, label: str, options: list[tuple[str, str]]) -> ft.Dropdown:
         return ft.Dropdown(
@@ -125,11 +126,10 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
             ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             ft.Text(facts),
             ft.Text(", ".join(hcp.therapeutic_areas) or "No therapeutic areas recorded"),
-            ft.Text(
-                "Consents to contact" if hcp.contact_consent else "No contact consent on file", color=None if hcp.contact_consent else ft.Colors.ERROR
-            ),
+            ft.Text(_consent(hcp), color=None if hcp.contact_consent else ft.Colors.ERROR),
             ft.Row(
                 [
+                    ft.OutlinedButton(content="Edit", icon=ft.Icons.EDIT, on_click=lambda e: ctx.navigate("HCPs", hcp_id=hcp.id, edit=True)),
                     ft.FilledButton(
                         content=f"Log interaction with {hcp.name}",
                         icon=ft.Icons.ADD,
@@ -139,6 +139,7 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
                 ],
                 wrap=True,
             ),
+            *_profile_sections(hcp),
             # The history's rows are the list's own items, not one block: the list lays out only those in view.
             ft.Text(f"Interaction history ({total})" if total else "Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             *([_history_row(item) for item in history] or [empty("No interactions yet.")]),
@@ -153,6 +154,41 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
         expand=True,
     )
     return older.list
+
+
+def _consent(hcp: Hcp) -> str:
+    when = f" (recorded {hcp.consent_recorded_at.astimezone():%d %b %Y})" if hcp.consent_recorded_at else ""
+    if hcp.contact_consent:
+        return "Consents to contact" + when
+    return "Contact consent withdrawn" + when if hcp.consent_recorded_at else "No contact consent on file"
+
+
+def _profile_sections(hcp: Hcp) -> list[ft.Control]:
+    """The profile's lists: contact details, further specialties, affiliations, publications, trial involvement."""
+    contacts = [
+        *(f"E-mail: {value}" for value in [hcp.email, *hcp.other_emails] if value),
+        *(f"Phone: {value}" for value in [hcp.phone, *hcp.other_phones] if value),
+        *([f"Address: {hcp.address}"] if hcp.address else []),
+    ]
+    affiliations = [
+        " · ".join(part for part in (item.get("institution"), item.get("department"), item.get("role")) if part) for item in hcp.affiliations
+    ]
+    publications = [_publication(item) for item in hcp.publications]
+    trials = [" · ".join(part for part in (item.get("study"), item.get("role")) if part) for item in hcp.trials]
+    sections: list[ft.Control] = [
+        section("Contact details", *[ft.Text(line) for line in contacts] or [empty("None recorded.")]),
+        section("Affiliations", *[ft.Text(line) for line in affiliations] or [empty("None recorded.")]),
+        section("Publications", *[ft.Text(line) for line in publications] or [empty("None recorded.")]),
+        section("Trial involvement", *[ft.Text(line) for line in trials] or [empty("None recorded.")]),
+    ]
+    if hcp.specialties:
+        sections.insert(0, ft.Text("Also: " + ", ".join(hcp.specialties)))
+    return sections
+
+
+def _publication(item: dict[str, object]) -> str:
+    found = " · ".join(f"{name.upper()} {item[name]}" for name in ("doi", "pmid") if item.get(name))
+    return f"{item.get('title')} — {item.get('journal')}, {item.get('year')}" + (f" ({found})" if found else "")
 
 
 def _history_row(item: Interaction) -> ft.Control:

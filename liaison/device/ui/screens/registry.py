@@ -32,6 +32,7 @@ def warm_up() -> None:
     from liaison.device.ui.screens import (  # noqa: F401
         events,
         follow_ups,
+        hcp_form,
         hcps,
         home,
         inquiries,
@@ -50,6 +51,7 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     from liaison.device.ui.screens import (
         events,
         follow_ups,
+        hcp_form,
         hcps,
         home,
         inquiries,
@@ -64,6 +66,8 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     )
 
     if name == "HCPs":
+        if kwargs.get("edit") or kwargs.get("add"):
+            return hcp_form.HcpForm(ctx, kwargs.get("hcp_id") if kwargs.get("edit") else None).view()
         return hcps.profile(ctx, kwargs["hcp_id"]) if kwargs.get("hcp_id") else hcps.HcpsScreen(ctx).view()
     if name == "Log interaction":
         return log_interaction.LogInteractionScreen(ctx, kwargs.get("hcp_id")).view()
