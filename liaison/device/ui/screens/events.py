@@ -22,8 +22,7 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 class EventsScreen:
     def __init__(self, ctx: UiContext) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("event"), on_input=ctx.touch)
-        self.form.draft.setdefault("kind", EventKind.ADVISORY_BOARD.value)
+        self.form = Form(ctx.draft("event"), on_input=ctx.touch, defaults={"kind": EventKind.ADVISORY_BOARD.value})
         self.names: dict[str, str] = {}
         self.matches = MatchList()
         self.chips = ft.Row(wrap=True, spacing=6)
@@ -168,7 +167,6 @@ class EventsScreen:
             self.form.show_error(error)
             return None
         self.form.reset()
-        self.form.draft["kind"] = EventKind.ADVISORY_BOARD.value
         self.ctx.changed()
         self.ctx.notify("Event saved")
         self.ctx.navigate("Events")

@@ -21,8 +21,7 @@ DELIVERY = [(item.value, item.value.replace("_", " ").capitalize()) for item in 
 class InquiriesScreen:
     def __init__(self, ctx: UiContext) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("inquiry"), on_input=ctx.touch)
-        self.form.draft.setdefault("delivery", Delivery.EMAIL.value)
+        self.form = Form(ctx.draft("inquiry"), on_input=ctx.touch, defaults={"delivery": Delivery.EMAIL.value})
         self.matches = MatchList()
         self.pad = SignaturePad(self.form.draft.get("signature"), on_change=lambda strokes: self.form.set("signature", strokes))
         self.form.controls["signature"] = self.pad

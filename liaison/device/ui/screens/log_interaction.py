@@ -32,12 +32,15 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 class LogInteractionScreen:
     def __init__(self, ctx: UiContext, hcp_id: str | None = None) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("log_interaction"), on_input=ctx.touch, defaults={"occurred_at": datetime.now().strftime(TIME_FORMAT)})
+        self.form = Form(
+            ctx.draft("log_interaction"),
+            on_input=ctx.touch,
+            defaults={"occurred_at": datetime.now().strftime(TIME_FORMAT), "channel": Channel.IN_PERSON.value},
+        )
         draft = self.form.draft
         if hcp_id and hcp_id != draft.get("hcp_id"):
             hcp = ctx.unlocked.repository.get(Hcp, hcp_id)
             draft.update(hcp_id=hcp.id, hcp=hcp.name, therapeutic_area=(hcp.therapeutic_areas or [""])[0])
-        draft.setdefault("channel", Channel.IN_PERSON.value)
         self.matches = MatchList()
         self.chosen = ft.Text(self._chosen_text())
         self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
@@ -200,7 +203,6 @@ class LogInteractionScreen:
         hcp_id = values["hcp_id"]
         self.form.reset()
         self.review.hide()
-        self.form.draft.update(channel=Channel.IN_PERSON.value)
         self.ctx.changed()
         done = "Interaction submitted" if submit else "Draft saved"
         self.ctx.notify(f"{done}; your justification was recorded" if findings else done)
