@@ -8,10 +8,11 @@ each is removed once its record is saved or the MSL discards it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from liaison.core.types import utcnow
 from liaison.device.store.models import Draft
@@ -44,3 +45,11 @@ class Drafts:
     def discard(self, key: str) -> None:
         """The MSL gave up this form's input (or its record was saved): nothing of it stays."""
         self.save({}, {key})
+
+
+def drop_mentioning(session: Session, mentions: Callable[[str], bool]) -> int:
+    """Delete every draft whose text `mentions` says names someone (an erased HCP), in the caller's transaction; how many."""
+    dropped = [draft.key for draft in session.exec(select(Draft)) if mentions(json.dumps(draft.fields, ensure_ascii=False))]
+    if dropped:
+        session.exec(delete(Draft).where(col(Draft.key).in_(dropped)))
+    return len(dropped)

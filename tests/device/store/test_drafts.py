@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from liaison.core.records.models import Hcp
 from liaison.device.store import queries
 from liaison.device.store.db import db_path
 from liaison.device.store.models import AuditEntry, Draft
@@ -65,3 +66,17 @@ def test_a_wiped_store_has_no_drafts_left(store: Store, data_dir: Path) -> None:
     assert leftovers == [] and not db_path(data_dir).exists()
     with Store.init(data_dir, PASSPHRASE, user="msl@example.org") as fresh:
         assert fresh.repository.drafts.all() == {}, "a store set up again after the wipe starts with no drafts"
+
+
+def test_erasing_an_hcp_drops_the_drafts_that_name_them(store: Store) -> None:
+    hcp = store.repository.create(Hcp, {"name": "Dr Ada Quist"})
+    other = store.repository.create(Hcp, {"name": "Dr Ben Lowe"})
+    store.repository.drafts.save(
+        {
+            "log_interaction": {"hcp_id": hcp.id, "hcp": "Dr Ada Quist", "notes": "asked about dosing"},
+            "insight": {"text": "Dr Ada Quist thinks the washout is too long"},
+            "event": {"attendee_ids": [other.id], "title": "Board"},
+        }
+    )
+    store.repository.erase_hcp(hcp.id, "request by e-mail of 3 March, GDPR art. 17")
+    assert set(store.repository.drafts.all()) == {"event"}
