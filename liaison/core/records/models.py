@@ -44,6 +44,13 @@ from liaison.core.rules.safety import latest_date, settled_seriousness
 from liaison.core.types import UtcDateTime
 from liaison.core.wire import WireValues
 
+LONG_TEXT = 10_000
+"""The most a long free-text field holds (notes, descriptions, agendas): pages of text, not a pasted document."""
+SHORT_TEXT = 5_000
+"""A question, an insight, a summary: a few paragraphs."""
+REASON_TEXT = 2_000
+"""A reason, a justification, a medication list: a paragraph or two."""
+
 
 def _text_list() -> Any:
     return Field(default_factory=list, sa_type=JSON)
@@ -85,7 +92,7 @@ class HcpBase(SQLModel):
     phone: str | None = Field(default=None, max_length=40)
     contact_consent: bool = False
     consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    notes: str | None = Field(default=None, sa_type=Text)
+    notes: str | None = Field(default=None, max_length=LONG_TEXT, sa_type=Text)
 
     @field_validator("name")
     @classmethod
@@ -151,7 +158,7 @@ class InteractionBase(SQLModel):
     topics: list[str] = _text_list()
     initiation: Initiation = Field(default=Initiation.PROACTIVE, sa_type=String(32))
     materials: list[str] = _text_list()
-    notes: str = Field(default="", sa_type=Text)
+    notes: str = Field(default="", max_length=LONG_TEXT, sa_type=Text)
     follow_ups: list[FollowUp] = Field(default_factory=list, sa_type=JSON)
     inquiry_id: str | None = Field(default=None, max_length=36)
     off_label: bool = Field(default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry")
@@ -188,7 +195,7 @@ class InteractionCreate(WireValues, InteractionBase):
 class MedicalInquiryBase(SQLModel):
     hcp_id: str = Field(index=True, max_length=36)
     received_at: datetime = Field(sa_type=UtcDateTime)
-    question: str = Field(min_length=1, sa_type=Text, description="the HCP's question, verbatim")
+    question: str = Field(min_length=1, max_length=SHORT_TEXT, sa_type=Text, description="the HCP's question, verbatim")
     product: str | None = Field(default=None, max_length=120)
     off_label: bool = False
     unsolicited_attested: bool = False
@@ -224,14 +231,14 @@ class AdverseEventBase(SQLModel):
     patient_age: int | None = Field(default=None, ge=0, le=130)
     patient_sex: Sex = Field(default=Sex.UNKNOWN, sa_type=String(32))
     product: str = Field(min_length=1, max_length=120)
-    description: str = Field(min_length=1, sa_type=Text)
+    description: str = Field(min_length=1, max_length=LONG_TEXT, sa_type=Text)
     seriousness: Seriousness = Field(default=Seriousness.UNKNOWN, sa_type=String(32))
     seriousness_criteria: list[SeriousnessCriterion] = Field(
         default_factory=list, sa_type=JSON, description="ICH E2B seriousness criteria; naming one makes the event serious"
     )
     onset_date: date | None = Field(default=None, description="when the event began: not after awareness")
     outcome: Outcome | None = Field(default=None, sa_type=String(32))
-    concomitant_medication: str | None = Field(default=None, sa_type=Text)
+    concomitant_medication: str | None = Field(default=None, max_length=REASON_TEXT, sa_type=Text)
     reporter_contact: str | None = Field(default=None, max_length=300, description="how pharmacovigilance reaches the reporter")
     case_reference: str | None = Field(
         default=None, max_length=64, description="the company's safety case number: arrives after filing, set without an amendment"
@@ -301,7 +308,7 @@ class AdverseEventCreate(WireValues, AdverseEventBase):
 
 
 class InsightBase(SQLModel):
-    text: str = Field(min_length=1, sa_type=Text)
+    text: str = Field(min_length=1, max_length=SHORT_TEXT, sa_type=Text)
     theme: str | None = Field(default=None, max_length=80)
     therapeutic_area: str | None = Field(default=None, max_length=80)
     product: str | None = Field(default=None, max_length=120)
@@ -358,8 +365,8 @@ class MedicalEventBase(SQLModel):
     starts_at: datetime = Field(sa_type=UtcDateTime)
     location: str | None = Field(default=None, max_length=200)
     attendee_ids: list[str] = _text_list()
-    agenda: str = Field(default="", sa_type=Text)
-    outcomes: str = Field(default="", sa_type=Text)
+    agenda: str = Field(default="", max_length=LONG_TEXT, sa_type=Text)
+    outcomes: str = Field(default="", max_length=LONG_TEXT, sa_type=Text)
 
     @field_validator("starts_at")
     @classmethod
@@ -385,7 +392,7 @@ class ContentItemBase(SQLModel):
     expires_on: date
     therapeutic_area: str | None = Field(default=None, max_length=80)
     product: str | None = Field(default=None, max_length=120)
-    summary: str = Field(default="", sa_type=Text)
+    summary: str = Field(default="", max_length=SHORT_TEXT, sa_type=Text)
 
 
 class ContentItem(ContentItemBase, Record, table=True):
@@ -435,7 +442,7 @@ class AmendmentBase(SQLModel):
     subject_table: str = Field(max_length=40)
     subject_id: str = Field(max_length=36, index=True)
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    reason: str = Field(min_length=1, sa_type=Text)
+    reason: str = Field(min_length=1, max_length=REASON_TEXT, sa_type=Text)
 
     @model_validator(mode="after")
     def _has_changes(self) -> AmendmentBase:
@@ -464,7 +471,7 @@ class ComplianceOverrideBase(SQLModel):
     subject_table: str = Field(max_length=40)
     subject_id: str = Field(max_length=36, index=True)
     findings: list[dict[str, Any]] = Field(sa_type=JSON, description="each {field, rule_id, category, phrase, reason}")
-    justification: str = Field(sa_type=Text)
+    justification: str = Field(max_length=REASON_TEXT, sa_type=Text)
     overridden_at: datetime = Field(sa_type=UtcDateTime)
 
     @field_validator("justification")
@@ -509,7 +516,9 @@ class HcpErasureBase(SQLModel):
     hcp_id: str = Field(max_length=36, index=True)
     pseudonym: str = Field(min_length=1, max_length=40, description="what the HCP's records call them from now on")
     requested_at: datetime = Field(sa_type=UtcDateTime, description="when the HCP asked to be erased")
-    reason: str = Field(min_length=1, sa_type=Text, description="the request and its basis, without the HCP's name or contacts")
+    reason: str = Field(
+        min_length=1, max_length=REASON_TEXT, sa_type=Text, description="the request and its basis, without the HCP's name or contacts"
+    )
     erased_by: str = Field(min_length=1, max_length=200)
 
     @field_validator("requested_at")

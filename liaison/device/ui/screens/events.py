@@ -8,7 +8,7 @@ import flet as ft
 
 from liaison.core.enums import EventKind
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
-from liaison.core.records.models import Hcp, MedicalEvent
+from liaison.core.records.models import LONG_TEXT, Hcp, MedicalEvent
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
@@ -45,7 +45,7 @@ class EventsScreen:
             attendee,
             self.matches,
             self.chips,
-            self.form.text("agenda", "Agenda", multiline=True),
+            self.form.text("agenda", "Agenda", multiline=True, limit=LONG_TEXT),
             self.form.banner,
             ft.FilledButton(content="Save event", on_click=lambda e: self.save()),
         )
@@ -126,7 +126,7 @@ class EventsScreen:
         def save(e: object) -> None:
             self.record_outcomes(event.id, form, review)
 
-        outcomes = form.text("outcomes", f"Outcomes of {event.title}", multiline=True)
+        outcomes = form.text("outcomes", f"Outcomes of {event.title}", multiline=True, limit=LONG_TEXT)
         return [outcomes, review, form.banner, ft.OutlinedButton(content=f"Save outcomes of {event.title}", on_click=save)]
 
     def record_outcomes(self, event_id: str, form: Form, review: ReviewPanel, justification: str | None = None) -> bool:

@@ -8,7 +8,7 @@ import flet as ft
 
 from liaison.core.enums import Delivery
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import MedicalInquiry
+from liaison.core.records.models import SHORT_TEXT, MedicalInquiry
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
@@ -36,7 +36,7 @@ class InquiriesScreen:
             "New medical inquiry",
             hcp,
             self.matches,
-            self.form.text("question", "Question (verbatim)", multiline=True),
+            self.form.text("question", "Question (verbatim)", multiline=True, limit=SHORT_TEXT),
             ft.Row([self.form.text("product", "Product", width=260), self.form.dropdown("delivery", "Delivery preference", DELIVERY)], wrap=True),
             self.form.checkbox("off_label", "Concerns an unapproved (off-label) use"),
             self.form.checkbox("unsolicited_attested", "The HCP attests this request is unsolicited"),

@@ -10,15 +10,17 @@ beside the text with a "Justification" field and "Submit anyway".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import flet as ft
 
 from liaison.core.enums import Channel
-from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
+from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError, ValidationErrors
 from liaison.core.findings import Finding
-from liaison.core.records.models import Hcp, Insight, Interaction
+from liaison.core.records.models import LONG_TEXT, Hcp, Insight, InsightCreate, Interaction, InteractionCreate
+from liaison.core.records.plain import check
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, MatchList, split_list
@@ -93,7 +95,7 @@ class LogInteractionScreen:
                 ),
                 ft.Text("Materials shared") if library else ft.Container(),
                 materials,
-                self.form.text("notes", "Notes", multiline=True),
+                self.form.text("notes", "Notes", multiline=True, limit=LONG_TEXT),
                 ft.Row(
                     [
                         self.form.text("insight", "Insight (optional)", width=420),
@@ -227,15 +229,18 @@ class LogInteractionScreen:
         }
 
     def _values(self) -> dict[str, Any]:
+        """The interaction to write, or every problem with the form at once (its own and the model's)."""
         draft = self.form.draft
+        problems: list[ValidationError] = []
         if not draft.get("hcp_id"):
-            raise ValidationError("hcp", "choose the HCP: type part of the name and pick a match")
+            problems.append(ValidationError("hcp", "choose the HCP: type part of the name and pick a match", label="HCP"))
         follow_ups = []
         if self.form.value("follow_up"):
-            follow_ups.append({"text": draft["follow_up"], "due": _date("follow_up_due", self.form.value("follow_up_due")), "done": False})
-        return {
-            "hcp_id": draft["hcp_id"],
-            "occurred_at": _when(self.form.value("occurred_at", "")),
+            due = _collect(problems, lambda: _date("follow_up_due", self.form.value("follow_up_due")))
+            follow_ups.append({"text": draft["follow_up"], "due": due, "done": False})
+        values = {
+            "hcp_id": draft.get("hcp_id"),
+            "occurred_at": _collect(problems, lambda: _when(self.form.value("occurred_at", ""))),
             "channel": self.form.value("channel", Channel.IN_PERSON.value),
             "therapeutic_area": self.form.value("therapeutic_area"),
             "topics": split_list(draft.get("topics")),
@@ -247,17 +252,39 @@ class LogInteractionScreen:
             "off_label": bool(draft.get("off_label")),
             "inquiry_id": draft.get("inquiry_id") or None,
         }
+        named = {problem.field for problem in problems}
+        problems += [problem for problem in check(InteractionCreate, values) if _form_field(problem.field) not in named]
+        insight = self.form.value("insight")
+        if insight:
+            found = check(InsightCreate, {"text": insight})
+            problems += [ValidationError("insight", problem.message, label="Insight") for problem in found if problem.field == "text"]
+        if problems:
+            raise ValidationErrors.of(problems)
+        return values
 
     def _chosen_text(self) -> str:
         name = self.form.draft.get("hcp") if self.form.draft.get("hcp_id") else None
         return f"With {name}" if name else "No HCP chosen yet"
 
 
+def _collect(problems: list[ValidationError], read: Callable[[], Any]) -> Any:
+    """A value read from the form, or None with its problem noted: the form reports every problem in one go."""
+    try:
+        return read()
+    except ValidationError as problem:
+        problems.append(problem)
+        return None
+
+
+def _form_field(field: str) -> str:
+    return {"hcp_id": "hcp", "follow_ups.0.due": "follow_up_due", "follow_ups.0.text": "follow_up"}.get(field, field)
+
+
 def _when(text: str) -> datetime:
     try:
         return datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
     except ValueError:
-        raise ValidationError("occurred_at", "use the form YYYY-MM-DD HH:MM, e.g. 2026-11-25 14:30") from None
+        raise ValidationError("occurred_at", "use a date and time like 2026-12-31 14:30", label="Date and time") from None
 
 
 def _date(field: str, text: str | None) -> str | None:
@@ -266,4 +293,4 @@ def _date(field: str, text: str | None) -> str | None:
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise ValidationError(field, "use the form YYYY-MM-DD") from None
+        raise ValidationError(field, "use a date like 2026-12-31", label="Follow-up due") from None
