@@ -30,6 +30,7 @@ from liaison.device.config import load_settings
 from liaison.device.data_dir import default_data_dir
 from liaison.device.erasure_cli import register as _register_erasure
 from liaison.device.sync_cli import register as _register_sync
+from liaison.device.trial_cli import register as _register_trial
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -459,6 +460,7 @@ _register_sync(cli, opened, DataDir)
 _register_compliance(cli, opened, DataDir)
 _register_ae(cli, opened, DataDir)
 _register_erasure(hcp_cli, opened, DataDir)
+_register_trial(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

@@ -41,6 +41,7 @@ from liaison.core.enums import (
     TrialStatus,
 )
 from liaison.core.rules.safety import latest_date, settled_seriousness
+from liaison.core.rules.trials import checked_issues
 from liaison.core.types import UtcDateTime
 from liaison.core.wire import WireValues
 
@@ -345,7 +346,16 @@ class TrialSiteBase(SQLModel):
     status: TrialStatus = Field(default=TrialStatus.FEASIBILITY, sa_type=String(32))
     enrolment_target: int = Field(default=0, ge=0)
     enrolment_actual: int = Field(default=0, ge=0)
-    issues: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, description="the site's issue log")
+    issues: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        description="the site's issue log: each {text, opened, closed}, a closed one with closed_at and closed_by, a reopened one reopened_at/_by",
+    )
+
+    @field_validator("issues")
+    @classmethod
+    def _issues_in_words(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return checked_issues(value)
 
 
 class TrialSite(TrialSiteBase, Record, table=True):
