@@ -93,7 +93,7 @@ class HcpBase(SQLModel):
     phone: str | None = Field(default=None, max_length=40)
     contact_consent: bool = False
     consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    notes: str | None = Field(default=None, max_length=LONG_TEXT, sa_type=Text)
+    notes: str | None = Field(default=None, sa_type=Text)
 
     @field_validator("name")
     @classmethod

@@ -635,7 +635,7 @@ def test_a_trial_site_update_checks_the_enrolment_and_logs_the_issue(ui: Session
     assert shows(view, "Enrolment 0 of 10")
     type_in(view, "Enrolled", "many")
     click(view, "Update site")
-    assert error_of(view, "Enrolled") == "must be a whole number of patients"
+    assert error_of(view, "Enrolled") == "use a whole number of patients, like 12"
     type_in(view, "Enrolled", "4")
     type_in(view, "New issue", "Pharmacy cannot store at 2-8 °C")
     click(view, "Update site")
