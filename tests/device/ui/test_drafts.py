@@ -101,3 +101,15 @@ def _key(data_dir: Path) -> bytes:
     from tests.conftest import PASSPHRASE
 
     return keys.unlock(data_dir, PASSPHRASE)
+
+
+def test_discard_on_the_form_empties_it_and_leaves_nothing_in_the_store(territory_store: Store, data_dir: Path) -> None:
+    window = unlocked(territory_store, data_dir)
+    view = window.screen("Log interaction")
+    type_in(view, "Notes", "Not worth keeping")
+    window.ctx.save_drafts()
+    click(view, "Discard")
+    assert window.notices[-1] == "Discarded what was typed"
+    assert "log_interaction" not in territory_store.repository.drafts.all()
+    assert labelled(window.follow(), "Notes").value == ""
+    window.ctx.end()

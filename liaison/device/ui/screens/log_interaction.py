@@ -116,7 +116,9 @@ class LogInteractionScreen:
                     [
                         ft.OutlinedButton(content="Save draft", on_click=lambda e: self.save(submit=False)),
                         ft.FilledButton(content="Submit", on_click=lambda e: self.save(submit=True)),
-                    ]
+                        ft.TextButton(content="Discard", tooltip="Discard what is typed here", on_click=lambda e: self.discard()),
+                    ],
+                    wrap=True,
                 ),
             ],
             spacing=12,
@@ -210,6 +212,14 @@ class LogInteractionScreen:
         self.ctx.notify(f"{done}; your justification was recorded" if findings else done)
         self.ctx.navigate("HCPs", hcp_id=hcp_id)
         return interaction.id
+
+    def discard(self) -> None:
+        """Give up what was typed: gone from the form and from the store at once."""
+        self.form.reset()
+        self.review.hide()
+        self.ctx.discard_draft("log_interaction")
+        self.ctx.notify("Discarded what was typed")
+        self.ctx.navigate("Log interaction")
 
     def _show_findings(self, findings: list[Finding]) -> None:
         self.form.clear_errors()
