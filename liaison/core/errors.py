@@ -14,12 +14,37 @@ class LiaisonError(Exception):
 
 
 class ValidationError(LiaisonError):
-    """Input that breaks a rule; `field` names where, so the UI can show it beside the input."""
+    """Input that breaks a rule; `field` names where, so the UI can show it beside the input.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    With a `label` (the words the form shows for the field) the one line reads
+    "Notes: please write something" rather than naming the field in code.
+    """
+
+    def __init__(self, field: str, message: str, *, label: str | None = None) -> None:
+        super().__init__(f"{label or field}: {message}")
         self.field = field
         self.message = message
+        self.label = label
+
+
+class ValidationErrors(ValidationError):
+    """Every problem of one input at once, one line each, so the MSL fixes them all in one go rather than one per try.
+
+    It is a `ValidationError` about its first problem, for callers that show one.
+    """
+
+    def __init__(self, problems: Sequence[ValidationError]) -> None:
+        if not problems:
+            raise ValueError("ValidationErrors needs at least one problem")
+        self.problems = list(problems)
+        first = self.problems[0]
+        LiaisonError.__init__(self, "\n".join(str(problem) for problem in self.problems))
+        self.field, self.message, self.label = first.field, first.message, first.label
+
+    @classmethod
+    def of(cls, problems: Sequence[ValidationError]) -> ValidationError:
+        """One problem as itself, several together."""
+        return problems[0] if len(problems) == 1 else cls(problems)
 
 
 class NotFound(LiaisonError):

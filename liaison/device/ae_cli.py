@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS, Outcome, Seriousness, SeriousnessCriterion, Sex
-from liaison.core.errors import ImmutableRecord, ValidationError
+from liaison.core.errors import ImmutableRecord, ValidationError, ValidationErrors
 from liaison.core.rules.safety import Urgency, check_awareness, time_left, urgency
 from liaison.device.config import load_settings
 from liaison.device.domain.identifiers import find_identifiers, warning_lines
@@ -314,8 +314,13 @@ def _named_by_option() -> Iterator[None]:
     try:
         yield
     except ValidationError as error:
-        field = error.field.split(".")[0]
-        raise ValidationError(OPTIONS.get(field, field), error.message) from None
+        problems = error.problems if isinstance(error, ValidationErrors) else [error]
+        raise ValidationErrors.of([_by_option(problem) for problem in problems]) from None
+
+
+def _by_option(problem: ValidationError) -> ValidationError:
+    field = problem.field.split(".")[0]
+    return ValidationError(OPTIONS.get(field, field), problem.message)
 
 
 def _given(**options: Any) -> dict[str, Any]:

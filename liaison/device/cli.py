@@ -22,7 +22,7 @@ import typer.core
 from rich.console import Console
 
 from liaison.core.enums import Channel, Initiation
-from liaison.core.errors import ComplianceFindings, LiaisonError
+from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationErrors
 from liaison.device.ae_cli import register as _register_ae
 from liaison.device.compliance_cli import kept_as_draft
 from liaison.device.compliance_cli import register as _register_compliance
@@ -31,6 +31,7 @@ from liaison.device.data_dir import default_data_dir
 from liaison.device.erasure_cli import register as _register_erasure
 from liaison.device.followup_cli import register as _register_followup
 from liaison.device.sync_cli import register as _register_sync
+from liaison.device.trial_cli import register as _register_trial
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -50,11 +51,15 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 class _Group(typer.core.TyperGroup):
-    """Turns a LiaisonError anywhere below into one line on stderr and exit status 1."""
+    """Turns a LiaisonError anywhere below into one line on stderr (one per problem, all listed) and exit status 1."""
 
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ValidationErrors as exc:
+            for problem in exc.problems:
+                err.print(f"error: {problem}", markup=False)
+            raise typer.Exit(1) from None
         except LiaisonError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(1) from None
@@ -491,6 +496,7 @@ _register_compliance(cli, opened, DataDir)
 _register_ae(cli, opened, DataDir)
 _register_erasure(hcp_cli, opened, DataDir)
 _register_followup(cli, opened, DataDir)
+_register_trial(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

@@ -230,11 +230,11 @@ def test_hcp_edit_changes_only_the_fields_given(liaison: Liaison) -> None:
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["hcp", "add", "--name", "Dr A", "--tier", "9"], "kol_tier"),
-        (["hcp", "add", "--name", "   "], "name"),
-        (["hcp", "add", "--name", "Dr A", "--npi", "12ab"], "npi"),
-        (["hcp", "add", "--name", "Dr A", "--country", "Germany"], "country"),
-        (["hcp", "add", "--name", "Dr A", "--email", "not-an-address"], "email"),
+        (["hcp", "add", "--name", "Dr A", "--tier", "9"], "error: KOL tier: must be 4 or less"),
+        (["hcp", "add", "--name", "   "], "error: Name: must not be blank"),
+        (["hcp", "add", "--name", "Dr A", "--npi", "12ab"], "error: NPI: must be 10 digits"),
+        (["hcp", "add", "--name", "Dr A", "--country", "Germany"], "error: Country: keep it to 2 characters or fewer (this has 7)"),
+        (["hcp", "add", "--name", "Dr A", "--email", "not-an-address"], "error: E-mail: must look like name@example.org"),
         (["hcp", "edit", "01900000-0000-7000-8000-000000000000", "--tier", "2"], "not found"),
     ],
 )
@@ -399,9 +399,9 @@ def test_import_of_a_malformed_csv_lists_every_bad_row_and_imports_nothing(liais
     before = liaison.counts()
     result = liaison("import", "hcps", str(path), ok=False)
     assert "3 bad row(s); nothing was imported" in result.stderr
-    assert "line 3: kol_tier" in result.stderr
-    assert "line 4: name" in result.stderr
-    assert "line 5: npi" in result.stderr
+    assert "line 3: KOL tier: use a whole number, like 12" in result.stderr
+    assert "line 4: Name: please fill this in" in result.stderr
+    assert "line 5: NPI: must be 10 digits" in result.stderr
     assert liaison.counts() == before
 
 
@@ -483,3 +483,13 @@ def test_the_data_dir_is_the_profiles_then_a_flet_bundles_then_the_platforms(mon
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr("sys.platform", "linux")
     assert default_data_dir(Settings()) == tmp_path / "xdg" / "Liaison", "platformdirs' place (see tests/device/test_data_dir.py)"
+
+
+def test_every_problem_with_an_interaction_is_listed_one_line_each_in_plain_words(liaison: Liaison) -> None:
+    before = liaison.counts()
+    result = liaison("interaction", "add", "--hcp", "h1", "--notes", "x" * 10_001, "--therapeutic-area", "y" * 81, ok=False)
+    assert result.stderr.strip().splitlines() == [
+        "error: Therapeutic area: keep it to 80 characters or fewer (this has 81)",
+        "error: Notes: keep it to 10,000 characters or fewer (this has 10,001)",
+    ]
+    assert liaison.counts() == before

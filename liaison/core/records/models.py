@@ -44,8 +44,16 @@ from liaison.core.enums import (
 )
 from liaison.core.errors import ValidationError
 from liaison.core.rules.safety import latest_date, settled_seriousness
+from liaison.core.rules.trials import checked_issues
 from liaison.core.types import UtcDateTime
 from liaison.core.wire import WireValues
+
+LONG_TEXT = 10_000
+"""The most a long free-text field holds (notes, descriptions, agendas): pages of text, not a pasted document."""
+SHORT_TEXT = 5_000
+"""A question, an insight, a summary: a few paragraphs."""
+REASON_TEXT = 2_000
+"""A reason, a justification, a medication list: a paragraph or two."""
 
 
 def _text_list() -> Any:
@@ -257,7 +265,7 @@ class InteractionBase(SQLModel):
     topics: list[str] = _text_list()
     initiation: Initiation = Field(default=Initiation.PROACTIVE, sa_type=String(32))
     materials: list[str] = _text_list()
-    notes: str = Field(default="", sa_type=Text)
+    notes: str = Field(default="", max_length=LONG_TEXT, sa_type=Text)
     follow_ups: list[FollowUp] = Field(default_factory=list, sa_type=JSON)
     inquiry_id: str | None = Field(default=None, max_length=36)
     off_label: bool = Field(default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry")
@@ -346,7 +354,7 @@ class FollowUpTaskCreate(WireValues, FollowUpTaskBase):
 class MedicalInquiryBase(SQLModel):
     hcp_id: str = Field(index=True, max_length=36)
     received_at: datetime = Field(sa_type=UtcDateTime)
-    question: str = Field(min_length=1, sa_type=Text, description="the HCP's question, verbatim")
+    question: str = Field(min_length=1, max_length=SHORT_TEXT, sa_type=Text, description="the HCP's question, verbatim")
     product: str | None = Field(default=None, max_length=120)
     off_label: bool = False
     unsolicited_attested: bool = False
@@ -382,14 +390,14 @@ class AdverseEventBase(SQLModel):
     patient_age: int | None = Field(default=None, ge=0, le=130)
     patient_sex: Sex = Field(default=Sex.UNKNOWN, sa_type=String(32))
     product: str = Field(min_length=1, max_length=120)
-    description: str = Field(min_length=1, sa_type=Text)
+    description: str = Field(min_length=1, max_length=LONG_TEXT, sa_type=Text)
     seriousness: Seriousness = Field(default=Seriousness.UNKNOWN, sa_type=String(32))
     seriousness_criteria: list[SeriousnessCriterion] = Field(
         default_factory=list, sa_type=JSON, description="ICH E2B seriousness criteria; naming one makes the event serious"
     )
     onset_date: date | None = Field(default=None, description="when the event began: not after awareness")
     outcome: Outcome | None = Field(default=None, sa_type=String(32))
-    concomitant_medication: str | None = Field(default=None, sa_type=Text)
+    concomitant_medication: str | None = Field(default=None, max_length=REASON_TEXT, sa_type=Text)
     reporter_contact: str | None = Field(default=None, max_length=300, description="how pharmacovigilance reaches the reporter")
     case_reference: str | None = Field(
         default=None, max_length=64, description="the company's safety case number: arrives after filing, set without an amendment"
@@ -459,7 +467,7 @@ class AdverseEventCreate(WireValues, AdverseEventBase):
 
 
 class InsightBase(SQLModel):
-    text: str = Field(min_length=1, sa_type=Text)
+    text: str = Field(min_length=1, max_length=SHORT_TEXT, sa_type=Text)
     theme: str | None = Field(default=None, max_length=80)
     therapeutic_area: str | None = Field(default=None, max_length=80)
     product: str | None = Field(default=None, max_length=120)
@@ -496,7 +504,16 @@ class TrialSiteBase(SQLModel):
     status: TrialStatus = Field(default=TrialStatus.FEASIBILITY, sa_type=String(32))
     enrolment_target: int = Field(default=0, ge=0)
     enrolment_actual: int = Field(default=0, ge=0)
-    issues: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, description="the site's issue log")
+    issues: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        description="the site's issue log: each {text, opened, closed}, a closed one with closed_at and closed_by, a reopened one reopened_at/_by",
+    )
+
+    @field_validator("issues")
+    @classmethod
+    def _issues_in_words(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return checked_issues(value)
 
 
 class TrialSite(TrialSiteBase, Record, table=True):
@@ -516,8 +533,8 @@ class MedicalEventBase(SQLModel):
     starts_at: datetime = Field(sa_type=UtcDateTime)
     location: str | None = Field(default=None, max_length=200)
     attendee_ids: list[str] = _text_list()
-    agenda: str = Field(default="", sa_type=Text)
-    outcomes: str = Field(default="", sa_type=Text)
+    agenda: str = Field(default="", max_length=LONG_TEXT, sa_type=Text)
+    outcomes: str = Field(default="", max_length=LONG_TEXT, sa_type=Text)
 
     @field_validator("starts_at")
     @classmethod
@@ -543,7 +560,7 @@ class ContentItemBase(SQLModel):
     expires_on: date
     therapeutic_area: str | None = Field(default=None, max_length=80)
     product: str | None = Field(default=None, max_length=120)
-    summary: str = Field(default="", sa_type=Text)
+    summary: str = Field(default="", max_length=SHORT_TEXT, sa_type=Text)
 
 
 class ContentItem(ContentItemBase, Record, table=True):
@@ -593,7 +610,7 @@ class AmendmentBase(SQLModel):
     subject_table: str = Field(max_length=40)
     subject_id: str = Field(max_length=36, index=True)
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    reason: str = Field(min_length=1, sa_type=Text)
+    reason: str = Field(min_length=1, max_length=REASON_TEXT, sa_type=Text)
 
     @model_validator(mode="after")
     def _has_changes(self) -> AmendmentBase:
@@ -622,7 +639,7 @@ class ComplianceOverrideBase(SQLModel):
     subject_table: str = Field(max_length=40)
     subject_id: str = Field(max_length=36, index=True)
     findings: list[dict[str, Any]] = Field(sa_type=JSON, description="each {field, rule_id, category, phrase, reason}")
-    justification: str = Field(sa_type=Text)
+    justification: str = Field(max_length=REASON_TEXT, sa_type=Text)
     overridden_at: datetime = Field(sa_type=UtcDateTime)
 
     @field_validator("justification")
@@ -667,7 +684,9 @@ class HcpErasureBase(SQLModel):
     hcp_id: str = Field(max_length=36, index=True)
     pseudonym: str = Field(min_length=1, max_length=40, description="what the HCP's records call them from now on")
     requested_at: datetime = Field(sa_type=UtcDateTime, description="when the HCP asked to be erased")
-    reason: str = Field(min_length=1, sa_type=Text, description="the request and its basis, without the HCP's name or contacts")
+    reason: str = Field(
+        min_length=1, max_length=REASON_TEXT, sa_type=Text, description="the request and its basis, without the HCP's name or contacts"
+    )
     erased_by: str = Field(min_length=1, max_length=200)
 
     @field_validator("requested_at")

@@ -153,6 +153,6 @@ def _duplicates(repository: Repository, rows: list[dict[str, Any]], lines: list[
 
 def _summary(path: Path, problems: Iterable[tuple[int, str]]) -> str:
     problems = sorted(problems)
-    lines = [f"{path}: {len(problems)} bad row(s); nothing was imported"]
+    lines = [f"{path}: {len({line for line, _ in problems})} bad row(s); nothing was imported"]
     lines += [f"  line {line}: {message}" for line, message in problems]
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from liaison.core.errors import ImmutableRecord, ValidationError
+from liaison.core.errors import ImmutableRecord, ValidationError, ValidationErrors
 from liaison.core.records.kinds import KINDS
 from liaison.core.records.models import AdverseEvent, ComplianceOverride, HcpErasure, Record
 from liaison.core.types import utcnow
@@ -27,12 +27,13 @@ NEVER_DELETED = frozenset(kind.model for kind in KINDS if kind.never_deleted)
 
 
 class BatchValidationError(ValidationError):
-    """Several rows failed; each is listed with its (1-based) row number."""
+    """Several rows failed; each problem is listed with its (1-based) row number, a row with several once per problem."""
 
     def __init__(self, errors: Sequence[tuple[int, ValidationError]]) -> None:
-        self.errors = list(errors)
+        self.errors = [(row, problem) for row, error in errors for problem in (error.problems if isinstance(error, ValidationErrors) else [error])]
         lines = [f"row {row}: {error}" for row, error in self.errors]
-        Exception.__init__(self, f"{len(lines)} invalid row(s); nothing was written\n" + "\n".join(lines))
+        rows = len({row for row, _ in self.errors})
+        Exception.__init__(self, f"{rows} invalid row(s); nothing was written\n" + "\n".join(lines))
         self.field = "rows"
         self.message = lines[0] if lines else ""
 

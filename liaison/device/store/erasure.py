@@ -28,7 +28,7 @@ from liaison.core.records.kinds import references_to
 from liaison.core.records.models import AdverseEvent, Amendment, Hcp, HcpErasure, Record
 from liaison.core.records.shape import typed
 from liaison.core.types import utcnow
-from liaison.device.store import audit
+from liaison.device.store import audit, drafts
 from liaison.device.store.models import Conflict, OutboxEntry
 from liaison.device.store.values import fields, jsonable, synced
 from liaison.device.store.writes import Writes
@@ -126,6 +126,7 @@ class Erasing:
     def _erase(self, session: Session, erasure: Erasure, found: dict[Key, Record]) -> None:
         """Scrub, then audit: one "erase" entry per record with what it kept, one "redact" entry listing the redacted links."""
         applied = apply(session, erasure, found)
+        drafts.drop_mentioning(session, lambda text: any(hcp_id in text for hcp_id in erasure.ids) or erasure.redact(text) != text)
         for record in applied.records.values():
             self._writes.audit(session, "erase", record, None, fields(record))
         if applied.redacted:

@@ -138,3 +138,17 @@ class Conflict(SQLModel, table=True):
     detected_at: datetime = Field(sa_type=UtcDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     resolution: str | None = Field(default=None, max_length=20, description="mine | theirs | superseded")
+
+
+class Draft(SQLModel, table=True):
+    """A form's unsaved input, kept so closing the window (or a crash) loses no typing.
+
+    Device-only: never a record, never synced, never audited. It lives in the
+    encrypted store like everything else, and is removed once its record is
+    saved or the MSL discards it (see `liaison.device.store.drafts`).
+    """
+
+    __tablename__ = "draft"
+    key: str = Field(primary_key=True, max_length=200, description="which form: a screen's name, or a screen and the record it edits")
+    fields: dict[str, Any] = Field(sa_type=JSON)
+    saved_at: datetime = Field(sa_type=UtcDateTime)

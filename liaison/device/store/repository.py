@@ -11,7 +11,8 @@ change for sync and appends to the audit log, all or nothing):
 - `erasure`: erasing an HCP on request, and the receipts of erasures made elsewhere;
 - `outbox`: acknowledged, refused, resent and discarded changes;
 - `conflicts`: the values a merge set aside, and the MSL's choice between them;
-- `device_state`: the clock and the enrollment.
+- `device_state`: the clock and the enrollment;
+- `drafts`: forms' unsaved input, kept encrypted but never synced or audited.
 Applying pulled changes is the sync client's (`liaison.device.sync.apply`),
 which writes through the same core, reached as `Repository.writes`.
 """
@@ -32,6 +33,7 @@ from liaison.core.records.models import Amendment, FollowUpTask, HcpErasure, Rec
 from liaison.core.rules.safety import ReportingWindow
 from liaison.device.store.conflicts import Conflicts
 from liaison.device.store.device_state import Bookkeeping
+from liaison.device.store.drafts import Drafts
 from liaison.device.store.edits import BatchValidationError, Edits
 from liaison.device.store.erasure import Erasing
 from liaison.device.store.filing import Filing
@@ -68,6 +70,8 @@ class Repository:
         self.outbox = Outbox(self.writes)
         self.conflicts = Conflicts(self.writes, self.edits)
         self.bookkeeping = Bookkeeping(self.writes)
+        self.drafts = Drafts(self.writes)
+        """Forms' unsaved input: `all`, `save`, `discard` (see `liaison.device.store.drafts`)."""
 
     @property
     def actor(self) -> Actor:

@@ -16,6 +16,7 @@ from liaison.core.clock import field_stamp
 from liaison.core.errors import ValidationError
 from liaison.core.records.kinds import TABLES, kind_for
 from liaison.core.records.models import Record
+from liaison.core.records.plain import refusal
 
 _JSON_OBJECT = pydantic.TypeAdapter(dict[str, Any])
 """Built once: building a TypeAdapter costs more than using it."""
@@ -47,11 +48,6 @@ def label(model: type[SQLModel]) -> str:
     return kind_for(table).label if table in TABLES else table
 
 
-def plain(exc: pydantic.ValidationError) -> ValidationError:
-    """The first problem, as one line naming the field."""
-    error = exc.errors()[0]
-    field = ".".join(str(part) for part in error["loc"]) or "input"
-    message = error["msg"]
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    return ValidationError(field, message[0].lower() + message[1:] if message else "is invalid")
+def plain(exc: pydantic.ValidationError, model: type[SQLModel] | None = None) -> ValidationError:
+    """Every problem at once, each as "<Field label>: <plain sentence>" (see `liaison.core.records.plain`)."""
+    return refusal(exc, model)

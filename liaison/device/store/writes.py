@@ -110,7 +110,7 @@ class Writes:
         try:
             checked = create_model.model_validate({k: v for k, v in data.items() if k not in Record.BOOKKEEPING})
         except pydantic.ValidationError as exc:
-            raise plain(exc) from None
+            raise plain(exc, model) from None
         values = checked.model_dump()
         if "follow_ups" in values:
             values["follow_ups"] = checked.model_dump(mode="json")["follow_ups"]

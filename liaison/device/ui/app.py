@@ -261,6 +261,7 @@ class LiaisonApp:
 
         async def apply() -> None:
             if status.revoked:
+                self.ctx.forget_drafts()
                 self.ctx.store = None
                 self.lock_now()
                 self.notify(status.error or "This device was revoked.")

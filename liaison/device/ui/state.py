@@ -23,6 +23,7 @@ from liaison.device.store.queries import pending_changes
 from liaison.device.store.store import Store
 from liaison.device.sync.status import SyncStatus
 from liaison.device.ui import prefs as preferences
+from liaison.device.ui.draft_keeper import DraftKeeper
 from liaison.device.ui.prefs import Prefs
 
 IDLE_POLL_SECONDS = 5.0
@@ -60,7 +61,11 @@ class UiContext:
     sync: Any | None = None
     """The sync service after unlock; None in offline-only mode."""
     drafts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Unsaved form input by screen: it survives switching screens (and an auto-lock)."""
+    """Unsaved form input by screen: it survives switching screens, an auto-lock, and (kept in the store) closing the window."""
+    unkept: set[str] = field(default_factory=set)
+    """Drafts never written to the store (a passphrase being changed): memory only, gone with the window."""
+    keeper: DraftKeeper | None = None
+    """Writes the drafts to the unlocked store about once a second (see `liaison.device.ui.draft_keeper`)."""
     navigate: Callable[..., None] = lambda name, **kwargs: None
     notify: Callable[[str], None] = lambda message: None
     lock: Callable[[], None] = lambda: None
@@ -89,8 +94,27 @@ class UiContext:
         """A window's context with the MSL's saved display choices applied."""
         return cls(settings=settings, data_dir=data_dir, prefs=preferences.load(data_dir), **kwargs)
 
-    def draft(self, name: str) -> dict[str, Any]:
+    def draft(self, name: str, *, keep: bool = True) -> dict[str, Any]:
+        """The form's unsaved input; `keep=False` for secrets, which stay in memory only."""
+        if not keep:
+            self.unkept.add(name)
         return self.drafts.setdefault(name, {})
+
+    def discard_draft(self, name: str) -> None:
+        """The MSL gave up this form's input: gone from memory and from the store at once."""
+        self.drafts.pop(name, None)
+        self.save_drafts()
+
+    def save_drafts(self) -> None:
+        """Write the drafts now rather than at the next tick: after a save, so a crash never brings back what was filed."""
+        if self.keeper is not None:
+            self.keeper.flush()
+
+    def forget_drafts(self) -> None:
+        """The store was wiped (a revoked device): nothing typed for it outlives it, in memory either."""
+        if self.keeper is not None:
+            self.keeper.usable = lambda: False
+        self.drafts.clear()
 
     @property
     def unlocked(self) -> Store:
@@ -111,6 +135,9 @@ class UiContext:
     ) -> None:
         """After an unlock: hold the store, start sync (if any) and the idle clock."""
         self.store, self.sync = store, sync
+        self.keeper = DraftKeeper(store.repository.drafts, self.drafts, kept=lambda key: key not in self.unkept, usable=self._store_usable)
+        self.keeper.restore()
+        self.keeper.start()
         if sync is not None:
             self._unsubscribe = sync.subscribe(on_status)
             sync.start()
@@ -118,7 +145,10 @@ class UiContext:
         self.idle.start()
 
     def end(self) -> None:
-        """Stop sync, drop the key. Drafts stay in memory, so an auto-lock loses no typing."""
+        """Write the drafts, stop sync, drop the key. Drafts stay in memory too, so an auto-lock loses no typing."""
+        if self.keeper is not None:
+            self.keeper.stop()
+            self.keeper = None
         if self.idle is not None:
             self.idle.stop()
             self.idle = None
@@ -131,6 +161,9 @@ class UiContext:
         if self.store is not None:
             self.store.lock()
             self.store = None
+
+    def _store_usable(self) -> bool:
+        return self.store is not None and not self.store.locked
 
     def touch(self) -> None:
         """Called on every input: postpones auto-lock."""
@@ -173,7 +206,8 @@ class UiContext:
             self.page.update()
 
     def changed(self) -> None:
-        """After a local write: the pending count moves at once, and sync tries to send it now."""
+        """After a local write: its draft leaves the store now, the pending count moves at once, and sync tries to send it."""
+        self.save_drafts()
         if self.sync is not None:
             self.sync.refresh()
             self.sync.sync_now()

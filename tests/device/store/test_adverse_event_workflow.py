@@ -64,15 +64,15 @@ def test_naming_a_criterion_means_serious_and_serious_names_one_for_every_combin
         (
             {"seriousness_criteria": ["fainting"]},
             "seriousness_criteria.0",
-            "input should be 'death', 'life_threatening', 'hospitalisation', 'disability', 'congenital_anomaly' or 'medically_important'",
+            "choose one of death, life_threatening, hospitalisation, disability, congenital_anomaly or medically_important",
         ),
         ({"onset_date": date(2026, 11, 26)}, "onset_date", "is after the moment you became aware; the event began before you heard of it"),
         (
             {"outcome": "better"},
             "outcome",
-            "input should be 'recovered', 'recovering', 'not_recovered', 'recovered_with_sequelae', 'fatal' or 'unknown'",
+            "choose one of recovered, recovering, not_recovered, recovered_with_sequelae, fatal or unknown",
         ),
-        ({"case_reference": "x" * 65}, "case_reference", "string should have at most 64 characters"),
+        ({"case_reference": "x" * 65}, "case_reference", "keep it to 64 characters or fewer (this has 65)"),
     ],
 )
 def test_a_broken_rule_is_refused_in_one_line_naming_the_field_and_nothing_is_written(store: Store, values: dict, field: str, message: str) -> None:

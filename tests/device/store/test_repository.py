@@ -133,7 +133,7 @@ def test_an_adverse_event_can_be_created_and_filed_in_one_transaction(store: Sto
         actions = [entry.action for entry in session.exec(select(AuditEntry).where(AuditEntry.record_id == filed.id)).all()]
     assert actions == ["create", "submit"]
     before = counts(store)
-    with pytest.raises(ValidationError, match="product"):
+    with pytest.raises(ValidationError, match="^Product: please write something$"):
         store.repository.create_submitted(AdverseEvent, {**values, "product": ""})
     assert counts(store) == before, "nothing of a refused filing is written"
 

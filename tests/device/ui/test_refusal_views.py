@@ -87,7 +87,7 @@ def test_a_correction_the_app_refuses_is_shown_beside_the_field_and_nothing_is_s
     type_in(view, "Correct kol tier", "9")
     click(view, "Save and resend")
 
-    assert "kol_tier" in ui.notices[-1]
+    assert ui.notices[-1] == "KOL tier: must be 4 or less"
     assert len(repository.refused()) == 1, "still waiting: nothing was resent"
 
 

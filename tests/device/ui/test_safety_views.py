@@ -274,7 +274,7 @@ def test_a_filed_event_takes_its_case_reference_in_place(ui: Session, territory_
     assert labelled(ui.screen("Safety", ae_id=event.id), "Case reference").value == "PV-2026-000042"
     labelled(view, "Case reference").value = "x" * 65
     click(view, "Save case reference")
-    assert error_of(view, "Case reference") == "string should have at most 64 characters"
+    assert error_of(view, "Case reference") == "keep it to 64 characters or fewer (this has 65)"
 
 
 # --- what Flet needs, and what "now" means ------------------------------------------------

@@ -417,14 +417,55 @@ def test_validation_errors_appear_beside_the_field_and_nothing_is_written(ui: Se
     press_enter(view, "HCP")
     type_in(view, "Date and time", "yesterday")
     click(view, "Submit")
-    assert "YYYY-MM-DD HH:MM" in (error_of(view, "Date and time") or "")
+    assert error_of(view, "Date and time") == "use a date and time like 2026-12-31 14:30"
     assert error_of(view, "HCP") is None
     type_in(view, "Date and time", "2026-01-05 09:30")
     type_in(view, "Follow-up (optional)", "Send the reprint")
     type_in(view, "Follow-up due", "next week")
     click(view, "Submit")
-    assert "YYYY-MM-DD" in (error_of(view, "Follow-up due") or "")
+    assert error_of(view, "Follow-up due") == "use a date like 2026-12-31"
     assert outbox(territory_store) == before and not ui.visits
+
+
+def test_every_problem_is_shown_at_once_beside_its_field_and_in_a_summary(ui: Session, territory_store: Store) -> None:
+    before = outbox(territory_store)
+    view = ui.screen("Log interaction")
+    type_in(view, "Date and time", "yesterday")
+    type_in(view, "Follow-up (optional)", "Send the reprint")
+    type_in(view, "Follow-up due", "next week")
+    type_in(view, "Notes", "x" * 10_001)
+    click(view, "Submit")
+    assert error_of(view, "HCP") == "choose the HCP: type part of the name and pick a match"
+    assert error_of(view, "Date and time") == "use a date and time like 2026-12-31 14:30"
+    assert error_of(view, "Follow-up due") == "use a date like 2026-12-31"
+    assert error_of(view, "Notes") == "keep it to 10,000 characters or fewer (this has 10,001)"
+    summary = labelled_banner(view)
+    assert summary.splitlines() == [
+        "Please correct these 4 problems:",
+        "HCP: choose the HCP: type part of the name and pick a match",
+        "Date and time: use a date and time like 2026-12-31 14:30",
+        "Notes: keep it to 10,000 characters or fewer (this has 10,001)",
+        "Follow-up due: use a date like 2026-12-31",
+    ]
+    assert outbox(territory_store) == before and not ui.visits
+
+
+def labelled_banner(root: ft.Control) -> str:
+    [banner] = [control for control in walk(root) if isinstance(control, ft.Text) and control.semantics_label == "Form error"]
+    assert banner.visible
+    return str(banner.value)
+
+
+def test_a_long_note_scrolls_inside_its_field_and_counts_characters_near_its_limit(ui: Session) -> None:
+    view = ui.screen("Log interaction")
+    notes = labelled(view, "Notes")
+    assert notes.multiline and notes.max_lines is not None and notes.max_lines <= 12, "the field stops growing and scrolls"
+    type_in(view, "Notes", "x" * 500)
+    assert notes.counter is None, "no counter far from the limit"
+    type_in(view, "Notes", "x" * 9_500)
+    assert notes.counter == "9,500 / 10,000"
+    type_in(view, "Notes", "x" * 50_000)
+    assert notes.counter == "50,000 / 10,000: 40,000 over the limit" and len(notes.value) == 50_000, "nothing typed is cut off"
 
 
 def test_unsaved_input_survives_switching_screens(ui: Session) -> None:
@@ -595,7 +636,7 @@ def test_a_trial_site_update_checks_the_enrolment_and_logs_the_issue(ui: Session
     assert shows(view, "Enrolment 0 of 10")
     type_in(view, "Enrolled", "many")
     click(view, "Update site")
-    assert error_of(view, "Enrolled") == "must be a whole number of patients"
+    assert error_of(view, "Enrolled") == "use a whole number of patients, like 12"
     type_in(view, "Enrolled", "4")
     type_in(view, "New issue", "Pharmacy cannot store at 2-8 °C")
     click(view, "Update site")

@@ -14,11 +14,25 @@ from typing import Any
 
 import flet as ft
 
-from liaison.core.errors import LiaisonError
+from liaison.core.errors import LiaisonError, ValidationErrors
 from liaison.device.ui.components.checkbox import WrappingCheckbox
 
 Option = tuple[str, str]
 """(key stored in the draft, text shown)"""
+
+MAX_LINES = 12
+"""How tall a multiline field grows before it scrolls: 50,000 characters must not make it thousands of pixels tall."""
+COUNT_FROM = 0.8
+"""The share of a field's limit from which the character counter shows."""
+
+
+def counter_text(length: int, limit: int) -> str | None:
+    """ "9,120 / 10,000" once the text nears its limit, and how far over it is past it; nothing before."""
+    if length < limit * COUNT_FROM:
+        return None
+    if length > limit:
+        return f"{length:,} / {limit:,}: {length - limit:,} over the limit"
+    return f"{length:,} / {limit:,}"
 
 
 class Form:
@@ -28,6 +42,8 @@ class Form:
         """What a field shows and means until the MSL types in it, worked out as the form opens."""
         self.controls: dict[str, ft.Control] = {}
         """Fields by draft key; a control with `show_error(message)` shows its own errors."""
+        self.limits: dict[str, int] = {}
+        """Text fields' character limits, by draft key: their counters show near them."""
         self.banner = ft.Text("", color=ft.Colors.ERROR, visible=False, semantics_label="Form error")
         self._on_input = on_input or (lambda: None)
 
@@ -43,12 +59,23 @@ class Form:
         width: float | None = None,
         on_submit: Callable[[], Any] | None = None,
         keyboard: ft.KeyboardType = ft.KeyboardType.TEXT,
+        limit: int | None = None,
     ) -> ft.TextField:
+        """A text field; a multiline one grows to MAX_LINES and then scrolls, and with a `limit` counts characters near it.
+
+        The limit is never enforced by cutting the text (a paste would lose its end):
+        the counter turns red past it and the field model refuses it in words.
+        """
+        value = str(self.draft.get(name, self.defaults.get(name)) or "")
+        if limit is not None:
+            self.limits[name] = limit
         field = ft.TextField(
             label=label,
-            value=str(self.draft.get(name, self.defaults.get(name)) or ""),
+            value=value,
             multiline=multiline,
             min_lines=3 if multiline else None,
+            max_lines=MAX_LINES if multiline else None,
+            counter=counter_text(len(value), limit) if limit is not None else None,
             autofocus=autofocus,
             hint_text=hint,
             password=password,
@@ -80,6 +107,9 @@ class Form:
 
     def set(self, name: str, value: Any) -> None:
         self.draft[name] = value
+        control = self.controls.get(name)
+        if name in self.limits and isinstance(control, ft.TextField):
+            control.counter = counter_text(len(str(value or "")), self.limits[name])
         self.touched(name)
 
     def touched(self, name: str) -> None:
@@ -92,15 +122,29 @@ class Form:
         return default if value == "" else value
 
     def show_error(self, error: LiaisonError) -> None:
-        """Put the message beside the field it names; anything else goes in the banner above the buttons."""
+        """Put each problem beside the field it names; with several, the banner above the buttons lists them all too.
+
+        A problem about no field on this form goes in the banner, in its own words.
+        """
         self.clear_errors()
-        field = getattr(error, "field", None)
-        message = getattr(error, "message", None) or str(error)
-        target = self.controls.get(field or "") or self.controls.get(_ALIASES.get(field or "", ""))
-        if target is not None:
+        problems = error.problems if isinstance(error, ValidationErrors) else [error]
+        order = list(self.controls)
+        placed: list[tuple[int, str]] = []
+        unplaced: list[str] = []
+        for problem in problems:
+            field = getattr(problem, "field", None) or ""
+            message = getattr(problem, "message", None) or str(problem)
+            key = field if field in self.controls else _ALIASES.get(field, "")
+            target = self.controls.get(key)
+            if target is None:
+                unplaced.append(str(problem))
+                continue
             _set_error(target, message)
-        else:
-            self.banner.value, self.banner.visible = str(error), True
+            placed.append((order.index(key), f"{_label(target) or getattr(problem, 'label', None) or field}: {message}"))
+        if len(problems) > 1 or unplaced:
+            lines = unplaced + [line for _, line in sorted(placed)]
+            heading = [f"Please correct these {len(lines)} problems:"] if len(lines) > 1 else []
+            self.banner.value, self.banner.visible = "\n".join(heading + lines), True
 
     def clear_errors(self) -> None:
         for name in self.controls:
@@ -160,7 +204,21 @@ class MatchList(ft.Semantics):
         self.column.controls = items
 
 
-_ALIASES = {"hcp_id": "hcp", "reporter_hcp_id": "hcp", "occurred_at": "occurred_at"}
+_ALIASES = {
+    "hcp_id": "hcp",
+    "reporter_hcp_id": "hcp",
+    "follow_ups.0.text": "follow_up",
+    "follow_ups.0.due": "follow_up_due",
+    "follow_ups": "follow_up",
+}
+"""A model's field (or its first list item) → the form field that holds it."""
+
+
+def _label(control: ft.Control) -> str | None:
+    """The words shown on a field, without "(optional)": what a summary line names."""
+    inner = control.checkbox if isinstance(control, CheckField) else control
+    label = getattr(inner, "label", None)
+    return str(label).removesuffix(" (optional)") if isinstance(label, str) and label else None
 
 
 def _submit_handler(on_submit: Callable[[], Any] | None) -> Callable[[ft.Event[ft.TextField]], Any] | None:

@@ -12,7 +12,7 @@ import flet as ft
 
 from liaison.core.enums import EventKind
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
-from liaison.core.records.models import Hcp, MedicalEvent
+from liaison.core.records.models import LONG_TEXT, Hcp, MedicalEvent
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, empty, section
@@ -27,8 +27,7 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 class EventsScreen:
     def __init__(self, ctx: UiContext) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("event"), on_input=ctx.touch)
-        self.form.draft.setdefault("kind", EventKind.ADVISORY_BOARD.value)
+        self.form = Form(ctx.draft("event"), on_input=ctx.touch, defaults={"kind": EventKind.ADVISORY_BOARD.value})
         self.names: dict[str, str] = {}
         self.matches = HcpMatches(on_pick=self.add, action="choose whom to add")
         self.chips = ft.Row(wrap=True, spacing=6)
@@ -57,7 +56,7 @@ class EventsScreen:
             attendee,
             self.matches,
             self.chips,
-            self.form.text("agenda", "Agenda", multiline=True),
+            self.form.text("agenda", "Agenda", multiline=True, limit=LONG_TEXT),
             self.form.banner,
             ft.FilledButton(content="Save event", on_click=lambda e: self.save()),
         )
@@ -140,7 +139,7 @@ class EventsScreen:
         def save(e: object) -> None:
             self.record_outcomes(event.id, form, review)
 
-        outcomes = form.text("outcomes", f"Outcomes of {event.title}", multiline=True)
+        outcomes = form.text("outcomes", f"Outcomes of {event.title}", multiline=True, limit=LONG_TEXT)
         return [outcomes, review, form.banner, ft.OutlinedButton(content=f"Save outcomes of {event.title}", on_click=save)]
 
     def record_outcomes(self, event_id: str, form: Form, review: ReviewPanel, justification: str | None = None) -> bool:
@@ -181,7 +180,6 @@ class EventsScreen:
             self.form.show_error(error)
             return None
         self.form.reset()
-        self.form.draft["kind"] = EventKind.ADVISORY_BOARD.value
         self.ctx.changed()
         self.ctx.notify("Event saved")
         self.ctx.navigate("Events")

@@ -12,7 +12,7 @@ import flet as ft
 
 from liaison.core.enums import Delivery
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import Hcp, MedicalInquiry
+from liaison.core.records.models import SHORT_TEXT, Hcp, MedicalInquiry
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, empty, section
@@ -26,8 +26,7 @@ DELIVERY = [(item.value, item.value.replace("_", " ").capitalize()) for item in 
 class InquiriesScreen:
     def __init__(self, ctx: UiContext) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("inquiry"), on_input=ctx.touch)
-        self.form.draft.setdefault("delivery", Delivery.EMAIL.value)
+        self.form = Form(ctx.draft("inquiry"), on_input=ctx.touch, defaults={"delivery": Delivery.EMAIL.value})
         self.matches = HcpMatches(on_pick=self.pick)
         self.chosen = ft.Text(self._chosen_text(), weight=ft.FontWeight.BOLD)
         self.pad = SignaturePad(self.form.draft.get("signature"), on_change=lambda strokes: self.form.set("signature", strokes))
@@ -44,7 +43,7 @@ class InquiriesScreen:
             hcp,
             self.matches,
             self.chosen,
-            self.form.text("question", "Question (verbatim)", multiline=True),
+            self.form.text("question", "Question (verbatim)", multiline=True, limit=SHORT_TEXT),
             ft.Row([self.form.text("product", "Product", width=260), self.form.dropdown("delivery", "Delivery preference", DELIVERY)], wrap=True),
             self.form.checkbox("off_label", "Concerns an unapproved (off-label) use"),
             self.form.checkbox("unsolicited_attested", "The HCP attests this request is unsolicited"),

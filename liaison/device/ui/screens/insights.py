@@ -12,7 +12,7 @@ import flet as ft
 import flet_charts as fch
 
 from liaison.core.errors import ComplianceFindings, LiaisonError
-from liaison.core.records.models import Insight
+from liaison.core.records.models import SHORT_TEXT, Insight
 from liaison.core.rules.taxonomy import Taxonomy
 from liaison.device.domain.insight_advice import Advice, CapturedInsight, InsightAdvisor, SimilarInsight
 from liaison.device.store import queries
@@ -88,7 +88,7 @@ class InsightsScreen:
         themes = [(theme.id, taxonomy.option_text(theme)) for theme in taxonomy.themes]
         areas = sorted({item.therapeutic_area for item in every if item.therapeutic_area})
         products = sorted({item.product for item in every if item.product})
-        text = self.form.text("text", "Insight", multiline=True, hint="What did you hear? One observation per insight.")
+        text = self.form.text("text", "Insight", multiline=True, limit=SHORT_TEXT, hint="What did you hear? One observation per insight.")
         text.on_change = self._typed
         area = self.form.text("therapeutic_area", "Therapeutic area", width=220)
         area.on_change = self._area_typed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from liaison.core.errors import ComplianceFindings, LiaisonError
-from liaison.core.records.models import Interaction
+from liaison.core.records.models import LONG_TEXT, Interaction
 from liaison.device.store import queries
 from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import Form, empty, section
@@ -86,7 +86,7 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
         form.draft.setdefault("notes", item.notes)
         rows += [
             ft.Text("Submitted records are immutable; a change is recorded as an amendment."),
-            form.text("notes", "Amended notes", multiline=True),
+            form.text("notes", "Amended notes", multiline=True, limit=LONG_TEXT),
             form.text("reason", "Reason for the amendment"),
             review,
             ft.OutlinedButton(content="Record amendment", on_click=lambda e: amend()),

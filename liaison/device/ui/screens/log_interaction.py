@@ -11,15 +11,17 @@ beside the text with a "Justification" field and "Submit anyway".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import flet as ft
 
 from liaison.core.enums import Channel
-from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
+from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError, ValidationErrors
 from liaison.core.findings import Finding
-from liaison.core.records.models import Hcp, Insight, Interaction
+from liaison.core.records.models import LONG_TEXT, Hcp, Insight, InsightCreate, Interaction, InteractionCreate
+from liaison.core.records.plain import check
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.checkbox import WrappingCheckbox
@@ -35,12 +37,15 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 class LogInteractionScreen:
     def __init__(self, ctx: UiContext, hcp_id: str | None = None) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("log_interaction"), on_input=ctx.touch, defaults={"occurred_at": datetime.now().strftime(TIME_FORMAT)})
+        self.form = Form(
+            ctx.draft("log_interaction"),
+            on_input=ctx.touch,
+            defaults={"occurred_at": datetime.now().strftime(TIME_FORMAT), "channel": Channel.IN_PERSON.value},
+        )
         draft = self.form.draft
         if hcp_id and hcp_id != draft.get("hcp_id"):
             hcp = ctx.unlocked.repository.get(Hcp, hcp_id)
             draft.update(hcp_id=hcp.id, hcp=hcp.name, therapeutic_area=(hcp.therapeutic_areas or [""])[0])
-        draft.setdefault("channel", Channel.IN_PERSON.value)
         self.matches = HcpMatches(on_pick=self.pick)
         self.chosen = ft.Text(self._chosen_text(), weight=ft.FontWeight.BOLD)
         self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
@@ -93,7 +98,7 @@ class LogInteractionScreen:
                 ),
                 ft.Text("Materials shared") if library else ft.Container(),
                 materials,
-                self.form.text("notes", "Notes", multiline=True),
+                self.form.text("notes", "Notes", multiline=True, limit=LONG_TEXT),
                 ft.Row(
                     [
                         self.form.text("insight", "Insight (optional)", width=420),
@@ -114,7 +119,9 @@ class LogInteractionScreen:
                     [
                         ft.OutlinedButton(content="Save draft", on_click=lambda e: self.save(submit=False)),
                         ft.FilledButton(content="Submit", on_click=lambda e: self.save(submit=True)),
-                    ]
+                        ft.TextButton(content="Discard", tooltip="Discard what is typed here", on_click=lambda e: self.discard()),
+                    ],
+                    wrap=True,
                 ),
             ],
             spacing=12,
@@ -204,12 +211,19 @@ class LogInteractionScreen:
         hcp_id = values["hcp_id"]
         self.form.reset()
         self.review.hide()
-        self.form.draft.update(channel=Channel.IN_PERSON.value)
         self.ctx.changed()
         done = "Interaction submitted" if submit else "Draft saved"
         self.ctx.notify(f"{done}; your justification was recorded" if findings else done)
         self.ctx.navigate("HCPs", hcp_id=hcp_id)
         return interaction.id
+
+    def discard(self) -> None:
+        """Give up what was typed: gone from the form and from the store at once."""
+        self.form.reset()
+        self.review.hide()
+        self.ctx.discard_draft("log_interaction")
+        self.ctx.notify("Discarded what was typed")
+        self.ctx.navigate("Log interaction")
 
     def _show_findings(self, findings: list[Finding]) -> None:
         self.form.clear_errors()
@@ -229,15 +243,18 @@ class LogInteractionScreen:
         }
 
     def _values(self) -> dict[str, Any]:
+        """The interaction to write, or every problem with the form at once (its own and the model's)."""
         draft = self.form.draft
+        problems: list[ValidationError] = []
         if not draft.get("hcp_id"):
-            raise ValidationError("hcp", "choose the HCP: type part of the name and pick a match")
+            problems.append(ValidationError("hcp", "choose the HCP: type part of the name and pick a match", label="HCP"))
         follow_ups = []
         if self.form.value("follow_up"):
-            follow_ups.append({"text": draft["follow_up"], "due": _date("follow_up_due", self.form.value("follow_up_due")), "done": False})
-        return {
-            "hcp_id": draft["hcp_id"],
-            "occurred_at": _when(self.form.value("occurred_at", "")),
+            due = _collect(problems, lambda: _date("follow_up_due", self.form.value("follow_up_due")))
+            follow_ups.append({"text": draft["follow_up"], "due": due, "done": False})
+        values = {
+            "hcp_id": draft.get("hcp_id"),
+            "occurred_at": _collect(problems, lambda: _when(self.form.value("occurred_at", ""))),
             "channel": self.form.value("channel", Channel.IN_PERSON.value),
             "therapeutic_area": self.form.value("therapeutic_area"),
             "topics": split_list(draft.get("topics")),
@@ -249,6 +266,15 @@ class LogInteractionScreen:
             "off_label": bool(draft.get("off_label")),
             "inquiry_id": draft.get("inquiry_id") or None,
         }
+        named = {problem.field for problem in problems}
+        problems += [problem for problem in check(InteractionCreate, values) if _form_field(problem.field) not in named]
+        insight = self.form.value("insight")
+        if insight:
+            found = check(InsightCreate, {"text": insight})
+            problems += [ValidationError("insight", problem.message, label="Insight") for problem in found if problem.field == "text"]
+        if problems:
+            raise ValidationErrors.of(problems)
+        return values
 
     def _chosen_text(self, hcp: Hcp | None = None) -> str:
         hcp_id = self.form.draft.get("hcp_id")
@@ -257,11 +283,24 @@ class LogInteractionScreen:
         return f"With {identity(hcp)}" if hcp is not None else "No HCP chosen yet"
 
 
+def _collect(problems: list[ValidationError], read: Callable[[], Any]) -> Any:
+    """A value read from the form, or None with its problem noted: the form reports every problem in one go."""
+    try:
+        return read()
+    except ValidationError as problem:
+        problems.append(problem)
+        return None
+
+
+def _form_field(field: str) -> str:
+    return {"hcp_id": "hcp", "follow_ups.0.due": "follow_up_due", "follow_ups.0.text": "follow_up"}.get(field, field)
+
+
 def _when(text: str) -> datetime:
     try:
         return datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
     except ValueError:
-        raise ValidationError("occurred_at", "use the form YYYY-MM-DD HH:MM, e.g. 2026-11-25 14:30") from None
+        raise ValidationError("occurred_at", "use a date and time like 2026-12-31 14:30", label="Date and time") from None
 
 
 def _date(field: str, text: str | None) -> str | None:
@@ -270,4 +309,4 @@ def _date(field: str, text: str | None) -> str | None:
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise ValidationError(field, "use the form YYYY-MM-DD") from None
+        raise ValidationError(field, "use a date like 2026-12-31", label="Follow-up due") from None

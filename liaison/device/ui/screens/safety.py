@@ -20,7 +20,7 @@ import flet as ft
 
 from liaison.core.enums import CRITERION_LABELS, OUTCOME_LABELS, Seriousness, SeriousnessCriterion, Sex
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import AdverseEvent, Amendment, Hcp
+from liaison.core.records.models import LONG_TEXT, REASON_TEXT, AdverseEvent, Amendment, Hcp
 from liaison.core.rules.safety import check_awareness, reporting_deadline
 from liaison.device.domain.identifiers import find_identifiers
 from liaison.device.store import queries
@@ -131,7 +131,7 @@ class SafetyScreen:
                 wrap=True,
             ),
             self.form.text("product", "Product"),
-            self.form.text("description", "Event description", multiline=True),
+            self.form.text("description", "Event description", multiline=True, limit=LONG_TEXT),
             self.identifier_node,
             ft.Row(
                 [
@@ -148,7 +148,7 @@ class SafetyScreen:
                 wrap=True,
             ),
             CriteriaField(self.form),
-            self.form.text("concomitant_medication", "Concomitant medication", multiline=True),
+            self.form.text("concomitant_medication", "Concomitant medication", multiline=True, limit=REASON_TEXT),
             self.deadline,
             self.form.banner,
             ft.Row(
@@ -327,7 +327,7 @@ class SafetyScreen:
         add = section(
             "Add follow-up information",
             ft.Text("New facts are added beside the report; the report stays as filed."),
-            self.form.text("description", "Event description (as it now reads)", multiline=True),
+            self.form.text("description", "Event description (as it now reads)", multiline=True, limit=LONG_TEXT),
             ft.Row(
                 [
                     self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180),
@@ -337,7 +337,7 @@ class SafetyScreen:
                 wrap=True,
             ),
             CriteriaField(self.form),
-            self.form.text("concomitant_medication", "Concomitant medication", multiline=True),
+            self.form.text("concomitant_medication", "Concomitant medication", multiline=True, limit=REASON_TEXT),
             self.form.text("reason", "Source of the new information", hint="e.g. call with the ward nurse, 3 Dec"),
             self.form.banner,
             ft.Row(

@@ -17,7 +17,7 @@ from liaison.device.ui.state import UiContext
 class SettingsScreen:
     def __init__(self, ctx: UiContext) -> None:
         self.ctx = ctx
-        self.passphrase = Form(ctx.draft("passphrase_change"), on_input=ctx.touch)
+        self.passphrase = Form(ctx.draft("passphrase_change", keep=False), on_input=ctx.touch)
         self.export = Form(ctx.draft("export"), on_input=ctx.touch)
         self.export.draft.setdefault("format", "jsonl")
         self.export.draft.setdefault("path", str(Path.home() / "liaison-export.jsonl"))

@@ -19,7 +19,7 @@ from liaison.device.ui.state import UiContext
 class SyncScreen:
     def __init__(self, ctx: UiContext) -> None:
         self.ctx = ctx
-        self.form = Form(ctx.draft("enrol"), on_input=ctx.touch)
+        self.form = Form(ctx.draft("enrol", keep=False), on_input=ctx.touch)
 
     def view(self) -> ft.Control:
         sync = self.ctx.sync
