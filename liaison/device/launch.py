@@ -54,13 +54,13 @@ def no_display(environ: dict[str, str] | os._Environ[str] = os.environ, platform
 
 
 def launch(settings: Settings, data_dir: Path | None, *, demo: bool, web: bool, port: int | None) -> None:
-    if not web and no_display():
-        command = "liaison --demo --web" if demo else "liaison --web"
-        raise NoDisplay(f"there is no display here (DISPLAY and WAYLAND_DISPLAY are unset): run `{command}` and open the address it prints")
     if demo:
         require("server", "liaison --demo")  # its embedded central server
     if web:
         require("desktop", "liaison --web")  # Flet's web server
+    if not web and no_display():
+        command = "liaison --demo --web" if demo else "liaison --web"
+        raise NoDisplay(f"there is no display here (DISPLAY and WAYLAND_DISPLAY are unset): run `{command}` and open the address it prints")
     from liaison.device.data_dir import default_data_dir
     from liaison.device.ui.entry import run
 

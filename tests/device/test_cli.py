@@ -302,10 +302,10 @@ def test_hcp_edit_replaces_a_list_given_keeps_the_others_and_records_a_withdrawa
     [
         (["--affiliation", " | Cardiology"], "affiliation"),
         (["--publication", "Only a title"], "publication"),
-        (["--publication", "T | J | 1700"], "publications.0.year"),
+        (["--publication", "T | J | 1700"], "Publications 1, year"),
         (["--trial", "Study | Role | site | extra"], "trial"),
-        (["--email", "a@x.example", "--email", "not-an-address"], "other_emails"),
-        (["--phone", "+44 1", "--phone", "ring ring"], "other_phones"),
+        (["--email", "a@x.example", "--email", "not-an-address"], "Other emails: not-an-address"),
+        (["--phone", "+44 1", "--phone", "ring ring"], "Other phones: ring ring"),
     ],
 )
 def test_a_bad_list_entry_is_one_line_naming_it_and_writes_nothing(liaison: Liaison, args: list[str], named: str) -> None:

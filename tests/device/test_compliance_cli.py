@@ -65,7 +65,7 @@ def test_submit_refuses_flagged_text_without_a_justification_then_files_it_with_
     draft_id = refused.stderr.strip().splitlines()[-1].split("kept as draft ")[1].split(";")[0]
     with Store.open(liaison.data_dir, PASSPHRASE) as store:
         assert store.repository.get(Interaction, draft_id).status == "draft", "what was typed is kept"
-    assert "justification" in liaison("interaction", "submit", draft_id, "--justification", "too short", ok=False).stderr
+    assert "Justification:" in liaison("interaction", "submit", draft_id, "--justification", "too short", ok=False).stderr
     assert liaison("interaction", "submit", draft_id, "--justification", WHY).stdout.strip() == draft_id
     with Store.open(liaison.data_dir, PASSPHRASE) as store:
         assert store.repository.get(Interaction, draft_id).status == "submitted"

@@ -61,13 +61,21 @@ TIME_EXAMPLE = "2026-12-31 14:30"
 
 
 def label_for(model: type[SQLModel] | None, field: str) -> str:
-    """The words a form shows for a field, with list positions left out ("follow_ups.0.due" → "Follow-up due")."""
-    path = ".".join(part for part in field.split(".") if not part.isdigit())
+    """The words a form shows for a field: its label where the form has one ("follow_ups.0.due" → "Follow-up due"),
+    else its name with the row counted from 1, so a list entry is named ("affiliations.0.institution" → "Affiliations 1, institution")."""
+    parts = field.split(".")
+    path = ".".join(part for part in parts if not part.isdigit())
     table = _table_of(model)
     found = KIND_LABELS.get((table, path)) or LABELS.get(path)
     if found:
         return found
-    return path.replace(".", " ").replace("_", " ").strip().capitalize() or "Input"
+    words: list[str] = []
+    for part in parts:
+        if part.isdigit() and words:
+            words[-1] += f" {int(part) + 1}"
+        elif not part.isdigit():
+            words.append(part.replace("_", " ").strip())
+    return ", ".join(word for word in words if word).capitalize() or "Input"
 
 
 def sentence(error: ErrorDetails) -> str:

@@ -54,7 +54,7 @@ def test_a_bad_entry_is_refused_in_one_line_and_nothing_changes(store: Store) ->
     hcp = store.repository.create(Hcp, PROFILE)
     with pytest.raises(ValidationError) as caught:
         store.repository.update(Hcp, hcp.id, {"affiliations": [{"institution": "", "role": "Head"}]})
-    assert str(caught.value) == "affiliations.0.institution: must not be blank"
+    assert str(caught.value) == "Affiliations 1, institution: must not be blank"
     assert store.repository.get(Hcp, hcp.id).affiliations == hcp.affiliations
 
 

@@ -164,7 +164,8 @@ def test_the_field_day(page, server: EmbeddedServer) -> None:  # type: ignore[no
     page.get_by_role("button", name="Save case reference").wait_for(timeout=WAIT)  # the filed event opens, read-only
     go(page, "Safety")
     page.get_by_text(re.compile("zentrolimab: Grade 3 rash")).wait_for(timeout=WAIT)
-    page.get_by_text(re.compile("due in")).first.wait_for(timeout=WAIT)
+    # its countdown while it waits to be sent, or "Reported" once sync has taken it (the server is online: a race)
+    page.get_by_text(re.compile("due in|Reported: reached the server")).first.wait_for(timeout=WAIT)
 
     page.get_by_text(re.compile(r"Online · 0 pending")).wait_for(timeout=60_000)
     server.stop()

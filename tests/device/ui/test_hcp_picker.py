@@ -124,8 +124,8 @@ def _interactions(ui: Session) -> list:  # type: ignore[type-arg]
 
 def test_an_adverse_event_reporter_is_linked_only_to_the_hcp_chosen(ui: Session, territory_store: Store, marias: tuple[Hcp, Hcp]) -> None:
     view = ui.screen("Safety")
-    type_in(view, "Reporter is an HCP (optional)", "maria zabal")
-    press_enter(view, "Reporter is an HCP (optional)")
+    type_in(view, "Reported by an HCP (optional)", "maria zabal")
+    press_enter(view, "Reported by an HCP (optional)")
     assert prompts(view) == ["2 HCPs match “maria zabal”: choose one"] and shows(view, "Reporter not linked to an HCP")
     fire(tile(view, "Dr Maria Zabaleta"), "on_click")
     assert shows(view, "Reported by Dr Maria Zabaleta, Hospital Clínic")

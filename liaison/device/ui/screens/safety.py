@@ -166,7 +166,7 @@ class SafetyScreen:
     def _reporter_hcp_field(self) -> ft.TextField:
         field = self.form.text(
             "hcp",
-            "Reporter is an HCP (optional)",
+            "Reported by an HCP (optional)",
             hint="Type part of a name, then choose (Enter picks when only one matches)",
             on_submit=self.pick_on_enter,
         )
