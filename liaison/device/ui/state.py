@@ -19,6 +19,7 @@ import flet as ft
 from liaison.core.errors import Locked
 from liaison.device.config import Settings
 from liaison.device.domain.autolock import IdleLock
+from liaison.device.locale import Display, machine_display
 from liaison.device.store.queries import pending_changes
 from liaison.device.store.store import Store
 from liaison.device.sync.status import SyncStatus
@@ -76,6 +77,8 @@ class UiContext:
     page: Any = None
     """The Flet page, where there is one (tests build screens without)."""
     prefs: Prefs = field(default_factory=Prefs)
+    display: Display = field(default_factory=machine_display)
+    """How this MSL reads dates, times and numbers: every screen formats through it, never `strftime`."""
     live_status: Any | None = None
     """A control on the current screen with `show(status, enrolled)`, kept current as sync reports."""
     live_deadlines: list[Any] = field(default_factory=list)
