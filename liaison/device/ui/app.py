@@ -48,6 +48,7 @@ class LiaisonApp:
             page=page,
             show_dialog=page.show_dialog,
             close_dialog=page.pop_dialog,
+            remote=bool(page.web),
         )
         self.badge = SyncBadge()
         self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)

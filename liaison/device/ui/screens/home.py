@@ -31,6 +31,7 @@ def build(ctx: UiContext) -> ft.Control:
     return ft.ListView(
         [
             ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            *_zone_banner(ctx),
             _card(
                 "Adverse events to report",
                 [
@@ -90,6 +91,21 @@ def build(ctx: UiContext) -> ft.Control:
         padding=16,
         expand=True,
     )
+
+
+def _zone_banner(ctx: UiContext) -> list[ft.Control]:
+    """In web mode until the MSL chooses a zone: the server's clock is not theirs, so times show in UTC and Home says so."""
+    if not ctx.zone_unconfirmed:
+        return []
+    return [
+        _card(
+            "Choose your time zone",
+            [
+                ft.Text("This browser's time zone is not known to Liaison, so times are shown in UTC until you choose yours."),
+                ft.FilledTonalButton(content="Choose time zone", icon=ft.Icons.PUBLIC, on_click=lambda e: ctx.navigate("Settings")),
+            ],
+        )
+    ]
 
 
 def _card(title: str, rows: list[ft.Control]) -> ft.Card:
