@@ -165,10 +165,11 @@ def test_a_date_only_field_gets_a_calendar_and_the_time_picker_follows_the_local
     assert ui.dialogs[-1].hour_format == ft.TimePickerHourFormat.H24
 
 
-def test_a_picked_day_is_the_msls_day_whether_it_comes_as_utc_or_browser_midnight(ui: Session) -> None:
-    ui.ctx.choose_display(zone="Asia/Tokyo")
+def test_a_picked_day_is_the_day_chosen_whether_it_comes_as_utc_or_the_browsers_midnight(ui: Session) -> None:
     assert picked_day(ui.ctx.display, datetime(2026, 12, 5, 0, 0, tzinfo=UTC)) == date(2026, 12, 5)
     assert picked_day(ui.ctx.display, datetime(2026, 12, 4, 15, 0, tzinfo=UTC)) == date(2026, 12, 5), "Tokyo's midnight, sent as UTC"
+    assert picked_day(ui.ctx.display, datetime(2026, 12, 5, 5, 0, tzinfo=UTC)) == date(2026, 12, 5), "New York's midnight"
+    assert picked_day(ui.ctx.display, datetime(2026, 12, 5, 10, 0, tzinfo=UTC)) == date(2026, 12, 5), "Honolulu's midnight"
     assert picked_day(ui.ctx.display, date(2026, 12, 5)) == date(2026, 12, 5)
 
 

@@ -8,7 +8,8 @@ times, never a naive `datetime`: Flet would read that in the server's zone.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 import flet as ft
 from babel import dates as babel_dates
@@ -19,17 +20,19 @@ from liaison.device.ui.state import UiContext
 
 
 def picked_day(display: Display, chosen: date | datetime | None) -> date | None:
-    """The day a date picker handed back, read where the MSL is.
+    """The day a date picker handed back, wherever the browser is.
 
-    A picker may send the day as midnight UTC or as the browser's midnight in UTC;
-    midnight UTC is the day itself, anything else is read in the MSL's zone.
+    A picker sends the day's midnight: in UTC, or the browser's midnight as UTC. Zones run
+    from UTC-12 to UTC+14, so the browser's midnight falls before noon UTC on the day itself
+    (west of Greenwich) or from noon UTC on the day before (east of it); the MSL's chosen
+    zone (`display`) need not be the browser's yet, so it is not used here.
     """
     if not isinstance(chosen, datetime):
         return chosen
     if chosen.tzinfo is None:
         return chosen.date()
     utc = chosen.astimezone(UTC)
-    return utc.date() if utc.time() == time(0, 0) else display.local(chosen).date()
+    return utc.date() if utc.hour < 12 else utc.date() + timedelta(days=1)
 
 
 def twelve_hour(display: Display) -> bool:
@@ -42,9 +45,9 @@ class DateTimeButtons(ft.Row):
 
     def __init__(self, ctx: UiContext, form: Form, name: str, label: str, *, with_time: bool = True) -> None:
         self.ctx, self.form, self.name, self.what, self.with_time = ctx, form, name, label, with_time
-        buttons: list[ft.Control] = [ft.IconButton(ft.Icons.CALENDAR_MONTH, tooltip=f"Pick the date: {label}", on_click=lambda e: self.open_date())]
+        buttons: list[ft.Control] = [_icon_button(ft.Icons.CALENDAR_MONTH, f"Pick the date: {label}", lambda: self.open_date())]
         if with_time:
-            buttons.append(ft.IconButton(ft.Icons.SCHEDULE, tooltip=f"Pick the time: {label}", on_click=lambda e: self.open_time()))
+            buttons.append(_icon_button(ft.Icons.SCHEDULE, f"Pick the time: {label}", lambda: self.open_time()))
         super().__init__(buttons, spacing=0, tight=True)
 
     def current(self) -> datetime:
@@ -100,6 +103,11 @@ class DateTimeButtons(ft.Row):
             field.value = text
         self.ctx.touch()
         self.ctx.refresh()
+
+
+def _icon_button(icon: ft.IconData, name: str, on_click: Callable[[], object]) -> ft.IconButton:
+    """Named on the icon itself: a tooltip alone names a node as wide as the row around it in the web's semantics tree."""
+    return ft.IconButton(icon=ft.Icon(icon, semantics_label=name), tooltip=name, on_click=lambda e: on_click())
 
 
 def with_pickers(ctx: UiContext, form: Form, field: ft.TextField, name: str, *, with_time: bool = True) -> ft.Row:
