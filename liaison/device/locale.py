@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -114,3 +114,38 @@ def machine_display(locale: str | None = None) -> Display:
     """The CLI's display: the given locale (else `LC_ALL`/`LANG`), the machine's zone."""
     code = locale or (os.environ.get("LC_ALL") or os.environ.get("LANG") or "").split(".")[0]
     return Display(locale=locale_named(code or None), zone=_local_zone())
+
+
+ENTRY_FORMAT = "%Y-%m-%d %H:%M"
+"""How a date and time is typed into a form ('2026-12-31 14:30'): one form for every locale, so nothing typed is read two ways."""
+
+
+def known_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone this machine's tzdata knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def all_zones() -> list[str]:
+    """Every IANA zone name, sorted: what the time-zone search offers."""
+    return sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+
+
+def entry_text(display: Display, instant: datetime) -> str:
+    """An instant as a form's field holds it, in the MSL's zone."""
+    return display.local(instant).strftime(ENTRY_FORMAT)
+
+
+def parse_entry(display: Display, text: str) -> datetime:
+    """A typed '2026-12-31 14:30' read in the MSL's zone (not the machine's: in web mode that is the server's); ValueError if it is not one."""
+    return datetime.strptime(text.strip(), ENTRY_FORMAT).replace(tzinfo=display.zone)
+
+
+def example_text(locale: str, zone: tzinfo = UTC) -> str:
+    """One line showing how a locale writes a date, a time and a number: what Settings lists beside each choice."""
+    sample = Display(locale=locale, zone=zone)
+    instant = datetime(2026, 12, 31, 14, 30, tzinfo=zone)
+    return f"{sample.date_text(instant)} · {sample.time_text(instant)} · {sample.number_text(1234.5, decimals=1)}"

@@ -18,6 +18,7 @@ from liaison.core.errors import LiaisonError
 from liaison.device.config import Settings
 from liaison.device.store.store import Store
 from liaison.device.sync.status import SyncStatus
+from liaison.device.ui import fonts
 from liaison.device.ui.components.reminders import TICK_SECONDS, DeadlineWatch, banner
 from liaison.device.ui.components.status import SyncBadge
 from liaison.device.ui.screens import registry
@@ -47,6 +48,7 @@ class LiaisonApp:
             page=page,
             show_dialog=page.show_dialog,
             close_dialog=page.pop_dialog,
+            remote=bool(page.web),
         )
         self.badge = SyncBadge()
         self.title = ft.Text("", theme_style=ft.TextThemeStyle.TITLE_LARGE)
@@ -66,8 +68,7 @@ class LiaisonApp:
     def start(self) -> None:
         page = self.page
         page.title = f"Liaison · {self.ctx.settings.organisation}"
-        page.theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
-        page.dark_theme = ft.Theme(color_scheme_seed=ft.Colors.TEAL)
+        fonts.register(page, ft.Colors.TEAL)
         page.theme_mode = THEME_MODES[self.ctx.prefs.theme]
         page.padding = 0
         page.on_resize = lambda e: self._relayout()

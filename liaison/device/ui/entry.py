@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from liaison.device.config import Settings
+from liaison.device.ui import fonts
 
 if TYPE_CHECKING:
     from liaison.device.ui.state import SyncFactory
@@ -59,6 +60,7 @@ def run(
         host="127.0.0.1" if web else None,
         port=port or 0,
         no_cdn=True,
+        assets_dir=fonts.assets_dir(),
     )
 
 

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -87,10 +88,41 @@ class UiContext:
     _unsubscribe: Callable[[], None] | None = None
     configured_auto_lock: int = 0
     """The deployment profile's auto-lock: the longest the MSL may choose."""
+    remote: bool = False
+    """Web mode: this process runs on a server, so its clock's zone says nothing about where the MSL is."""
 
     def __post_init__(self) -> None:
         self.configured_auto_lock = self.configured_auto_lock or self.settings.auto_lock_minutes
         self.settings = self.settings.with_overrides(auto_lock_minutes=self.prefs.effective_auto_lock(self.configured_auto_lock))
+        self.display = self.display_for(self.prefs)
+
+    def display_for(self, prefs: Prefs) -> Display:
+        """The MSL's region format and zone; "Automatic" is the device's zone, except in web mode, where UTC stands in until they choose.
+
+        Flet tells the server nothing of the browser's zone (see docs/ARCHITECTURE.md, "Locale and time zone"),
+        so web mode never takes the server's zone for the MSL's: Home asks them to choose it (`zone_unconfirmed`).
+        """
+        if prefs.zone is None and self.remote:
+            return replace(Display.of(prefs.region), zone=UTC)
+        if prefs.zone is None:
+            return replace(machine_display(), locale=Display.of(prefs.region).locale)
+        return Display.of(prefs.region, prefs.zone)
+
+    @property
+    def zone_unconfirmed(self) -> bool:
+        """Web mode with no zone chosen yet: times would be shown in UTC, so Home says so and leads to Settings."""
+        return self.remote and self.prefs.zone is None
+
+    def choose_display(self, *, region: str | None = None, zone: str | None = None, automatic_zone: bool = False) -> Display:
+        """A region format or time zone chosen in Settings: saved, and every screen built from now on shows it."""
+        self.prefs = replace(
+            self.prefs,
+            region=region if region is not None else self.prefs.region,
+            zone=None if automatic_zone else zone if zone is not None else self.prefs.zone,
+        )
+        preferences.save(self.data_dir, self.prefs)
+        self.display = self.display_for(self.prefs)
+        return self.display
 
     @classmethod
     def load(cls, settings: Settings, data_dir: Path, **kwargs: Any) -> UiContext:
@@ -138,6 +170,7 @@ class UiContext:
     ) -> None:
         """After an unlock: hold the store, start sync (if any) and the idle clock."""
         self.store, self.sync = store, sync
+        self.display = self.display_for(self.prefs)
         self.keeper = DraftKeeper(store.repository.drafts, self.drafts, kept=lambda key: key not in self.unkept, usable=self._store_usable)
         self.keeper.restore()
         self.keeper.start()

@@ -107,7 +107,7 @@ def test_a_new_due_date_is_picked_and_written(ui: Session, store: Store, promise
     picker.value = datetime(2027, 1, 15, 12, 0)
     fire(picker, "on_change")
     assert task(store, "Book the ad board").due == date(2027, 1, 15)
-    assert ui.notices[-1] == "Now due 15 Jan 2027: Book the ad board"
+    assert ui.notices[-1] == f"Now due {ui.ctx.display.date_text(date(2027, 1, 15))}: Book the ad board"
 
 
 def test_with_nothing_due_home_says_so_and_still_offers_the_list(ui: Session) -> None:

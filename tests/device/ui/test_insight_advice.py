@@ -84,9 +84,9 @@ def test_a_similar_insight_already_captured_is_shown_opened_and_linked_as_the_sa
     assert EARLIER in panel and any("alike, probably the same signal" in line for line in panel)
     assert not any("autoinjector" in line for line in panel)
 
-    click(view, f"Open the insight captured {earlier.captured_at:%d %b %Y}")
+    click(view, f"Open the insight captured {ui.ctx.display.date_text(earlier.captured_at)}")
     assert any(line.startswith("Oncology · captured") for line in similar_shown(view))
-    click(view, f"Count as the same signal as the insight captured {earlier.captured_at:%d %b %Y}")
+    click(view, f"Count as the same signal as the insight captured {ui.ctx.display.date_text(earlier.captured_at)}")
     assert shows(view, "Linked")
     click(view, "Save insight")
     new = next(item for item in saved(store) if item.text == PAUSE)

@@ -15,6 +15,7 @@ from sqlmodel import select
 from liaison.core.records.models import AdverseEvent, Amendment
 from liaison.core.rules.safety import Urgency
 from liaison.device.domain.reminders import Reminder
+from liaison.device.locale import Display
 from liaison.device.store.models import OutboxEntry
 from liaison.device.store.store import Store
 from liaison.device.ui.components.deadline import COLOURS, REPORTED, DeadlineBadge
@@ -323,10 +324,15 @@ class Clock:
 def test_a_forms_default_time_is_the_moment_it_opens_not_a_time_kept_from_before(
     ui: Session, monkeypatch: pytest.MonkeyPatch, screen: str, module: str, label: str
 ) -> None:
-    import importlib
-
     clock = Clock(datetime(2026, 11, 24, 9, 0))
-    monkeypatch.setattr(importlib.import_module(f"liaison.device.ui.screens.{module}"), "datetime", clock)
+
+    class Clocked(Display):
+        """The MSL's display, whose "now" is the test's clock: the forms take their default time from it."""
+
+        def now(self) -> datetime:
+            return clock.now_is.replace(tzinfo=self.zone)
+
+    ui.ctx.display = Clocked(zone=ui.ctx.display.zone)
     view = ui.screen(screen)
     assert labelled(view, label).value == "2026-11-24 09:00"
     type_in(view, "Product" if screen == "Safety" else "Notes", "typed, not saved")

@@ -26,9 +26,9 @@ def task_row(
     done = task.status == FollowUpStatus.DONE
     checkbox = ft.Checkbox(label=task.text, value=done, on_change=lambda e: toggle(ctx, task, bool(e.control.value), after))
     overdue = queries.is_overdue(task, today)
-    when = f"due {task.due:%d %b %Y}" if task.due else "no due date"
+    when = f"due {ctx.display.date_text(task.due)}" if task.due else "no due date"
     if done and task.done_at is not None:
-        when = f"done {task.done_at.astimezone(ctx.unlocked.repository.local_tz):%d %b %Y}"
+        when = f"done {ctx.display.date_text(task.done_at)}"
     line = ft.Text(
         " · ".join([*([OVERDUE] if overdue else []), names.get(task.hcp_id, "HCP"), when]),
         color=ft.Colors.ERROR if overdue else ft.Colors.ON_SURFACE_VARIANT,

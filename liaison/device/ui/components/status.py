@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from liaison.device.locale import Display
 from liaison.device.sync.status import SyncStatus
 
 
@@ -42,7 +43,8 @@ class SyncBadge(ft.Container):
 class SyncSummary(ft.Column):
     """Home's sync card body: the state, pending count and last success, refreshed as sync reports."""
 
-    def __init__(self, status: SyncStatus, enrolled: bool) -> None:
+    def __init__(self, status: SyncStatus, enrolled: bool, display: Display | None = None) -> None:
+        self.display = display or Display()
         self.state = ft.Text("")
         self.last = ft.Text("")
         super().__init__([self.state, self.last], spacing=4)
@@ -51,4 +53,4 @@ class SyncSummary(ft.Column):
     def show(self, status: SyncStatus, enrolled: bool) -> None:
         self.state.value = describe(status, enrolled)
         last = status.last_success
-        self.last.value = f"Last sync: {last.astimezone():%d %b %H:%M}" if last else "Last sync: never"
+        self.last.value = f"Last sync: {self.display.datetime_text(last)}" if last else "Last sync: never"

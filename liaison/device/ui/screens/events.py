@@ -6,18 +6,18 @@ doubt, and each attendee is shown with their institution.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import flet as ft
 
 from liaison.core.enums import EventKind
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError
 from liaison.core.records.models import LONG_TEXT, Hcp, MedicalEvent
+from liaison.device.locale import parse_entry
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.components.hcp_picker import HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.review import ReviewPanel
+from liaison.device.ui.components.when import with_pickers
 from liaison.device.ui.state import UiContext
 
 KINDS = [(kind.value, kind.value.replace("_", " ").capitalize()) for kind in EventKind]
@@ -50,7 +50,10 @@ class EventsScreen:
             "Plan an event",
             ft.Row([self.form.dropdown("kind", "Kind", KINDS, width=220), self.form.text("title", "Title", width=360)], wrap=True),
             ft.Row(
-                [self.form.text("starts_at", "Starts at", hint="YYYY-MM-DD HH:MM", width=220), self.form.text("location", "Location", width=360)],
+                [
+                    with_pickers(self.ctx, self.form, self.form.text("starts_at", "Starts at", hint="YYYY-MM-DD HH:MM", width=220), "starts_at"),
+                    self.form.text("location", "Location", width=360),
+                ],
                 wrap=True,
             ),
             attendee,
@@ -65,7 +68,7 @@ class EventsScreen:
                 ft.Container(
                     section(
                         f"{event.title}",
-                        ft.Text(f"{event.kind.replace('_', ' ')} · {event.starts_at.astimezone():%d %b %Y %H:%M} · {event.location or '—'}"),
+                        ft.Text(f"{event.kind.replace('_', ' ')} · {self.ctx.display.datetime_text(event.starts_at)} · {event.location or '—'}"),
                         ft.Text("Attendees: " + (", ".join(names.get(hcp, "HCP") for hcp in event.attendee_ids) or "none yet")),
                         ft.Text("Agenda:\n" + (event.agenda or "—")),
                         ft.Text("Outcomes: " + (event.outcomes or "not recorded yet")),
@@ -162,7 +165,7 @@ class EventsScreen:
     def save(self) -> str | None:
         try:
             try:
-                starts = datetime.strptime(self.form.value("starts_at", "").strip(), TIME_FORMAT).astimezone()
+                starts = parse_entry(self.ctx.display, self.form.value("starts_at", ""))
             except ValueError:
                 raise ValidationError("starts_at", "use the form YYYY-MM-DD HH:MM") from None
             event = self.ctx.unlocked.repository.create(

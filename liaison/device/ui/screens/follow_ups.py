@@ -11,6 +11,7 @@ from liaison.core.records.models import FollowUpTask
 from liaison.device.store import queries
 from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import empty, section
+from liaison.device.ui.components.when import picked_day
 from liaison.device.ui.state import UiContext
 
 SCREEN = "Follow-ups"
@@ -19,7 +20,7 @@ RECENTLY_DONE = 20
 
 def build(ctx: UiContext) -> ft.Control:
     repository = ctx.unlocked.repository
-    today = queries.local_today(repository.local_tz)
+    today = ctx.display.today()
     with repository.session() as session:
         open_tasks = queries.follow_ups(session)
         done = queries.done_follow_ups(session, limit=RECENTLY_DONE)
@@ -54,12 +55,12 @@ def _due_button(ctx: UiContext, task: FollowUpTask) -> ft.Control:
 def reschedule(ctx: UiContext, task: FollowUpTask, chosen: date | datetime | None) -> None:
     """The picked day, read where the MSL is (a picker may hand back midnight in UTC), written through the repository."""
     if isinstance(chosen, datetime):
-        chosen = chosen.astimezone(ctx.unlocked.repository.local_tz).date() if chosen.tzinfo else chosen.date()
+        chosen = picked_day(ctx.display, chosen)
     try:
         moved = ctx.unlocked.repository.reschedule_follow_up(task.id, chosen)
     except LiaisonError as error:
         ctx.notify(str(error))
         return
     ctx.changed()
-    ctx.notify(f"Now due {moved.due:%d %b %Y}: {task.text}" if moved.due else f"No due date: {task.text}")
+    ctx.notify(f"Now due {ctx.display.date_text(moved.due)}: {task.text}" if moved.due else f"No due date: {task.text}")
     ctx.navigate(SCREEN)

@@ -15,6 +15,7 @@ import flet as ft
 
 from liaison.core.errors import LiaisonError, ValidationError
 from liaison.core.records.models import Hcp
+from liaison.device.locale import Display
 from liaison.device.store import queries
 from liaison.device.ui.components.forms import Form, section, split_list
 from liaison.device.ui.components.rows import Part, RowList
@@ -86,7 +87,7 @@ class HcpForm:
                 ),
                 ft.Row([form.text("territory", "Territory"), form.text("npi", "NPI", width=180)], wrap=True),
                 section("Contact details", emails, phones, form.text("address", "Address", multiline=True)),
-                section("Consent", consent, ft.Text(_consent_line(self.hcp), size=12)),
+                section("Consent", consent, ft.Text(_consent_line(self.hcp, self.ctx.display), size=12)),
                 section("Affiliations", self.affiliations),
                 section("Publications", self.publications),
                 section("Trial involvement", self.trials),
@@ -153,9 +154,9 @@ def _draft_of(hcp: Hcp) -> dict[str, Any]:
     return draft
 
 
-def _consent_line(hcp: Hcp | None) -> str:
+def _consent_line(hcp: Hcp | None, display: Display) -> str:
     """When the consent held was recorded; saving a changed answer records it anew."""
     if hcp is None or hcp.consent_recorded_at is None:
         return "Ticking the box records the HCP's consent, with the time; unticking it later records its withdrawal."
     answer = "given" if hcp.contact_consent else "withdrawn"
-    return f"Consent {answer} on {hcp.consent_recorded_at.astimezone():%d %b %Y %H:%M}; changing it records the new answer and its time."
+    return f"Consent {answer} on {display.datetime_text(hcp.consent_recorded_at)}; changing it records the new answer and its time."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from liaison.core.records.models import Hcp, Interaction
+from liaison.device.locale import Display
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import empty, section
@@ -126,7 +127,7 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
             ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             ft.Text(facts),
             ft.Text(", ".join(hcp.therapeutic_areas) or "No therapeutic areas recorded"),
-            ft.Text(_consent(hcp), color=None if hcp.contact_consent else ft.Colors.ERROR),
+            ft.Text(_consent(hcp, ctx.display), color=None if hcp.contact_consent else ft.Colors.ERROR),
             ft.Row(
                 [
                     ft.OutlinedButton(content="Edit", icon=ft.Icons.EDIT, on_click=lambda e: ctx.navigate("HCPs", hcp_id=hcp.id, edit=True)),
@@ -142,12 +143,16 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
             *_profile_sections(hcp),
             # The history's rows are the list's own items, not one block: the list lays out only those in view.
             ft.Text(f"Interaction history ({total})" if total else "Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
-            *([_history_row(item) for item in history] or [empty("No interactions yet.")]),
+            *([_history_row(item, ctx.display) for item in history] or [empty("No interactions yet.")]),
             *older.controls(),
-            section("Open inquiries", *[ft.Text(f"{item.received_at:%d %b} · {item.question}") for item in inquiries] or [empty("None.")]),
+            section(
+                "Open inquiries", *[ft.Text(f"{ctx.display.date_text(item.received_at)} · {item.question}") for item in inquiries] or [empty("None.")]
+            ),
             section("Trials at their site", *[ft.Text(f"{site.protocol} · {site.site_name} · {site.status}") for site in trials] or [empty("None.")]),
-            section("Insights", *[ft.Text(f"{item.captured_at:%d %b} · {item.text}") for item in insights] or [empty("None.")]),
-            section("Events attended", *[ft.Text(f"{event.starts_at:%d %b %Y} · {event.title}") for event in events] or [empty("None.")]),
+            section("Insights", *[ft.Text(f"{ctx.display.date_text(item.captured_at)} · {item.text}") for item in insights] or [empty("None.")]),
+            section(
+                "Events attended", *[ft.Text(f"{ctx.display.date_text(event.starts_at)} · {event.title}") for event in events] or [empty("None.")]
+            ),
         ],
         spacing=12,
         padding=16,
@@ -156,8 +161,8 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
     return older.list
 
 
-def _consent(hcp: Hcp) -> str:
-    when = f" (recorded {hcp.consent_recorded_at.astimezone():%d %b %Y})" if hcp.consent_recorded_at else ""
+def _consent(hcp: Hcp, display: Display) -> str:
+    when = f" (recorded {display.date_text(hcp.consent_recorded_at)})" if hcp.consent_recorded_at else ""
     if hcp.contact_consent:
         return "Consents to contact" + when
     return "Contact consent withdrawn" + when if hcp.consent_recorded_at else "No contact consent on file"
@@ -191,9 +196,9 @@ def _publication(item: dict[str, object]) -> str:
     return f"{item.get('title')} — {item.get('journal')}, {item.get('year')}" + (f" ({found})" if found else "")
 
 
-def _history_row(item: Interaction) -> ft.Control:
+def _history_row(item: Interaction, display: Display) -> ft.Control:
     return ft.ListTile(
-        title=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.channel.replace('_', ' ')} · {item.status}"),
+        title=ft.Text(f"{display.date_text(item.occurred_at)} · {item.channel.replace('_', ' ')} · {item.status}"),
         subtitle=ft.Text(item.notes[:120]),
     )
 
@@ -222,7 +227,7 @@ class _OlderHistory:
             older = queries.interactions(session, hcp_id=self.hcp_id, limit=HISTORY_PAGE, older_than=self.last)
         rows = self.list.controls
         at = rows.index(self.row)
-        rows[at:at] = [_history_row(item) for item in older]
+        rows[at:at] = [_history_row(item, self.ctx.display) for item in older]
         self.count += len(older)
         self.last = older[-1] if older else self.last
         if not older or self.count >= self.total:

@@ -18,19 +18,20 @@ from liaison.device.ui.state import UiContext
 def build(ctx: UiContext) -> ft.Control:
     store = ctx.unlocked
     with store.repository.session() as session:
-        today = queries.local_today(store.repository.local_tz)
+        today = ctx.display.today()
         due = queries.follow_ups(session, due_by=today + timedelta(days=7), limit=8)
         events = queries.unreported_adverse_events(session)[:8]
         draft_list = queries.drafts(session, limit=8)
         names = queries.hcp_names(session, [item.hcp_id for item in due] + [item.hcp_id for item in draft_list])
         refused = [(refusal, queries.record_subject(session, refusal.table, refusal.record_id)) for refusal in store.repository.refused()[:8]]
-    summary = SyncSummary(*ctx.sync_status())
+    summary = SyncSummary(*ctx.sync_status(), display=ctx.display)
     ctx.live_status = summary
     countdowns = [badge(event.deadline_at, aware_at=event.aware_at) for event in events]
     ctx.live_deadlines = list(countdowns)
     return ft.ListView(
         [
             ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            *_zone_banner(ctx),
             _card(
                 "Adverse events to report",
                 [
@@ -74,7 +75,7 @@ def build(ctx: UiContext) -> ft.Control:
                 [
                     ft.ListTile(
                         title=ft.Text(names.get(item.hcp_id, "HCP")),
-                        subtitle=ft.Text(f"{item.occurred_at:%d %b %Y} · {item.notes[:60]}"),
+                        subtitle=ft.Text(f"{ctx.display.date_text(item.occurred_at)} · {item.notes[:60]}"),
                         on_click=lambda e, item_id=item.id: ctx.navigate("Interactions", open_id=item_id),
                     )
                     for item in draft_list
@@ -90,6 +91,21 @@ def build(ctx: UiContext) -> ft.Control:
         padding=16,
         expand=True,
     )
+
+
+def _zone_banner(ctx: UiContext) -> list[ft.Control]:
+    """In web mode until the MSL chooses a zone: the server's clock is not theirs, so times show in UTC and Home says so."""
+    if not ctx.zone_unconfirmed:
+        return []
+    return [
+        _card(
+            "Choose your time zone",
+            [
+                ft.Text("This browser's time zone is not known to Liaison, so times are shown in UTC until you choose yours."),
+                ft.FilledTonalButton(content="Choose time zone", icon=ft.Icons.PUBLIC, on_click=lambda e: ctx.navigate("Settings")),
+            ],
+        )
+    ]
 
 
 def _card(title: str, rows: list[ft.Control]) -> ft.Card:

@@ -182,21 +182,22 @@ class InsightsScreen:
         label = self.taxonomy.label(item.theme) if self.taxonomy else item.theme or "Unthemed"
         verdict = "probably the same signal" if match.same_signal else "related"
         opened = item.id in self.opened
+        captured = self.ctx.display.date_text(item.captured_at)
         tile = ft.ListTile(
             title=ft.Text(item.text, max_lines=None if opened else 2, overflow=ft.TextOverflow.CLIP if opened else ft.TextOverflow.ELLIPSIS),
-            subtitle=ft.Text(f"{label} · {item.captured_at:%d %b %Y} · {match.score:.0%} alike, {verdict}"),
+            subtitle=ft.Text(f"{label} · {captured} · {match.score:.0%} alike, {verdict}"),
             leading=ft.Icon(ft.Icons.LINK if linked else ft.Icons.CONTENT_COPY_OUTLINED),
             dense=True,
             trailing=ft.Row(
                 [
                     ft.TextButton(
                         content="Close" if opened else "Open",
-                        tooltip=f"{'Close' if opened else 'Open'} the insight captured {item.captured_at:%d %b %Y}",
+                        tooltip=f"{'Close' if opened else 'Open'} the insight captured {captured}",
                         on_click=lambda e, item_id=item.id: self.toggle_open(item_id),
                     ),
                     ft.TextButton(
                         content="Linked" if linked else "Same signal",
-                        tooltip=f"{'Unlink from' if linked else 'Count as the same signal as'} the insight captured {item.captured_at:%d %b %Y}",
+                        tooltip=f"{'Unlink from' if linked else 'Count as the same signal as'} the insight captured {captured}",
                         on_click=lambda e, item_id=item.id: self.link(item_id),
                     ),
                 ],
@@ -205,7 +206,9 @@ class InsightsScreen:
         )
         if not opened:
             return [tile]
-        details = " · ".join(part for part in (item.therapeutic_area, item.product, f"captured {item.captured_at:%d %b %Y %H:%M}") if part)
+        details = " · ".join(
+            part for part in (item.therapeutic_area, item.product, f"captured {self.ctx.display.datetime_text(item.captured_at)}") if part
+        )
         return [tile, ft.Container(ft.Text(details, size=12, selectable=True), padding=ft.Padding.only(left=56, bottom=8))]
 
     def choose_theme(self, theme_id: str) -> None:
@@ -275,7 +278,7 @@ class InsightsScreen:
         return self.taxonomy.label(theme_id) if self.taxonomy else theme_id
 
     def _facts(self, item: Insight) -> str:
-        parts = [self._label(item.theme or UNTHEMED), item.therapeutic_area or "—", item.product or "—", f"{item.captured_at:%d %b %Y}"]
+        parts = [self._label(item.theme or UNTHEMED), item.therapeutic_area or "—", item.product or "—", self.ctx.display.date_text(item.captured_at)]
         if item.duplicate_of:
             parts.append("same signal as an earlier insight")
         return " · ".join(parts)

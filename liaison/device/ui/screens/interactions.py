@@ -19,7 +19,7 @@ def build(ctx: UiContext, open_id: str | None = None) -> ft.Control:
         names = queries.hcp_names(session, [item.hcp_id for item in items])
     tiles: list[ft.Control] = [
         ft.ListTile(
-            title=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {item.occurred_at.astimezone():%d %b %Y %H:%M}"),
+            title=ft.Text(f"{names.get(item.hcp_id, 'HCP')} · {ctx.display.datetime_text(item.occurred_at)}"),
             subtitle=ft.Text(f"{item.channel.replace('_', ' ')} · {item.status} · {item.notes[:80]}"),
             trailing=ft.Icon(ft.Icons.EDIT_NOTE if item.status == "draft" else ft.Icons.TASK_ALT, tooltip=item.status),
             on_click=lambda e, item_id=item.id: ctx.navigate("Interactions", open_id=item_id),
@@ -68,7 +68,7 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
         ctx.navigate("Interactions", open_id=interaction_id)
 
     rows: list[ft.Control] = [
-        ft.Text(f"With {names.get(item.hcp_id, 'HCP')} on {item.occurred_at.astimezone():%d %b %Y %H:%M}"),
+        ft.Text(f"With {names.get(item.hcp_id, 'HCP')} on {ctx.display.datetime_text(item.occurred_at)}"),
         ft.Text(f"Topics: {', '.join(item.topics) or '—'} · Products: {', '.join(item.products) or '—'} · {item.initiation}"),
         ft.Text(item.notes or "No notes."),
     ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import flet as ft
 
 from liaison.device.store import queries
@@ -13,13 +11,14 @@ from liaison.device.ui.state import UiContext
 
 def build(ctx: UiContext) -> ft.Control:
     with ctx.unlocked.repository.session() as session:
-        items = queries.library(session, date.today())
+        items = queries.library(session, ctx.display.today())
+    day = ctx.display.date_text
     tiles: list[ft.Control] = [
         ft.ListTile(
             leading=ft.Icon(ft.Icons.DESCRIPTION_OUTLINED),
             title=ft.Text(item.title),
             subtitle=ft.Text(
-                f"v{item.version} · {item.approval_code} · {item.therapeutic_area or '—'} · valid until {item.expires_on:%d %b %Y}\n{item.summary}"
+                f"v{item.version} · {item.approval_code} · {item.therapeutic_area or '—'} · valid until {day(item.expires_on)}\n{item.summary}"
             ),
             is_three_line=True,
         )

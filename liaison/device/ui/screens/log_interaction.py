@@ -22,12 +22,14 @@ from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationErro
 from liaison.core.findings import Finding
 from liaison.core.records.models import LONG_TEXT, Hcp, Insight, InsightCreate, Interaction, InteractionCreate
 from liaison.core.records.plain import check
+from liaison.device.locale import Display, entry_text, parse_entry
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.forms import Form, split_list
 from liaison.device.ui.components.hcp_picker import HINT, HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.review import ReviewPanel
+from liaison.device.ui.components.when import with_pickers
 from liaison.device.ui.state import UiContext
 
 CHANNELS = [(channel.value, channel.value.replace("_", " ").capitalize()) for channel in Channel]
@@ -40,7 +42,7 @@ class LogInteractionScreen:
         self.form = Form(
             ctx.draft("log_interaction"),
             on_input=ctx.touch,
-            defaults={"occurred_at": datetime.now().strftime(TIME_FORMAT), "channel": Channel.IN_PERSON.value},
+            defaults={"occurred_at": entry_text(ctx.display, ctx.display.now()), "channel": Channel.IN_PERSON.value},
         )
         draft = self.form.draft
         if hcp_id and hcp_id != draft.get("hcp_id"):
@@ -54,7 +56,7 @@ class LogInteractionScreen:
 
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:
-            library = queries.library(session, date.today())
+            library = queries.library(session, self.ctx.display.today())
             taxonomy = queries.insight_taxonomy(session)
         hcp_field = self.form.text(
             "hcp",
@@ -84,7 +86,9 @@ class LogInteractionScreen:
                 ft.Row(
                     [
                         self.form.dropdown("channel", "Channel", CHANNELS, width=200),
-                        self.form.text("occurred_at", "Date and time", hint="YYYY-MM-DD HH:MM", width=200),
+                        with_pickers(
+                            self.ctx, self.form, self.form.text("occurred_at", "Date and time", hint="YYYY-MM-DD HH:MM", width=200), "occurred_at"
+                        ),
                         self.form.text("therapeutic_area", "Therapeutic area", width=220),
                     ],
                     wrap=True,
@@ -109,7 +113,13 @@ class LogInteractionScreen:
                 ft.Row(
                     [
                         self.form.text("follow_up", "Follow-up (optional)", width=420),
-                        self.form.text("follow_up_due", "Follow-up due", hint="YYYY-MM-DD", width=200),
+                        with_pickers(
+                            self.ctx,
+                            self.form,
+                            self.form.text("follow_up_due", "Follow-up due", hint="YYYY-MM-DD", width=200),
+                            "follow_up_due",
+                            with_time=False,
+                        ),
                     ],
                     wrap=True,
                 ),
@@ -169,7 +179,7 @@ class LogInteractionScreen:
         with self.ctx.unlocked.repository.session() as session:
             found = queries.inquiries_for(session, hcp_id) if hcp_id else []
         self.inquiry.options = [ft.DropdownOption(key="", text="None")] + [
-            ft.DropdownOption(key=item.id, text=f"{item.received_at.astimezone():%d %b %Y}: {item.question[:60]}") for item in found
+            ft.DropdownOption(key=item.id, text=f"{self.ctx.display.date_text(item.received_at)}: {item.question[:60]}") for item in found
         ]
         if self.form.draft.get("inquiry_id") not in {item.id for item in found}:
             self.form.draft.pop("inquiry_id", None)
@@ -254,7 +264,7 @@ class LogInteractionScreen:
             follow_ups.append({"text": draft["follow_up"], "due": due, "done": False})
         values = {
             "hcp_id": draft.get("hcp_id"),
-            "occurred_at": _collect(problems, lambda: _when(self.form.value("occurred_at", ""))),
+            "occurred_at": _collect(problems, lambda: _when(self.form.value("occurred_at", ""), self.ctx.display)),
             "channel": self.form.value("channel", Channel.IN_PERSON.value),
             "therapeutic_area": self.form.value("therapeutic_area"),
             "topics": split_list(draft.get("topics")),
@@ -296,9 +306,9 @@ def _form_field(field: str) -> str:
     return {"hcp_id": "hcp", "follow_ups.0.due": "follow_up_due", "follow_ups.0.text": "follow_up"}.get(field, field)
 
 
-def _when(text: str) -> datetime:
+def _when(text: str, display: Display) -> datetime:
     try:
-        return datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
+        return parse_entry(display, text)
     except ValueError:
         raise ValidationError("occurred_at", "use a date and time like 2026-12-31 14:30", label="Date and time") from None
 

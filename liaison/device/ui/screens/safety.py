@@ -23,12 +23,14 @@ from liaison.core.errors import LiaisonError, ValidationError
 from liaison.core.records.models import LONG_TEXT, REASON_TEXT, AdverseEvent, Amendment, Hcp
 from liaison.core.rules.safety import check_awareness, reporting_deadline
 from liaison.device.domain.identifiers import find_identifiers
+from liaison.device.locale import Display, entry_text, parse_entry
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.deadline import badge, remaining
 from liaison.device.ui.components.forms import Form, empty, section
 from liaison.device.ui.components.hcp_picker import HcpMatches, chosen, identity, the_one
+from liaison.device.ui.components.when import with_pickers
 from liaison.device.ui.state import UiContext
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -85,14 +87,14 @@ class SafetyScreen:
         key = f"{'follow_up' if self.filed else 'adverse_event'}:{self.event.id}"
         draft = self.ctx.draft(key)
         if not draft and not self.filed:
-            draft.update(_as_typed(self.event))
+            draft.update(_as_typed(self.event, self.ctx.display))
         return draft
 
     def _defaults(self) -> dict[str, Any]:
         """A new report's awareness is the moment the form opens; a follow-up starts from what was filed."""
         if self.event is None:
-            return {"aware_at": datetime.now().strftime(TIME_FORMAT), "seriousness": Seriousness.UNKNOWN.value}
-        return {name: value for name, value in _as_typed(self.event).items() if name in FOLLOW_UP_FIELDS} if self.filed else {}
+            return {"aware_at": entry_text(self.ctx.display, self.ctx.display.now()), "seriousness": Seriousness.UNKNOWN.value}
+        return {name: value for name, value in _as_typed(self.event, self.ctx.display).items() if name in FOLLOW_UP_FIELDS} if self.filed else {}
 
     def view(self) -> ft.Control:
         if self.event is not None and self.filed:
@@ -135,7 +137,9 @@ class SafetyScreen:
             self.identifier_node,
             ft.Row(
                 [
-                    self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180),
+                    with_pickers(
+                        self.ctx, self.form, self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180), "onset_date", with_time=False
+                    ),
                     self.form.dropdown("outcome", "Outcome", OUTCOMES, width=300),
                 ],
                 wrap=True,
@@ -143,7 +147,7 @@ class SafetyScreen:
             ft.Row(
                 [
                     self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200),
-                    self.form.text("aware_at", "Became aware at", hint="YYYY-MM-DD HH:MM", width=220),
+                    with_pickers(self.ctx, self.form, self.form.text("aware_at", "Became aware at", hint="YYYY-MM-DD HH:MM", width=220), "aware_at"),
                 ],
                 wrap=True,
             ),
@@ -220,7 +224,7 @@ class SafetyScreen:
         rows: list[ft.Control] = [
             ft.ListTile(
                 title=ft.Text(f"{event.product}: {event.description[:80]}"),
-                subtitle=ft.Row([ft.Text(f"{event.status} · aware {event.aware_at.astimezone():%d %b %H:%M} ·"), countdown], wrap=True),
+                subtitle=ft.Row([ft.Text(f"{event.status} · aware {self.ctx.display.datetime_text(event.aware_at)} ·"), countdown], wrap=True),
                 trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
                 on_click=lambda e, event_id=event.id: self.ctx.navigate("Safety", ae_id=event_id),
             )
@@ -250,12 +254,12 @@ class SafetyScreen:
 
     def _show_deadline(self) -> None:
         try:
-            aware = _when(self.form.value("aware_at", ""))
+            aware = _when(self.form.value("aware_at", ""), self.ctx.display)
         except ValidationError:
             self.deadline.value = "Enter when you became aware to see the reporting deadline."
             return
         due = reporting_deadline(aware, self.ctx.settings.ae_window, self.ctx.settings.local_tz)
-        self.deadline.value = f"Report to pharmacovigilance by {due.astimezone(self.ctx.settings.local_tz):%a %d %b %H:%M} ({remaining(due)})"
+        self.deadline.value = f"Report to pharmacovigilance by {self.ctx.display.datetime_text(due)} ({remaining(due)})"
 
     def save(self, *, submit: bool = True) -> str | None:
         """Save the draft, or file it (`submit`); returns the event's id. Nothing typed is lost on a refusal."""
@@ -302,9 +306,9 @@ class SafetyScreen:
     def _aware_at(self) -> datetime:
         """As typed; an opened draft whose awareness was left as shown keeps its exact stored moment (the form shows minutes)."""
         typed = self.form.value("aware_at", "")
-        if self.event is not None and typed == _as_typed(self.event)["aware_at"]:
+        if self.event is not None and typed == _as_typed(self.event, self.ctx.display)["aware_at"]:
             return self.event.aware_at
-        return _awareness(typed)
+        return _awareness(typed, self.ctx.display)
 
     # --- a filed event: read-only, with follow-ups and the case reference -------------
 
@@ -330,7 +334,9 @@ class SafetyScreen:
             self.form.text("description", "Event description (as it now reads)", multiline=True, limit=LONG_TEXT),
             ft.Row(
                 [
-                    self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180),
+                    with_pickers(
+                        self.ctx, self.form, self.form.text("onset_date", "Onset date", hint="YYYY-MM-DD", width=180), "onset_date", with_time=False
+                    ),
                     self.form.dropdown("outcome", "Outcome", OUTCOMES, width=300),
                     self.form.dropdown("seriousness", "Seriousness", SERIOUSNESS, width=200),
                 ],
@@ -391,11 +397,11 @@ class SafetyScreen:
         return amendment.id
 
 
-def _as_typed(event: AdverseEvent) -> dict[str, Any]:
+def _as_typed(event: AdverseEvent, display: Display) -> dict[str, Any]:
     """A stored event as the form holds it: text as typed, times in the MSL's zone, lists as lists."""
     typed: dict[str, Any] = {name: getattr(event, name) or "" for name in TEXT_FIELDS}
     typed.update(
-        aware_at=event.aware_at.astimezone().strftime(TIME_FORMAT),
+        aware_at=entry_text(display, event.aware_at),
         patient_age=str(event.patient_age) if event.patient_age is not None else "",
         patient_sex=str(event.patient_sex),
         seriousness=str(event.seriousness),
@@ -459,9 +465,9 @@ def _in_words(name: str, value: Any) -> str:
     return str(value).replace("_", "-") if name == "seriousness" else str(value)
 
 
-def _when(text: str) -> datetime:
+def _when(text: str, display: Display) -> datetime:
     try:
-        return datetime.strptime(text.strip(), TIME_FORMAT).astimezone()
+        return parse_entry(display, text)
     except ValueError:
         raise ValidationError("aware_at", "use the form YYYY-MM-DD HH:MM") from None
 
@@ -475,9 +481,9 @@ def _date(text: str | None) -> date | None:
         raise ValidationError("onset_date", "use the form YYYY-MM-DD") from None
 
 
-def _awareness(text: str) -> datetime:
+def _awareness(text: str, display: Display) -> datetime:
     """The awareness time typed in the form, refused beside the field when it lies in the future."""
     try:
-        return check_awareness(_when(text))
+        return check_awareness(_when(text, display))
     except ValueError as error:
         raise ValidationError("aware_at", str(error).removeprefix("aware_at: ")) from None

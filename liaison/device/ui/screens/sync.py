@@ -52,7 +52,7 @@ class SyncScreen:
             rows += [
                 ft.Text(describe(status, True), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
                 ft.ProgressBar(value=status.progress, visible=status.running, semantics_label="Sync progress"),
-                ft.Text(f"Last success: {status.last_success.astimezone():%d %b %Y %H:%M}" if status.last_success else "Last success: never"),
+                ft.Text(f"Last success: {self.ctx.display.datetime_text(status.last_success)}" if status.last_success else "Last success: never"),
                 ft.Text(status.error or "", color=ft.Colors.ERROR, visible=bool(status.error)),
                 ft.FilledButton(content="Sync now", icon=ft.Icons.SYNC, on_click=lambda e: self._sync_now()),
                 section("History", *[ft.Text(line) for line in status.history] or [empty("No sync yet.")]),

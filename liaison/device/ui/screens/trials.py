@@ -12,6 +12,7 @@ from liaison.core.errors import LiaisonError, ValidationError
 from liaison.core.records.models import TrialSite
 from liaison.core.rules.trials import ISSUE_TEXT, over_enrolment
 from liaison.device.domain import trials
+from liaison.device.locale import Display
 from liaison.device.store import queries
 from liaison.device.ui.components.forms import Form, empty
 from liaison.device.ui.state import UiContext
@@ -96,7 +97,7 @@ class TrialsScreen:
         return ft.Row(
             [
                 ft.Text(f"{'✓' if closed else '•'} {issue.get('opened', '')} {issue.get('text', '')}", expand=True),
-                ft.Text(_history(issue), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
+                ft.Text(_history(issue, self.ctx.display), size=12, color=ft.Colors.ON_SURFACE_VARIANT),
                 ft.TextButton(
                     content=action,
                     tooltip=f"{action} issue {number} of {site.site_name}",
@@ -123,17 +124,17 @@ def _warning(text: str) -> ft.Control:
     )
 
 
-def _history(issue: dict[str, Any]) -> str:
+def _history(issue: dict[str, Any], display: Display) -> str:
     """ "closed by msl@… on 3 Dec 2026 10:05", in the MSL's time zone; or who reopened it; nothing for an issue never closed."""
     if issue.get("closed") and issue.get("closed_at"):
-        return f"closed by {issue.get('closed_by') or 'someone'} on {_local(issue['closed_at'])}"
+        return f"closed by {issue.get('closed_by') or 'someone'} on {_local(issue['closed_at'], display)}"
     if issue.get("reopened_at"):
-        return f"reopened by {issue.get('reopened_by') or 'someone'} on {_local(issue['reopened_at'])}"
+        return f"reopened by {issue.get('reopened_by') or 'someone'} on {_local(issue['reopened_at'], display)}"
     return f"opened by {issue['opened_by']}" if issue.get("opened_by") else ""
 
 
-def _local(stamp: str) -> str:
+def _local(stamp: str, display: Display) -> str:
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %Y %H:%M")
+        return display.datetime_text(datetime.fromisoformat(stamp))
     except ValueError:
         return stamp
