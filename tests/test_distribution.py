@@ -90,6 +90,8 @@ def test_the_wheel_carries_the_data_files_and_migrations_and_not_the_repo(wheel:
         "liaison/device/data/identifiers/given_names.txt",
         "liaison/device/store/migrations/versions/0001_initial_schema.py",
         "liaison/server/migrations/versions/0001_initial_server_schema.py",
+        "liaison/device/assets/fonts/NotoSansArabic-Regular.ttf",
+        "liaison/device/assets/fonts/OFL.txt",
     } <= names
     assert not {name.split("/")[0] for name in names} & {"tests", "bench", "tools", "recipes", "docs", "assets"}
 

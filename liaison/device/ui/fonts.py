@@ -14,7 +14,9 @@ from pathlib import Path
 import flet as ft
 
 ASSETS = Path(__file__).resolve().parents[3] / "assets"
-"""The app's assets: `flet build` bundles this folder, and `ft.run` serves it."""
+"""The app's assets in a checkout: `flet build` bundles this folder, and `ft.run` serves it."""
+INSTALLED_ASSETS = Path(__file__).resolve().parents[1] / "assets"
+"""Where an installed wheel carries the fonts (`[tool.hatch.build.targets.wheel.force-include]`)."""
 FONTS = {
     "NotoSans": "fonts/NotoSans-Regular.ttf",
     "NotoSansArabic": "fonts/NotoSansArabic-Regular.ttf",
@@ -46,7 +48,10 @@ _STYLES = (
 
 def assets_dir() -> str | None:
     """The folder to serve, if this copy of the app has one."""
-    return str(ASSETS) if (ASSETS / "fonts").is_dir() else None
+    for folder in (ASSETS, INSTALLED_ASSETS):
+        if (folder / "fonts").is_dir():
+            return str(folder)
+    return None
 
 
 def theme(seed: str) -> ft.Theme:
