@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from liaison.core.records.models import Hcp, Insight, MedicalPlanVersion
+from liaison.core.records.models import Hcp, Insight, Interaction, MedicalPlanVersion
 from liaison.core.rules.medical_plan import EXAMPLE_FILE
 from liaison.device.store import queries
 from liaison.device.store.store import Store
@@ -57,6 +57,9 @@ def test_the_interaction_form_offers_the_plans_items_for_the_hcps_area_and_files
         [logged] = queries.interactions(session, hcp_id=plan, limit=5)
         [insight] = queries.insights_for(session, plan)
     assert logged.plan_items == ["SI-ONC-1", "LP-ONC-1"] and insight.plan_items == ["SI-ONC-1", "LP-ONC-1"]
+    assert shows(ui.screen("Interactions", open_id=logged.id), f"Medical plan: {ZENTROLIMAB}; {SEQUENCING}")
+    older = store.repository.create(Interaction, {"hcp_id": plan, "occurred_at": logged.occurred_at, "channel": "phone", "plan_items": ["SI-OLD-9"]})
+    assert shows(ui.screen("Interactions", open_id=older.id), "Medical plan: SI-OLD-9"), "a code the plan no longer holds reads as itself"
 
 
 def test_changing_the_area_changes_the_offer_and_a_ticked_item_of_another_area_stays_ticked(ui: Session, plan: str) -> None:
