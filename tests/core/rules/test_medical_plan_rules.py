@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from liaison.core.errors import ValidationError
 from liaison.core.records.models import InsightCreate, MedicalPlanVersionCreate
+from liaison.core.records.plain import check
 from liaison.core.rules.medical_plan import CODE_LENGTH, EXAMPLE_FILE, PlanError, PlanItemKind, checked_codes, parse, readable, same_area
 
 
@@ -103,3 +104,8 @@ def test_a_records_tags_keep_every_code_once_in_order_known_or_not(tags: list[st
 def test_a_tag_that_is_no_code_is_refused(tag: str) -> None:
     with pytest.raises((ValueError, ValidationError)):
         InsightCreate.model_validate({"text": "Heard.", "captured_at": "2026-05-01T10:00:00+00:00", "plan_items": [tag]})
+
+
+def test_a_bad_tag_reads_in_plain_words_under_the_forms_name_for_it() -> None:
+    [problem] = check(InsightCreate, {"text": "Heard.", "captured_at": "2026-05-01T10:00:00+00:00", "plan_items": ["bad code"]})
+    assert str(problem) == "Medical plan: bad code: not a plan item code (such as SI-ONC-1)"
