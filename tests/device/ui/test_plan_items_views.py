@@ -40,7 +40,7 @@ def offered(view: object) -> list[str]:
 
 def test_the_interaction_form_offers_the_plans_items_for_the_hcps_area_and_files_the_ticked_ones(ui: Session, store: Store, plan: str) -> None:
     view = ui.screen("Log interaction")
-    assert shows(view, f"{LABEL} (Medical plan 2027 (example), version 1)")
+    assert shows(view, f"{LABEL}: Medical plan 2027 (example), version 1")
     assert CARDIOSTATIN in offered(view), "before an area is set, every item is offered"
     type_in(view, "HCP", "rosal")
     press_enter(view, "HCP")

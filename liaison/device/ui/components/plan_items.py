@@ -54,7 +54,7 @@ class PlanItemsField(ft.Column):
         boxes: Sequence[ft.Control] = [self._box(item.option_text, item.code, item.code in chosen) for item in items] + [
             self._box(self._kept_text(code), code, True) for code in kept
         ]
-        heading = ft.Text(f"{LABEL} ({self.plan.title}, version {self.plan.version})" if self.plan else LABEL)
+        heading = ft.Text(f"{LABEL}: {self.plan.title}, version {self.plan.version}" if self.plan else LABEL)
         self.controls = [heading, *boxes] if boxes else []
         self.visible = bool(boxes)
         return True
