@@ -86,6 +86,8 @@ def test_the_wheel_carries_the_data_files_and_migrations_and_not_the_repo(wheel:
     assert {
         "liaison/core/data/compliance/promotional_rules.toml",
         "liaison/core/data/taxonomy/insight_themes.json",
+        "liaison/core/data/medical_plan/example_plan.json",
+        "liaison/server/web/templates/sections/medical-plan.html",
         "liaison/device/flet.toml",
         "liaison/device/data/identifiers/given_names.txt",
         "liaison/device/store/migrations/versions/0001_initial_schema.py",

@@ -124,7 +124,7 @@ def prepare_demo(settings: Settings, data_dir: Path) -> tuple[Settings, Embedded
 
 def _build_demo(settings: Settings, data_dir: Path) -> None:
     """A store filled with demo data and enrolled with a server whose database lies beside it; both closed after."""
-    from liaison.device.domain.demo import DemoSize, content_items, populate
+    from liaison.device.domain.demo import DemoSize, content_items, example_plan, populate
     from liaison.device.store.store import Store
     from liaison.device.sync.engine import SyncEngine
     from liaison.server.embedded import EmbeddedServer
@@ -136,6 +136,7 @@ def _build_demo(settings: Settings, data_dir: Path) -> None:
     server = EmbeddedServer(server_dir / "server.db", port=_demo_port(server_dir)).start()
     try:
         server.publish_content(content_items(date.today()))
+        server.publish_plan(example_plan()["document"])
         server.create_user(DEMO_MANAGER, "Demo Manager", role="manager")
         set_password(server.engine, email=DEMO_MANAGER, password=DEMO_MANAGER_PASSWORD)
         code = server.create_user(DEMO_USER, "Demo MSL", territory="north-east", manager_email=DEMO_MANAGER)

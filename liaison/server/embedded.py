@@ -87,6 +87,19 @@ class EmbeddedServer:
             admin.create_user(self.engine, email=admin_email, name="Content library", role="admin")
         return admin.publish_content(self.engine, admin_email=admin_email, items=items)
 
+    def publish_plan(self, document: dict[str, object], admin_email: str = "medical.affairs@example.org") -> str:
+        """Publish a medical plan version as medical affairs would; returns its record id."""
+        from sqlmodel import Session, select
+
+        from liaison.server import medical_plan
+        from liaison.server.models import User
+
+        with Session(self.engine) as session:
+            exists = session.exec(select(User).where(User.email == admin_email)).first() is not None
+        if not exists:
+            admin.create_user(self.engine, email=admin_email, name="Medical affairs", role="admin")
+        return medical_plan.publish(self.engine, admin_email=admin_email, document=document)[0]
+
     def enroll_code(self, email: str) -> str:
         return admin.enroll_code(self.engine, email=email)
 

@@ -1,4 +1,4 @@
-"""`liaison-server publish-taxonomy` and `liaison-server set-password`: medical affairs' and managers' commands."""
+"""`liaison-server publish-taxonomy`, `publish-plan` and `set-password`: medical affairs' and managers' commands."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from sqlalchemy import Engine
 
+from liaison.core.rules import medical_plan as plan_rules
 from liaison.core.rules.taxonomy import load
-from liaison.server import migrate, taxonomy
+from liaison.server import medical_plan, migrate, taxonomy
 from liaison.server.db import make_engine
 from liaison.server.settings import ServerSettings
 from liaison.server.web import auth
@@ -23,6 +24,7 @@ DatabaseUrl = Annotated[
 def register(cli: typer.Typer) -> None:
     cli.command("publish-taxonomy")(publish_taxonomy)
     cli.command("set-password")(set_password)
+    cli.command("publish-plan")(publish_plan)
 
 
 def publish_taxonomy(
@@ -35,6 +37,18 @@ def publish_taxonomy(
     record_id, published = taxonomy.publish(_engine(database_url), admin_email=admin, document=document)
     themes = len(published.themes)
     typer.echo(f"published insight taxonomy version {checked.version}: {len(published.areas)} therapeutic areas, {themes} themes ({record_id})")
+
+
+def publish_plan(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A medical plan JSON file, as liaison/core/data/medical_plan/example_plan.json.")],
+    admin: Annotated[str, typer.Option("--admin", help="The publishing administrator's e-mail.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Check a medical plan and publish it to every device; it must carry a higher version than the last."""
+    checked, document = plan_rules.load(file)
+    record_id, published = medical_plan.publish(_engine(database_url), admin_email=admin, document=document)
+    counts = ", ".join(f"{count} {plan_rules.KIND_PLURALS[kind]}" for kind, count in published.counts().items())
+    typer.echo(f"published medical plan version {checked.version}: {len(published.items)} items ({counts}) ({record_id})")
 
 
 def set_password(

@@ -41,6 +41,8 @@ from liaison.core.records.models import (
     MedicalEventCreate,
     MedicalInquiry,
     MedicalInquiryCreate,
+    MedicalPlanVersion,
+    MedicalPlanVersionCreate,
     Record,
     TrialSite,
     TrialSiteCreate,
@@ -206,6 +208,7 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("content_item", ContentItem, ContentItemCreate, "content item", sharing=Sharing.PUBLISHED, title="title"),
     RecordKind("amendment", Amendment, AmendmentCreate, "amendment"),
     RecordKind("insight_taxonomy", InsightTaxonomy, InsightTaxonomyCreate, "insight taxonomy", sharing=Sharing.PUBLISHED),
+    RecordKind("medical_plan", MedicalPlanVersion, MedicalPlanVersionCreate, "medical plan", sharing=Sharing.PUBLISHED),
     RecordKind(
         "compliance_override",
         ComplianceOverride,

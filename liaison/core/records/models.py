@@ -43,6 +43,7 @@ from liaison.core.enums import (
     TrialStatus,
 )
 from liaison.core.errors import ValidationError
+from liaison.core.rules.medical_plan import checked_codes
 from liaison.core.rules.safety import latest_date, settled_seriousness
 from liaison.core.rules.trials import checked_issues
 from liaison.core.types import UtcDateTime
@@ -271,11 +272,17 @@ class InteractionBase(SQLModel):
     off_label: bool = Field(default=False, description="off-label use was discussed: allowed only reactively, linked to an attested medical inquiry")
     status: Status = Field(default=Status.DRAFT, sa_type=String(32))
     submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    plan_items: list[str] = Field(default_factory=list, sa_type=JSON, max_length=50, description="codes of the medical plan's items it served")
 
     @field_validator("occurred_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         return _require_aware(value)
+
+    @field_validator("plan_items")
+    @classmethod
+    def _plan_codes(cls, value: list[str]) -> list[str]:
+        return checked_codes(value)
 
 
 NO_FOLLOW_UPS = "[]"
@@ -478,11 +485,17 @@ class InsightBase(SQLModel):
     duplicate_of: str | None = Field(
         default=None, max_length=36, description="an insight already captured that reports the same signal: counted once"
     )
+    plan_items: list[str] = Field(default_factory=list, sa_type=JSON, max_length=50, description="codes of the medical plan's items it speaks to")
 
     @field_validator("captured_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
         return _require_aware(value)
+
+    @field_validator("plan_items")
+    @classmethod
+    def _plan_codes(cls, value: list[str]) -> list[str]:
+        return checked_codes(value)
 
 
 class Insight(InsightBase, Record, table=True):
@@ -598,6 +611,37 @@ class InsightTaxonomy(InsightTaxonomyBase, Record, table=True):
 
 
 class InsightTaxonomyCreate(WireValues, InsightTaxonomyBase):
+    pass
+
+
+# --- Medical plan -------------------------------------------------------------
+
+
+class MedicalPlanVersionBase(SQLModel):
+    """One version of the medical plan (strategic imperatives, listening priorities, key scientific statements),
+    published by an administrator to every device."""
+
+    version: int = Field(ge=1, index=True)
+    document: dict[str, Any] = Field(sa_type=JSON, description="the plan as published; see liaison/core/rules/medical_plan.py")
+
+    @model_validator(mode="after")
+    def _a_valid_plan(self) -> MedicalPlanVersionBase:
+        from liaison.core.rules.medical_plan import PlanError, parse
+
+        try:
+            parsed = parse(self.document)
+        except PlanError as exc:
+            raise ValueError(str(exc)) from None
+        if parsed.version != self.version:
+            raise ValueError(f"version: {self.version} differs from the document's version {parsed.version}")
+        return self
+
+
+class MedicalPlanVersion(MedicalPlanVersionBase, Record, table=True):
+    __tablename__ = "medical_plan"
+
+
+class MedicalPlanVersionCreate(WireValues, MedicalPlanVersionBase):
     pass
 
 

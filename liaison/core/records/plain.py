@@ -44,6 +44,7 @@ LABELS: dict[str, str] = {
     "case_reference": "Case reference",
     "attendee_ids": "Attendees",
     "expires_on": "Expires on",
+    "plan_items": "Medical plan",
 }
 """Labels that are not the field's name in plain case, as the forms show them."""
 

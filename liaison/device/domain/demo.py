@@ -6,6 +6,7 @@ repository like any other write, so a demo store is audited and syncs like a rea
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ from liaison.core.records.models import (
     Interaction,
     MedicalEvent,
     MedicalInquiry,
+    MedicalPlanVersion,
     TrialSite,
 )
+from liaison.core.rules.medical_plan import EXAMPLE_FILE, MedicalPlan, PlanItemKind
+from liaison.device.store.medical_plan import current_plan
 from liaison.device.store.queries import library
 from liaison.device.store.repository import Repository
 
@@ -191,9 +195,13 @@ def populate(
 
     if content:
         content_ids = repository.create_many(ContentItem, content_items(now.date()))
+        repository.create(MedicalPlanVersion, example_plan())
     else:
         with repository.session() as session:
             content_ids = [item.id for item in library(session, now.date())]
+    with repository.session() as session:
+        plan = current_plan(session)
+    tags = _Tagger(plan, random.Random(seed + 13))
     hcp_rows = [{**_hcp(rng, number), "territory": territory} for number in range(size.hcps)]
     hcp_ids: list[str] = []
     for start in range(0, len(hcp_rows), chunk):
@@ -207,7 +215,7 @@ def populate(
     if hcp_ids:
         while len(interaction_ids) < size.interactions:
             count = min(chunk, size.interactions - len(interaction_ids))
-            rows = [_interaction(rng, now, hcp_ids, areas, content_ids) for _ in range(count)]
+            rows = [tags.interaction(_interaction(rng, now, hcp_ids, areas, content_ids)) for _ in range(count)]
             interaction_ids += repository.create_many(Interaction, rows, action="demo")
             with_consent += [row["hcp_id"] in consenting for row in rows]
             report("Interactions", len(interaction_ids), size.interactions)
@@ -222,7 +230,9 @@ def populate(
     few = max(1, min(12, size.hcps // 10))
     counts["medical_inquiry"] = len(repository.create_many(MedicalInquiry, [_inquiry(rng, now, hcp_ids, areas) for _ in range(few)]))
     counts["adverse_event"] = len([repository.create(AdverseEvent, _adverse_event(rng, now, hcp_ids, areas, hours_ago)) for hours_ago in (2, 20, 30)])
-    counts["insight"] = len(repository.create_many(Insight, [_insight(rng, now, hcp_ids, areas, interaction_ids) for _ in range(few * 4)]))
+    counts["insight"] = len(
+        repository.create_many(Insight, [tags.insight(_insight(rng, now, hcp_ids, areas, interaction_ids)) for _ in range(few * 4)])
+    )
     counts["trial_site"] = len(repository.create_many(TrialSite, [_trial_site(rng, hcp_ids, number) for number in range(min(6, few))]))
     counts["medical_event"] = len(repository.create_many(MedicalEvent, [_event(rng, now, hcp_ids, number) for number in range(3)]))
     return counts
@@ -354,6 +364,33 @@ def _event(rng: random.Random, now: datetime, hcp_ids: list[str], number: int) -
         "agenda": "1. Welcome\n2. Data review\n3. Discussion\n4. Close",
         "outcomes": "",
     }
+
+
+def example_plan() -> dict[str, Any]:
+    """The example medical plan (core/data) as a `medical_plan` record's fields: what the demo's server publishes."""
+    document = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
+    return {"version": document["version"], "document": document}
+
+
+class _Tagger:
+    """Tags demo records with the plan's items of their area, as MSLs would: many interactions serve an item or two,
+    about half the insights speak to a listening priority. Its own random stream, so the rest of the demo stays as it was."""
+
+    def __init__(self, plan: MedicalPlan | None, rng: random.Random) -> None:
+        self.plan, self.rng = plan, rng
+
+    def interaction(self, row: dict[str, Any]) -> dict[str, Any]:
+        items = [item.code for item in self.plan.items_for(row.get("therapeutic_area"))] if self.plan else []
+        if items and self.rng.random() < 0.6:
+            row["plan_items"] = self.rng.sample(items, k=min(len(items), self.rng.randint(1, 2)))
+        return row
+
+    def insight(self, row: dict[str, Any]) -> dict[str, Any]:
+        items = self.plan.items_for(row.get("therapeutic_area")) if self.plan else ()
+        listening = [item.code for item in items if item.kind == PlanItemKind.LISTENING_PRIORITY]
+        if listening and self.rng.random() < 0.5:
+            row["plan_items"] = [self.rng.choice(listening)]
+        return row
 
 
 def content_items(today: date) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from liaison.server.reports.periods import ReportParams
 from liaison.server.settings import ServerSettings
 from liaison.server.web.compliance_sections import OverridesSection, SafetySection
 from liaison.server.web.insights_section import InsightsSection
+from liaison.server.web.plan_section import PlanSection
 
 
 class Section(Protocol):
@@ -41,7 +42,7 @@ class Section(Protocol):
         """The same numbers as CSV: a header and rows."""
 
 
-SECTIONS: tuple[Section, ...] = (InsightsSection(), SafetySection(), OverridesSection())
+SECTIONS: tuple[Section, ...] = (InsightsSection(), PlanSection(), SafetySection(), OverridesSection())
 
 
 def by_slug(slug: str) -> Section | None:

@@ -129,7 +129,7 @@ def test_a_record_kept_as_the_hcps_names_the_pseudonym_and_one_that_stands_witho
 
 def test_who_shares_a_kind_is_declared_with_it() -> None:
     assert tables(sharing=Sharing.TERRITORY) == {"hcp"}
-    assert tables(sharing=Sharing.PUBLISHED) == {"content_item", "insight_taxonomy"}
+    assert tables(sharing=Sharing.PUBLISHED) == {"content_item", "insight_taxonomy", "medical_plan"}
     assert tables(sharing=Sharing.EVERYONE) == {"hcp_erasure"}
 
 

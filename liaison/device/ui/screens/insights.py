@@ -15,11 +15,13 @@ from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.core.records.models import SHORT_TEXT, Insight
 from liaison.core.rules.taxonomy import Taxonomy
 from liaison.device.domain.insight_advice import Advice, CapturedInsight, InsightAdvisor, SimilarInsight
+from liaison.device.store import medical_plan as plan_queries
 from liaison.device.store import queries
 from liaison.device.store.queries import UNTHEMED, InsightFilter
 from liaison.device.store.repository import Repository
 from liaison.device.store.store import Store
 from liaison.device.ui.components.forms import Form, MatchList, empty, section
+from liaison.device.ui.components.plan_items import PlanItemsField
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.state import UiContext
 
@@ -73,6 +75,7 @@ class InsightsScreen:
         self.taxonomy: Taxonomy | None = None
         self._typing = 0
         self.review = ReviewPanel(self.form, action="save", on_override=lambda why: self.save(justification=why))
+        self.plan_items = PlanItemsField(self.form, None, lambda: self.form.value("therapeutic_area"))
 
     def criteria(self) -> InsightFilter:
         return InsightFilter(
@@ -85,6 +88,8 @@ class InsightsScreen:
             found = queries.insights(session, self.criteria(), limit=100)
             by_month = queries.insight_themes_by_month(session, self.criteria(), today=date.today())
             every = queries.insights(session, limit=100_000)
+            self.plan_items.plan = plan_queries.current_plan(session)
+        self.plan_items.show()
         themes = [(theme.id, taxonomy.option_text(theme)) for theme in taxonomy.themes]
         areas = sorted({item.therapeutic_area for item in every if item.therapeutic_area})
         products = sorted({item.product for item in every if item.product})
@@ -97,6 +102,7 @@ class InsightsScreen:
             text,
             self.suggestions,
             ft.Row([self.form.dropdown("theme", "Theme", themes, width=360), area, self.form.text("product", "Product", width=200)], wrap=True),
+            self.plan_items,
             self.similar,
             self.review,
             self.form.banner,
@@ -134,6 +140,7 @@ class InsightsScreen:
 
     async def _area_typed(self, e: ft.Event[ft.TextField]) -> None:
         self.form.set("therapeutic_area", e.control.value)
+        self.plan_items.show()
         await self._pause_then_advise()
 
     async def _pause_then_advise(self) -> None:
@@ -281,6 +288,8 @@ class InsightsScreen:
         parts = [self._label(item.theme or UNTHEMED), item.therapeutic_area or "—", item.product or "—", self.ctx.display.date_text(item.captured_at)]
         if item.duplicate_of:
             parts.append("same signal as an earlier insight")
+        if item.plan_items:
+            parts.append(f"plan: {', '.join(item.plan_items)}")
         return " · ".join(parts)
 
     def _filter(self, name: str, label: str, options: list[tuple[str, str]]) -> ft.Dropdown:
@@ -308,6 +317,7 @@ class InsightsScreen:
                     "product": self.form.value("product"),
                     "duplicate_of": self.form.value("duplicate_of"),
                     "captured_at": datetime.now(UTC),
+                    "plan_items": list(self.form.draft.get("plan_items") or []),
                 },
                 justification=justification,
             )

@@ -6,6 +6,7 @@ import flet as ft
 
 from liaison.core.errors import ComplianceFindings, LiaisonError
 from liaison.core.records.models import LONG_TEXT, Interaction
+from liaison.device.store import medical_plan as plan_queries
 from liaison.device.store import queries
 from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import Form, empty, section
@@ -35,6 +36,7 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
     item = repository.get(Interaction, interaction_id)
     with repository.session() as session:
         tasks = queries.follow_ups(session, open_only=False, interaction_id=interaction_id)
+        plan_titles = plan_queries.plan_item_titles(session, item.plan_items)
     today = queries.local_today(repository.local_tz)
     form = Form(ctx.draft(f"amend:{interaction_id}"), on_input=ctx.touch)
 
@@ -72,6 +74,8 @@ def _detail(ctx: UiContext, interaction_id: str, names: dict[str, str]) -> ft.Co
         ft.Text(f"Topics: {', '.join(item.topics) or '—'} · Products: {', '.join(item.products) or '—'} · {item.initiation}"),
         ft.Text(item.notes or "No notes."),
     ]
+    if plan_titles:
+        rows.append(ft.Text("Medical plan: " + "; ".join(code if title == code else f"{code} · {title}" for code, title in plan_titles.items())))
     if tasks:
 
         def again() -> None:

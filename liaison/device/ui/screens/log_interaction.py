@@ -23,11 +23,13 @@ from liaison.core.findings import Finding
 from liaison.core.records.models import LONG_TEXT, Hcp, Insight, InsightCreate, Interaction, InteractionCreate
 from liaison.core.records.plain import check
 from liaison.device.locale import Display, entry_text, parse_entry
+from liaison.device.store import medical_plan as plan_queries
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.forms import Form, split_list
 from liaison.device.ui.components.hcp_picker import HINT, HcpMatches, chosen, identity, the_one
+from liaison.device.ui.components.plan_items import PlanItemsField
 from liaison.device.ui.components.review import ReviewPanel
 from liaison.device.ui.components.when import with_pickers
 from liaison.device.ui.state import UiContext
@@ -52,12 +54,15 @@ class LogInteractionScreen:
         self.chosen = ft.Text(self._chosen_text(), weight=ft.FontWeight.BOLD)
         self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
         self.review = ReviewPanel(self.form, action="submit", on_override=lambda why: self.save(submit=True, justification=why))
+        self.plan_items = PlanItemsField(self.form, None, lambda: self.form.value("therapeutic_area"))
         self._offer_inquiries()
 
     def view(self) -> ft.Control:
         with self.ctx.unlocked.repository.session() as session:
             library = queries.library(session, self.ctx.display.today())
             taxonomy = queries.insight_taxonomy(session)
+            self.plan_items.plan = plan_queries.current_plan(session)
+        self.plan_items.show()
         hcp_field = self.form.text(
             "hcp",
             "HCP",
@@ -89,12 +94,13 @@ class LogInteractionScreen:
                         with_pickers(
                             self.ctx, self.form, self.form.text("occurred_at", "Date and time", hint="YYYY-MM-DD HH:MM", width=200), "occurred_at"
                         ),
-                        self.form.text("therapeutic_area", "Therapeutic area", width=220),
+                        self._area_field(),
                     ],
                     wrap=True,
                 ),
                 self.form.text("topics", "Topics", hint="Separate with commas"),
                 self.form.text("products", "Products discussed", hint="Separate with commas"),
+                self.plan_items,
                 self.form.checkbox("reactive", "Unsolicited question from the HCP (reactive)"),
                 ft.Row(
                     [self.form.checkbox("off_label", "Off-label use was discussed (only in reply to an attested inquiry)"), self.inquiry],
@@ -146,6 +152,17 @@ class LogInteractionScreen:
         self.form.draft.pop("hcp_id", None)
         self.show_matches()
 
+    def _area_field(self) -> ft.TextField:
+        area = self.form.text("therapeutic_area", "Therapeutic area", width=220)
+        area.on_change = self._area_typed
+        return area
+
+    def _area_typed(self, e: ft.Event[ft.TextField]) -> None:
+        """The plan's items on offer follow the therapeutic area."""
+        self.form.set("therapeutic_area", e.control.value)
+        if self.plan_items.show():
+            self.ctx.refresh()
+
     def show_matches(self) -> list[Hcp]:
         typed = self.form.draft.get("hcp", "")
         with self.ctx.unlocked.repository.session() as session:
@@ -168,6 +185,7 @@ class LogInteractionScreen:
         if not self.form.draft.get("therapeutic_area") and hcp.therapeutic_areas:
             self.form.draft["therapeutic_area"] = hcp.therapeutic_areas[0]
             self.form.controls["therapeutic_area"].value = hcp.therapeutic_areas[0]  # type: ignore[attr-defined]
+            self.plan_items.show()
         self.form.controls["hcp"].value = hcp.name  # type: ignore[attr-defined]
         self.matches.clear()
         self.chosen.value = self._chosen_text(hcp)
@@ -250,6 +268,7 @@ class LogInteractionScreen:
             "therapeutic_area": values.get("therapeutic_area"),
             "product": (values.get("products") or [None])[0],
             "captured_at": datetime.now(UTC),
+            "plan_items": values.get("plan_items", []),
         }
 
     def _values(self) -> dict[str, Any]:
@@ -275,6 +294,7 @@ class LogInteractionScreen:
             "follow_ups": follow_ups,
             "off_label": bool(draft.get("off_label")),
             "inquiry_id": draft.get("inquiry_id") or None,
+            "plan_items": list(draft.get("plan_items") or []),
         }
         named = {problem.field for problem in problems}
         problems += [problem for problem in check(InteractionCreate, values) if _form_field(problem.field) not in named]
