@@ -46,7 +46,14 @@ def register(cli: typer.Typer, opened: Opener, data_dir_option: Any) -> None:
         from liaison.device.locale import machine_display
 
         starts_at = _moment(at, machine_display())
-        data = {"hcp_ids": hcp, "starts_at": starts_at, "duration_minutes": duration, "place": place, "channel": channel, "objectives": objective or []}
+        data = {
+            "hcp_ids": hcp,
+            "starts_at": starts_at,
+            "duration_minutes": duration,
+            "place": place,
+            "channel": channel,
+            "objectives": objective or [],
+        }
         with opened(data_dir) as store:
             visit = store.repository.plan_visit(data)
         typer.echo(visit.id)

@@ -69,7 +69,9 @@ def test_reschedule_and_cancel_print_the_id_and_the_agenda_shows_the_status(hcps
 
 def test_log_files_the_interaction_prefilled_from_the_plan_and_prints_its_id(hcps: tuple[Liaison, str, str]) -> None:
     liaison, curie, pasteur = hcps
-    visit_id = liaison("visit", "plan", "--hcp", curie, "--hcp", pasteur, "--at", "2026-12-08T09:30", "--objective", "Readout", **PARIS).stdout.strip()
+    visit_id = liaison(
+        "visit", "plan", "--hcp", curie, "--hcp", pasteur, "--at", "2026-12-08T09:30", "--objective", "Readout", **PARIS
+    ).stdout.strip()
     interaction_id = liaison("visit", "log", visit_id, "--notes", "Discussed the readout", "--follow-up", "Send the poster", **PARIS).stdout.strip()
     interaction = stored(liaison.data_dir, Interaction, interaction_id)
     assert (interaction.hcp_id, interaction.attendee_ids, interaction.topics, interaction.status) == (curie, [pasteur], ["Readout"], "submitted")

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import flet as ft
 
+from liaison.device.domain.agenda import agenda
 from liaison.device.store import queries
 from liaison.device.ui.components.deadline import badge
 from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import empty, section
 from liaison.device.ui.components.status import SyncSummary
+from liaison.device.ui.screens.calendar import visit_row
 from liaison.device.ui.state import UiContext
 
 
@@ -31,6 +33,7 @@ def build(ctx: UiContext) -> ft.Control:
     return ft.ListView(
         [
             ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            todays_agenda(ctx),
             _card(
                 "Adverse events to report",
                 [
@@ -94,3 +97,22 @@ def build(ctx: UiContext) -> ft.Control:
 
 def _card(title: str, rows: list[ft.Control]) -> ft.Card:
     return ft.Card(ft.Container(section(title, *rows), padding=16))
+
+
+def todays_agenda(ctx: UiContext) -> ft.Card:
+    """Today's visits, each with its Log button; tomorrow's when today has none, so the day ahead is never a blank."""
+    display = ctx.display
+    today = display.today()
+    entries = agenda(ctx.unlocked.repository, today, display.zone)
+    title = "Today's visits"
+    if not entries:
+        entries = agenda(ctx.unlocked.repository, today + timedelta(days=1), display.zone)
+        title = "Tomorrow's visits" if entries else title
+    rows = [visit_row(ctx, entry, again=lambda: ctx.navigate("Home")) for entry in entries]
+    return _card(
+        title,
+        [
+            *(rows or [empty("No visits planned today or tomorrow.")]),
+            ft.TextButton(content="Calendar", on_click=lambda e: ctx.navigate("Calendar")),
+        ],
+    )
