@@ -203,7 +203,7 @@ KINDS: tuple[RecordKind, ...] = (
         PlannedVisitCreate,
         "planned visit",
         references=(
-            _hcp("hcp_ids", required=True, many=True),
+            _hcp("hcp_ids", many=True),
             Reference("interaction_id", "interaction"),
         ),
     ),
