@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from liaison.core.records.models import Hcp, Interaction, PlannedVisit
 from liaison.device.store.store import Store
-from tests.device.ui.driver import Session, click, labelled, press_enter, shows, texts, type_in
+from tests.device.ui.driver import Session, button, click, labelled, press_enter, shows, texts, type_in
 
 
 @pytest.fixture
@@ -95,11 +95,11 @@ def test_cancel_and_reschedule_write_through_the_repository(ui: Session, store: 
 def test_log_opens_the_form_prefilled_from_the_plan_and_submitting_marks_the_visit_logged(ui: Session, store: Store, hcps: tuple[Hcp, Hcp]) -> None:
     visit = plan_at(ui, store, hcps, days=0, hour=0)
     home = ui.screen("Home")
-    assert shows(home, "Today's visits")
+    assert shows(home, f"Agenda · {ui.ctx.display.day_heading(ui.ctx.display.today())}")
     click(home, "Log the visit with Dr Marie Curie, Dr Louis Pasteur")
     assert ui.last_visit == ("Log interaction", {"planned_visit_id": visit.id})
     form = ui.follow()
-    assert labelled(form, "HCP").value == "Dr Marie Curie" and shows(form, "Dr Louis Pasteur ✕")
+    assert labelled(form, "HCP").value == "Dr Marie Curie" and button(form, "Remove Dr Louis Pasteur") is not None
     type_in(form, "Notes", "Discussed the readout")
     click(form, "Submit")
     logged = store.repository.get(PlannedVisit, visit.id)
@@ -109,4 +109,6 @@ def test_log_opens_the_form_prefilled_from_the_plan_and_submitting_marks_the_vis
 
 def test_home_offers_tomorrows_visits_when_today_has_none(ui: Session, store: Store, hcps: tuple[Hcp, Hcp]) -> None:
     plan_at(ui, store, hcps[:1], days=1)
-    assert shows(ui.screen("Home"), "Tomorrow's visits")
+    tomorrow = ui.ctx.display.today() + timedelta(days=1)
+    home = ui.screen("Home")
+    assert shows(home, f"Agenda · {ui.ctx.display.day_heading(tomorrow)} (tomorrow)") and shows(home, "Lyon · in person · Planned")

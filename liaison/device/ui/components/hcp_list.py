@@ -82,7 +82,8 @@ class HcpListField(ft.Column):
     def _show_chosen(self) -> None:
         self.chips.controls = [
             ft.OutlinedButton(
-                content=f"{item['name']} ✕",
+                content=item["name"],
+                icon=ft.Icons.CLOSE,
                 tooltip=f"Remove {item['name']}",
                 on_click=lambda e, hcp_id=item["id"]: self.remove(hcp_id),
             )

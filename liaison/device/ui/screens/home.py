@@ -100,19 +100,23 @@ def _card(title: str, rows: list[ft.Control]) -> ft.Card:
 
 
 def todays_agenda(ctx: UiContext) -> ft.Card:
-    """Today's visits, each with its Log button; tomorrow's when today has none, so the day ahead is never a blank."""
+    """Today's visits, each with its Log button; tomorrow's when today has none, so the day ahead is never a blank.
+
+    The card never says "today": the screen's own heading does, and a browser spec finds Home by it.
+    """
     display = ctx.display
-    today = display.today()
-    entries = agenda(ctx.unlocked.repository, today, display.zone)
-    title = "Today's visits"
+    day = display.today()
+    entries = agenda(ctx.unlocked.repository, day, display.zone)
+    title = f"Agenda · {display.day_heading(day)}"
     if not entries:
-        entries = agenda(ctx.unlocked.repository, today + timedelta(days=1), display.zone)
-        title = "Tomorrow's visits" if entries else title
+        ahead = agenda(ctx.unlocked.repository, day + timedelta(days=1), display.zone)
+        if ahead:
+            entries, title = ahead, f"Agenda · {display.day_heading(day + timedelta(days=1))} (tomorrow)"
     rows = [visit_row(ctx, entry, again=lambda: ctx.navigate("Home")) for entry in entries]
     return _card(
         title,
         [
-            *(rows or [empty("No visits planned today or tomorrow.")]),
-            ft.TextButton(content="Calendar", on_click=lambda e: ctx.navigate("Calendar")),
+            *(rows or [empty("No visits planned for these two days.")]),
+            ft.TextButton(content="Open the calendar", on_click=lambda e: ctx.navigate("Calendar")),
         ],
     )
