@@ -301,7 +301,7 @@ class LogInteractionScreen:
             attendees=[{"id": hcp_id, "name": names.get(hcp_id, hcp_id)} for hcp_id in plan["attendee_ids"]],
             channel=str(plan["channel"]),
             topics=", ".join(plan["topics"]),
-            occurred_at=self.ctx.display.local(plan["occurred_at"]).strftime(TIME_FORMAT),
+            occurred_at=plan["occurred_at"].astimezone().strftime(TIME_FORMAT),  # the field's own input format, read back by `_when`
         )
 
     def _chosen_text(self, hcp: Hcp | None = None) -> str:
