@@ -34,6 +34,14 @@ class FollowUpStatus(StrEnum):
     DONE = "done"
 
 
+class VisitStatus(StrEnum):
+    """Where a planned visit stands: planned until it is cancelled or logged as the interaction it became."""
+
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    LOGGED = "logged"
+
+
 class InquiryStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -32,6 +32,7 @@ from liaison.device.erasure_cli import register as _register_erasure
 from liaison.device.followup_cli import register as _register_followup
 from liaison.device.sync_cli import register as _register_sync
 from liaison.device.trial_cli import register as _register_trial
+from liaison.device.visit_cli import register as _register_visit
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -497,6 +498,7 @@ _register_ae(cli, opened, DataDir)
 _register_erasure(hcp_cli, opened, DataDir)
 _register_followup(cli, opened, DataDir)
 _register_trial(cli, opened, DataDir)
+_register_visit(cli, opened, DataDir)
 
 
 # --- helpers -----------------------------------------------------------------

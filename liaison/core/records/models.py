@@ -41,6 +41,7 @@ from liaison.core.enums import (
     Sex,
     Status,
     TrialStatus,
+    VisitStatus,
 )
 from liaison.core.errors import ValidationError
 from liaison.core.rules.medical_plan import checked_codes
@@ -273,6 +274,10 @@ class InteractionBase(SQLModel):
     status: Status = Field(default=Status.DRAFT, sa_type=String(32))
     submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     plan_items: list[str] = Field(default_factory=list, sa_type=JSON, max_length=50, description="codes of the medical plan's items it served")
+    attendee_ids: list[str] = Field(
+        default_factory=list, sa_type=JSON, max_length=50, description="further HCPs of a group meeting; `hcp_id` is the lead"
+    )
+    planned_visit_id: str | None = Field(default=None, max_length=36, description="the planned visit this interaction was logged from")
 
     @field_validator("occurred_at")
     @classmethod
@@ -283,6 +288,12 @@ class InteractionBase(SQLModel):
     @classmethod
     def _plan_codes(cls, value: list[str]) -> list[str]:
         return checked_codes(value)
+
+    @model_validator(mode="after")
+    def _attendees_besides_the_lead(self) -> InteractionBase:
+        """Each further attendee once, and never the lead again: a group meeting counts each HCP once."""
+        self.attendee_ids = [item for item in _distinct(self.attendee_ids) if item and item != self.hcp_id]
+        return self
 
 
 NO_FOLLOW_UPS = "[]"
@@ -352,6 +363,87 @@ class FollowUpTask(FollowUpTaskBase, Record, table=True):
 
 
 class FollowUpTaskCreate(WireValues, FollowUpTaskBase):
+    pass
+
+
+# --- Planned visit ----------------------------------------------------------
+
+VISIT_MINUTES = (5, 720)
+"""A visit lasts from five minutes to a (long) working day."""
+
+
+class PlannedVisitBase(SQLModel):
+    """A visit the MSL plans with one or more HCPs: on the calendar until cancelled, or logged as the interaction it became.
+
+    `hcp_ids[0]` leads (the interaction's `hcp_id` when it is logged), the rest
+    attend. An erased HCP leaves the list; a visit stays the MSL's own plan.
+    """
+
+    hcp_ids: list[str] = Field(default_factory=list, sa_type=JSON, min_length=1, max_length=50)
+    starts_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    duration_minutes: int = Field(default=30, ge=VISIT_MINUTES[0], le=VISIT_MINUTES[1])
+    place: str | None = Field(default=None, max_length=200)
+    channel: Channel = Field(default=Channel.IN_PERSON, sa_type=String(32))
+    objectives: list[str] = Field(default_factory=list, sa_type=JSON, max_length=20)
+    plan_items: list[str] = Field(default_factory=list, sa_type=JSON, max_length=50, description="medical-plan item codes the visit serves")
+    status: VisitStatus = Field(default=VisitStatus.PLANNED, sa_type=String(32))
+    cancel_reason: str | None = Field(default=None, max_length=REASON_TEXT, sa_type=Text)
+    interaction_id: str | None = Field(default=None, max_length=36, index=True)
+
+    @field_validator("hcp_ids")
+    @classmethod
+    def _each_hcp_once(cls, value: list[str]) -> list[str]:
+        tidy = _distinct(item.strip() for item in value if item and item.strip())
+        if not tidy:
+            raise ValueError("name at least one HCP")
+        return tidy
+
+    @field_validator("starts_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _require_aware(value)
+
+    @field_validator("place", "cancel_reason")
+    @classmethod
+    def _tidy(cls, value: str | None) -> str | None:
+        return _tidied(value)
+
+    @field_validator("objectives")
+    @classmethod
+    def _objectives_short(cls, value: list[str]) -> list[str]:
+        tidy = _distinct(" ".join(item.split()) for item in value if item.strip())
+        for item in tidy:
+            if len(item) > 500:
+                raise ValueError(f"{item[:20]}…: at most 500 characters each")
+        return tidy
+
+    @field_validator("plan_items")
+    @classmethod
+    def _codes_short(cls, value: list[str]) -> list[str]:
+        tidy = _distinct(item.strip() for item in value if item.strip())
+        for item in tidy:
+            if len(item) > 64 or any(char.isspace() for char in item):
+                raise ValueError(f"{item[:20]}: a plan item is a short code without spaces")
+        return tidy
+
+    @model_validator(mode="after")
+    def _status_says_why(self) -> PlannedVisitBase:
+        """Raised as the store's own error, so the one line names the field rather than the whole record."""
+        if self.status == VisitStatus.LOGGED and not self.interaction_id:
+            raise ValidationError("interaction_id", "a logged visit names the interaction it became; log it to set both")
+        if self.status != VisitStatus.LOGGED and self.interaction_id:
+            raise ValidationError("interaction_id", "only a logged visit names an interaction")
+        if self.status != VisitStatus.CANCELLED and self.cancel_reason:
+            raise ValidationError("cancel_reason", "only a cancelled visit has a reason for it")
+        return self
+
+
+class PlannedVisit(PlannedVisitBase, Record, table=True):
+    __tablename__ = "planned_visit"
+    __table_args__ = (Index("ix_planned_visit_deleted_starts", "deleted", "starts_at"),)
+
+
+class PlannedVisitCreate(WireValues, PlannedVisitBase):
     pass
 
 

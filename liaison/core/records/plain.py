@@ -45,6 +45,10 @@ LABELS: dict[str, str] = {
     "attendee_ids": "Attendees",
     "expires_on": "Expires on",
     "plan_items": "Medical plan",
+    "hcp_ids": "HCPs",
+    "duration_minutes": "Duration (minutes)",
+    "cancel_reason": "Reason for cancelling",
+    "planned_visit_id": "Planned visit",
 }
 """Labels that are not the field's name in plain case, as the forms show them."""
 

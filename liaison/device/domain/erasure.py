@@ -25,6 +25,7 @@ _FATES = {
     "interaction": "kept as activity records, without notes or follow-ups",
     "medical_inquiry": "kept without the HCP's signature",
     "follow_up": "kept as tasks (due, done), without their text",
+    "planned_visit": "kept as the MSL's plans, without the HCP among those visited",
     "insight": "kept without the link to the HCP",
     "trial_site": "kept without the HCP as principal investigator",
     "medical_event": "kept without the HCP among the attendees",

@@ -62,7 +62,13 @@ class Filing:
         if model not in FILED_KINDS:
             raise ValidationError("status", f"{label(model)} records are not submitted")
         with self._writes.transaction() as session:
-            return self._submit(session, model, self._writes.create(session, model, data), justification)
+            return self.create_submitted_in(session, model, data, justification=justification)
+
+    def create_submitted_in(self, session: Session, model: type[R], data: Mapping[str, Any], *, justification: str | None = None) -> R:
+        """Create and file a record inside a caller's transaction (logging a planned visit files its interaction with the visit's move)."""
+        if model not in FILED_KINDS:
+            raise ValidationError("status", f"{label(model)} records are not submitted")
+        return self._submit(session, model, self._writes.create(session, model, data), justification)
 
     def _submit(self, session: Session, model: type[R], record: R, justification: str | None) -> R:
         before = fields(record)

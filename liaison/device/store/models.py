@@ -152,3 +152,18 @@ class Draft(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200, description="which form: a screen's name, or a screen and the record it edits")
     fields: dict[str, Any] = Field(sa_type=JSON)
     saved_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class InteractionAttendee(SQLModel, table=True):
+    """Which interactions an HCP attended besides the lead: a lookup the brief reads by HCP, newest first.
+
+    Device-only and derived: triggers on `interaction` (migration 0015) keep it in
+    step with each live interaction's `attendee_ids` on every write path (the
+    repository, the pull's ORM and bulk inserts, an erasure), so nothing writes it by hand.
+    """
+
+    __tablename__ = "interaction_attendee"
+    __table_args__ = (Index("ix_interaction_attendee_hcp_occurred", "hcp_id", "occurred_at"),)
+    hcp_id: str = Field(primary_key=True, max_length=36)
+    interaction_id: str = Field(primary_key=True, max_length=36)
+    occurred_at: datetime = Field(sa_type=UtcDateTime)

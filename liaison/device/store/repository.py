@@ -8,6 +8,7 @@ change for sync and appends to the audit log, all or nothing):
 - `filing`: submit, create-and-submit, amend (filed records never change in place);
 - `gate`: the pre-submit compliance review and its overrides;
 - `follow_ups`: follow-up tasks, opened by filing, then completed, reopened or rescheduled;
+- `planned_visits`: visits planned, rescheduled, cancelled, or logged as the interaction they became;
 - `erasure`: erasing an HCP on request, and the receipts of erasures made elsewhere;
 - `outbox`: acknowledged, refused, resent and discarded changes;
 - `conflicts`: the values a merge set aside, and the MSL's choice between them;
@@ -29,7 +30,7 @@ from sqlmodel import Session
 from liaison.core.clock import HybridLogicalClock
 from liaison.core.findings import Finding
 from liaison.core.protocol import RefusedChange
-from liaison.core.records.models import Amendment, FollowUpTask, HcpErasure, Record
+from liaison.core.records.models import Amendment, FollowUpTask, HcpErasure, Interaction, PlannedVisit, Record
 from liaison.core.rules.safety import ReportingWindow
 from liaison.device.store.conflicts import Conflicts
 from liaison.device.store.device_state import Bookkeeping
@@ -41,6 +42,7 @@ from liaison.device.store.follow_ups import FollowUps
 from liaison.device.store.gate import Gate
 from liaison.device.store.models import Conflict, SyncState
 from liaison.device.store.outbox import Outbox
+from liaison.device.store.planned_visits import PlannedVisits
 from liaison.device.store.refusals import Refusal
 from liaison.device.store.writes import Actor, Writes
 
@@ -65,6 +67,7 @@ class Repository:
         self.gate = Gate(self.writes)
         self.follow_ups = FollowUps(self.writes)
         self.filing = Filing(self.writes, self.gate, self.follow_ups)
+        self.planned_visits = PlannedVisits(self.writes, self.filing)
         self.edits = Edits(self.writes, self.gate)
         self.erasing = Erasing(self.writes)
         self.outbox = Outbox(self.writes)
@@ -146,6 +149,24 @@ class Repository:
     def reschedule_follow_up(self, task_id: str, due: date | str | None) -> FollowUpTask:
         """Give a follow-up another due date (an ISO date, or none); a date that is not one is refused naming `due`."""
         return self.follow_ups.reschedule(task_id, due)
+
+    # --- planned visits --------------------------------------------------------
+
+    def plan_visit(self, data: Mapping[str, Any]) -> PlannedVisit:
+        """Put a visit with one or more HCPs on the calendar (see `PlannedVisits.plan`)."""
+        return self.planned_visits.plan(data)
+
+    def reschedule_visit(self, visit_id: str, starts_at: datetime, duration_minutes: int | None = None) -> PlannedVisit:
+        """Move a planned visit to another (aware) time, and length if given."""
+        return self.planned_visits.reschedule(visit_id, starts_at, duration_minutes)
+
+    def cancel_visit(self, visit_id: str, reason: str | None = None) -> PlannedVisit:
+        """Cancel a planned visit; it stays on record, with the reason if one is given."""
+        return self.planned_visits.cancel(visit_id, reason)
+
+    def log_visit(self, visit_id: str, values: Mapping[str, Any] | None = None, *, justification: str | None = None) -> Interaction:
+        """File the interaction a visit became, prefilled from the plan, and mark the visit logged: one transaction."""
+        return self.planned_visits.log(visit_id, values, justification=justification)
 
     # --- compliance review ---------------------------------------------------
 

@@ -18,7 +18,7 @@ from tests.device.ui.conftest import ARTIFACTS, ServedApp, fill_territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-DESTINATIONS = ["Home", "HCPs", "Interactions", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
+DESTINATIONS = ["Home", "HCPs", "Interactions", "Calendar", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
 WAIT = 30_000
 
 

@@ -228,6 +228,7 @@ def test_every_destination_builds_over_the_store_and_names_match_the_navigation(
         "Home",
         "HCPs",
         "Interactions",
+        "Calendar",
         "Inquiries",
         "Safety",
         "Insights",

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import flet as ft
 
+from liaison.device.domain.agenda import agenda
 from liaison.device.store import queries
 from liaison.device.ui.components.deadline import badge
 from liaison.device.ui.components.follow_up import task_row
 from liaison.device.ui.components.forms import empty, section
 from liaison.device.ui.components.status import SyncSummary
+from liaison.device.ui.screens.calendar import visit_row
 from liaison.device.ui.state import UiContext
 
 
@@ -32,6 +34,7 @@ def build(ctx: UiContext) -> ft.Control:
         [
             ft.Text("Today", theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             *_zone_banner(ctx),
+            todays_agenda(ctx),
             _card(
                 "Adverse events to report",
                 [
@@ -110,3 +113,26 @@ def _zone_banner(ctx: UiContext) -> list[ft.Control]:
 
 def _card(title: str, rows: list[ft.Control]) -> ft.Card:
     return ft.Card(ft.Container(section(title, *rows), padding=16))
+
+
+def todays_agenda(ctx: UiContext) -> ft.Card:
+    """Today's visits, each with its Log button; tomorrow's when today has none, so the day ahead is never a blank.
+
+    The card never says "today": the screen's own heading does, and a browser spec finds Home by it.
+    """
+    display = ctx.display
+    day = display.today()
+    entries = agenda(ctx.unlocked.repository, day, display.zone)
+    title = f"Agenda · {display.day_heading(day)}"
+    if not entries:
+        ahead = agenda(ctx.unlocked.repository, day + timedelta(days=1), display.zone)
+        if ahead:
+            entries, title = ahead, f"Agenda · {display.day_heading(day + timedelta(days=1))} (tomorrow)"
+    rows = [visit_row(ctx, entry, again=lambda: ctx.navigate("Home")) for entry in entries]
+    return _card(
+        title,
+        [
+            *(rows or [empty("No visits planned for these two days.")]),
+            ft.TextButton(content="Open the calendar", on_click=lambda e: ctx.navigate("Calendar")),
+        ],
+    )

@@ -20,14 +20,16 @@ import flet as ft
 from liaison.core.enums import Channel
 from liaison.core.errors import ComplianceFindings, LiaisonError, ValidationError, ValidationErrors
 from liaison.core.findings import Finding
-from liaison.core.records.models import LONG_TEXT, Hcp, Insight, InsightCreate, Interaction, InteractionCreate
+from liaison.core.records.models import LONG_TEXT, Hcp, Insight, InsightCreate, Interaction, InteractionCreate, PlannedVisit
 from liaison.core.records.plain import check
 from liaison.device.locale import Display, entry_text, parse_entry
 from liaison.device.store import medical_plan as plan_queries
 from liaison.device.store import queries
 from liaison.device.store.queries import HcpFilter
+from liaison.device.store.visits import interaction_from_visit
 from liaison.device.ui.components.checkbox import WrappingCheckbox
 from liaison.device.ui.components.forms import Form, split_list
+from liaison.device.ui.components.hcp_list import HcpListField
 from liaison.device.ui.components.hcp_picker import HINT, HcpMatches, chosen, identity, the_one
 from liaison.device.ui.components.plan_items import PlanItemsField
 from liaison.device.ui.components.review import ReviewPanel
@@ -35,22 +37,26 @@ from liaison.device.ui.components.when import with_pickers
 from liaison.device.ui.state import UiContext
 
 CHANNELS = [(channel.value, channel.value.replace("_", " ").capitalize()) for channel in Channel]
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 class LogInteractionScreen:
-    def __init__(self, ctx: UiContext, hcp_id: str | None = None) -> None:
+    def __init__(self, ctx: UiContext, hcp_id: str | None = None, *, planned_visit_id: str | None = None) -> None:
         self.ctx = ctx
+        self.planned_visit_id = planned_visit_id
+        self.draft_name = f"log_interaction:{planned_visit_id}" if planned_visit_id else "log_interaction"
         self.form = Form(
-            ctx.draft("log_interaction"),
+            ctx.draft(self.draft_name),
             on_input=ctx.touch,
             defaults={"occurred_at": entry_text(ctx.display, ctx.display.now()), "channel": Channel.IN_PERSON.value},
         )
         draft = self.form.draft
+        if planned_visit_id and not draft.get("hcp_id"):
+            self._prefill_from_visit(planned_visit_id)
         if hcp_id and hcp_id != draft.get("hcp_id"):
             hcp = ctx.unlocked.repository.get(Hcp, hcp_id)
             draft.update(hcp_id=hcp.id, hcp=hcp.name, therapeutic_area=(hcp.therapeutic_areas or [""])[0])
         self.matches = HcpMatches(on_pick=self.pick)
+        self.attendees = HcpListField(ctx.unlocked.repository, draft, "attendees", "Attendees (further HCPs of a group meeting)", on_input=ctx.touch)
         self.chosen = ft.Text(self._chosen_text(), weight=ft.FontWeight.BOLD)
         self.inquiry = self.form.dropdown("inquiry_id", "Medical inquiry answered", [], width=420)
         self.review = ReviewPanel(self.form, action="submit", on_override=lambda why: self.save(submit=True, justification=why))
@@ -88,6 +94,7 @@ class LogInteractionScreen:
                 hcp_field,
                 self.matches,
                 self.chosen,
+                self.attendees,
                 ft.Row(
                     [
                         self.form.dropdown("channel", "Channel", CHANNELS, width=200),
@@ -225,10 +232,13 @@ class LogInteractionScreen:
             if findings and (justification is None or any(finding.blocking for finding in findings)):
                 self._show_findings(findings)
                 return None
-            interaction = repository.create(Interaction, values)
+            if submit and self.planned_visit_id:
+                interaction = repository.log_visit(self.planned_visit_id, values, justification=justification)
+            else:
+                interaction = repository.create(Interaction, values)
             if insight:
                 repository.create(Insight, {**insight, "interaction_id": interaction.id}, justification=justification)
-            if submit:
+            if submit and not self.planned_visit_id:
                 repository.submit(Interaction, interaction.id, justification=justification)
         except ComplianceFindings as error:
             self._show_findings(error.findings)
@@ -249,9 +259,9 @@ class LogInteractionScreen:
         """Give up what was typed: gone from the form and from the store at once."""
         self.form.reset()
         self.review.hide()
-        self.ctx.discard_draft("log_interaction")
+        self.ctx.discard_draft(self.draft_name)
         self.ctx.notify("Discarded what was typed")
-        self.ctx.navigate("Log interaction")
+        self.ctx.navigate("Log interaction", planned_visit_id=self.planned_visit_id)
 
     def _show_findings(self, findings: list[Finding]) -> None:
         self.form.clear_errors()
@@ -295,6 +305,8 @@ class LogInteractionScreen:
             "off_label": bool(draft.get("off_label")),
             "inquiry_id": draft.get("inquiry_id") or None,
             "plan_items": list(draft.get("plan_items") or []),
+            "attendee_ids": self.attendees.ids,
+            "planned_visit_id": self.planned_visit_id,
         }
         named = {problem.field for problem in problems}
         problems += [problem for problem in check(InteractionCreate, values) if _form_field(problem.field) not in named]
@@ -305,6 +317,22 @@ class LogInteractionScreen:
         if problems:
             raise ValidationErrors.of(problems)
         return values
+
+    def _prefill_from_visit(self, visit_id: str) -> None:
+        """The form as the plan left it: the lead HCP, the others as attendees, channel, objectives as topics, the planned time."""
+        repository = self.ctx.unlocked.repository
+        plan = interaction_from_visit(repository.get(PlannedVisit, visit_id))
+        with repository.session() as session:
+            names = queries.hcp_names(session, [plan["hcp_id"], *plan["attendee_ids"]])
+        self.form.draft.update(
+            hcp_id=plan["hcp_id"],
+            hcp=names.get(plan["hcp_id"], plan["hcp_id"]),
+            attendees=[{"id": hcp_id, "name": names.get(hcp_id, hcp_id)} for hcp_id in plan["attendee_ids"]],
+            channel=str(plan["channel"]),
+            topics=", ".join(plan["topics"]),
+            plan_items=list(plan["plan_items"]),
+            occurred_at=entry_text(self.ctx.display, plan["occurred_at"]),
+        )
 
     def _chosen_text(self, hcp: Hcp | None = None) -> str:
         hcp_id = self.form.draft.get("hcp_id")

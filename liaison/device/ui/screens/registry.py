@@ -8,7 +8,7 @@ import flet as ft
 
 from liaison.device.ui.state import UiContext
 
-DESTINATIONS = ["Home", "HCPs", "Interactions", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
+DESTINATIONS = ["Home", "HCPs", "Interactions", "Calendar", "Inquiries", "Safety", "Insights", "Trials", "Events", "Library", "Sync", "Settings"]
 NARROW = ["Home", "HCPs", "Interactions", "Safety"]
 """What fits a navigation bar on a phone, with "More" (the rest, Sync among them) as its fifth item."""
 
@@ -16,6 +16,7 @@ ICONS = {
     "Home": ft.Icons.HOME_OUTLINED,
     "HCPs": ft.Icons.PEOPLE_OUTLINE,
     "Interactions": ft.Icons.FORUM_OUTLINED,
+    "Calendar": ft.Icons.CALENDAR_MONTH_OUTLINED,
     "Inquiries": ft.Icons.QUESTION_ANSWER_OUTLINED,
     "Safety": ft.Icons.HEALTH_AND_SAFETY_OUTLINED,
     "Insights": ft.Icons.LIGHTBULB_OUTLINE,
@@ -30,6 +31,7 @@ ICONS = {
 def warm_up() -> None:
     """Import the modules `build` imports (a sixth of a second of CPU) ahead of the first build, e.g. while the MSL types the passphrase."""
     from liaison.device.ui.screens import (  # noqa: F401
+        calendar,
         events,
         follow_ups,
         hcp_form,
@@ -49,6 +51,7 @@ def warm_up() -> None:
 
 def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     from liaison.device.ui.screens import (
+        calendar,
         events,
         follow_ups,
         hcp_form,
@@ -70,11 +73,12 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
             return hcp_form.HcpForm(ctx, kwargs.get("hcp_id") if kwargs.get("edit") else None).view()
         return hcps.profile(ctx, kwargs["hcp_id"]) if kwargs.get("hcp_id") else hcps.HcpsScreen(ctx).view()
     if name == "Log interaction":
-        return log_interaction.LogInteractionScreen(ctx, kwargs.get("hcp_id")).view()
+        return log_interaction.LogInteractionScreen(ctx, kwargs.get("hcp_id"), planned_visit_id=kwargs.get("planned_visit_id")).view()
     builders = {
         "Home": home.build,
         "Follow-ups": lambda ctx, **kw: follow_ups.build(ctx),
         "Interactions": interactions.build,
+        "Calendar": calendar.build,
         "Inquiries": lambda ctx, **kw: inquiries.InquiriesScreen(ctx).view(),
         "Safety": lambda ctx, **kw: safety.SafetyScreen(ctx, kw.get("ae_id")).view(),
         "Insights": lambda ctx, **kw: insights.InsightsScreen(ctx).view(),

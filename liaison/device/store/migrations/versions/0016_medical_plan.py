@@ -1,7 +1,7 @@
 """The medical plan as a synced record, and interactions and insights tagged with its items' codes
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 
 Tags start empty, so records stored before this version serve no plan item until
 the MSL tags them. Plain `ADD COLUMN`s: the tables are not rebuilt. (0015 is
@@ -17,7 +17,7 @@ from alembic import op
 import liaison.core.types
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
