@@ -528,55 +528,58 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-
 def _brief_lines(brief: Brief, display: Display) -> list[str]:
     """The brief as plain text: a heading per section, one entry a line (ids last, for scripts), details indented."""
     if brief.erased:
         return [brief.name, "This HCP's personal data was erased on request: there is nothing to brief."]
-    facts = " · ".join(part for part in (brief.specialty, brief.institution, f"KOL tier {brief.kol_tier}" if brief.kol_tier else None) if part)
+    date = display.date_text
+    facts = _joined(brief.specialty, brief.institution, f"KOL tier {brief.kol_tier}" if brief.kol_tier else None)
     lines = [brief.name, *([facts] if facts else []), _consent_line(brief, display)]
 
-    def section(title: str, entries: list[list[str]], none: str = "None.") -> None:
+    def section(title: str, entries: list[list[str]]) -> None:
         lines.extend(["", title])
-        lines.extend(f"  {line}" if at == 0 else f"    {line}" for entry in entries or [[none]] for at, line in enumerate(entry) if line)
+        lines.extend(f"  {line}" if at == 0 else f"    {line}" for entry in entries or [["None."]] for at, line in enumerate(entry) if line)
 
     shown = f" ({len(brief.interactions)} of {brief.interaction_total})" if brief.interaction_total > len(brief.interactions) else ""
     section(
         "Last interactions" + shown,
         [
-            [
-                " · ".join([display.date_text(item.occurred_at), item.channel.replace("_", " "), item.status, *([", ".join(item.topics)] if item.topics else [])])
-                + f"  {item.id}",
-                item.excerpt,
-            ]
+            [_joined(date(item.occurred_at), item.channel.replace("_", " "), item.status, ", ".join(item.topics)) + f"  {item.id}", item.excerpt]
             for item in brief.interactions
         ],
     )
     section(
         "Open inquiries",
-        [[f"{display.date_text(item.received_at)} · {_days(item.age_days)} · {item.status}  {item.id}", item.question] for item in brief.inquiries],
+        [[_joined(date(item.received_at), _days(item.age_days), item.status) + f"  {item.id}", item.question] for item in brief.inquiries],
     )
     section(
         "Open follow-ups" + (f" ({brief.overdue} overdue)" if brief.overdue else ""),
         [
-            [" · ".join([*(["OVERDUE"] if item.overdue else []), f"due {display.date_text(item.due)}" if item.due else "no due date", item.text]) + f"  {item.id}"]
+            [_joined("OVERDUE" if item.overdue else None, f"due {date(item.due)}" if item.due else "no due date", item.text) + f"  {item.id}"]
             for item in brief.follow_ups
         ],
     )
-    section("Insights", [[f"{display.date_text(item.captured_at)}{f' · {item.theme}' if item.theme else ''}  {item.id}", item.text] for item in brief.insights])
+    section("Insights", [[_joined(date(item.captured_at), item.theme) + f"  {item.id}", item.text] for item in brief.insights])
     section(
         "Trials at their site",
-        [[" · ".join(part for part in (site.protocol, site.study, site.site_name, site.status.replace("_", " "), site.role) if part) + f"  {site.id}"] for site in brief.trials],
+        [[_joined(site.protocol, site.study, site.site_name, site.status.replace("_", " "), site.role) + f"  {site.id}"] for site in brief.trials],
     )
-    section("Events attended", [[f"{display.date_text(event.starts_at)} · {event.title} · {event.kind.replace('_', ' ')}  {event.id}"] for event in brief.events])
+    section(
+        "Events attended",
+        [[_joined(date(event.starts_at), event.title, event.kind.replace("_", " ")) + f"  {event.id}"] for event in brief.events],
+    )
     section(
         "Content already shared",
         [
-            [" · ".join(part for part in (item.title, item.approval_code, f"v{item.version}" if item.version else None, f"last shared {display.date_text(item.last_shared)}") if part)]
+            [_joined(item.title, item.approval_code, f"v{item.version}" if item.version else None, f"last shared {date(item.last_shared)}")]
             for item in brief.shared
         ],
     )
     return lines
+
+
+def _joined(*parts: str | None) -> str:
+    return " · ".join(part for part in parts if part)
 
 
 def _consent_line(brief: Brief, display: Display) -> str:

@@ -142,11 +142,11 @@ class Brief:
 
 
 def brief_for(source: Session | Repository, hcp_id: str, today: date, *, zone: tzinfo | None = None) -> Brief:
-    """The HCP's brief as of `today` (the MSL's day); `zone` is where they are, by default the repository's."""
+    """The HCP's brief as of `today` (the MSL's day); `zone` is where they are: by default the repository's, else the machine's."""
     if isinstance(source, Repository):
         with source.session() as session:
             return brief_for(session, hcp_id, today, zone=zone or source.local_tz)
-    session, zone = source, zone or UTC
+    session, zone = source, zone or datetime.now().astimezone().tzinfo or UTC
     hcp = session.get(Hcp, hcp_id)
     if hcp is None or hcp.deleted:
         if (hcp is not None and is_pseudonym(hcp.name)) or reads.erasure_of(session, hcp_id) is not None:
@@ -286,4 +286,3 @@ def _follow_up_line(task: FollowUpTask, today: date) -> FollowUpLine:
         interaction_id=task.interaction_id,
         inquiry_id=task.inquiry_id,
     )
-

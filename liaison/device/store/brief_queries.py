@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from liaison.core.enums import FollowUpStatus, InquiryStatus
@@ -88,10 +88,9 @@ def latest_insights(session: Session, hcp_id: str, limit: int) -> list[Insight]:
 
 def trial_sites_of(session: Session, hcp_id: str, site_ids: Sequence[str], limit: int) -> list[TrialSite]:
     """Sites the HCP leads as principal investigator, and those their profile's trial involvement names."""
-    linked = col(TrialSite.id).in_(list(site_ids)) if site_ids else None
-    statement = select(TrialSite).where(TrialSite.pi_hcp_id == hcp_id, text("+trial_site.deleted = 0"))
-    if linked is not None:
-        statement = select(TrialSite).where((TrialSite.pi_hcp_id == hcp_id) | linked, text("+trial_site.deleted = 0"))
+    leads = col(TrialSite.pi_hcp_id) == hcp_id
+    named = or_(leads, col(TrialSite.id).in_(list(site_ids))) if site_ids else leads
+    statement = select(TrialSite).where(named, text("+trial_site.deleted = 0"))
     return list(session.exec(statement.order_by(col(TrialSite.study), col(TrialSite.site_name), col(TrialSite.id)).limit(limit)).all())
 
 

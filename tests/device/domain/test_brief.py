@@ -83,14 +83,16 @@ def fill_curie(store: Store, visits: int = 8) -> Curie:
         ],
     }
     repository.create_submitted(Interaction, promised)
-    inquiry = repository.create(MedicalInquiry, {"hcp_id": curie.id, "received_at": NOW - timedelta(days=6), "question": "Is dose adjustment needed in CKD stage 4?"})
+    question = "Is dose adjustment needed in CKD stage 4?"
+    inquiry = repository.create(MedicalInquiry, {"hcp_id": curie.id, "received_at": NOW - timedelta(days=6), "question": question})
     answered = repository.create_submitted(
         MedicalInquiry, {"hcp_id": curie.id, "received_at": NOW - timedelta(days=20), "question": "Answered long ago", "unsolicited_attested": True}
     )
     repository.update(MedicalInquiry, answered.id, {"status": "answered"})
     repository.create(MedicalInquiry, {"hcp_id": other.id, "received_at": NOW, "question": "Pierre's question"})
     for number in range(12):
-        repository.create(Insight, {"hcp_id": curie.id, "text": f"Insight {number}: wants renal subgroup data", "captured_at": NOW - timedelta(days=number)})
+        text = f"Insight {number}: wants renal subgroup data"
+        repository.create(Insight, {"hcp_id": curie.id, "text": text, "captured_at": NOW - timedelta(days=number)})
     site = repository.create(TrialSite, {"study": "ONCO-1", "protocol": "ON-001", "site_name": "Institut Curie", "pi_hcp_id": curie.id})
     repository.create(TrialSite, {"study": "ONCO-1", "protocol": "ON-001", "site_name": "Elsewhere", "pi_hcp_id": other.id})
     congress = repository.create(
@@ -111,7 +113,8 @@ def brief(store: Store, curie: Curie) -> Brief:
 
 
 def test_the_heading_names_the_hcp_their_tier_and_consent_as_recorded(brief: Brief, curie: Curie) -> None:
-    assert (brief.name, brief.specialty, brief.institution, brief.kol_tier, brief.erased) == ("Dr Marie Curie", "Oncology", "Institut Curie", 1, False)
+    heading = (brief.name, brief.specialty, brief.institution, brief.kol_tier, brief.erased)
+    assert heading == ("Dr Marie Curie", "Oncology", "Institut Curie", 1, False)
     assert brief.consent is not None and brief.consent.given and brief.consent.recorded_at is not None
 
 
@@ -150,7 +153,8 @@ def test_events_attended_are_those_naming_them(brief: Brief, curie: Curie) -> No
 
 
 def test_content_shared_is_named_by_the_library_latest_first_withdrawn_items_too(brief: Brief, curie: Curie) -> None:
-    assert [(item.title, item.approval_code, item.times) for item in brief.shared] == [("Renal dosing booklet", "MED-0042", 2), ("Old leaflet", "MED-0007", 1)]
+    shared = [(item.title, item.approval_code, item.times) for item in brief.shared]
+    assert shared == [("Renal dosing booklet", "MED-0042", 2), ("Old leaflet", "MED-0007", 1)]
     assert brief.shared[0].last_shared == curie.latest.occurred_at
 
 

@@ -30,6 +30,7 @@ ICONS = {
 def warm_up() -> None:
     """Import the modules `build` imports (a sixth of a second of CPU) ahead of the first build, e.g. while the MSL types the passphrase."""
     from liaison.device.ui.screens import (  # noqa: F401
+        brief,
         events,
         follow_ups,
         hcp_form,
@@ -49,6 +50,7 @@ def warm_up() -> None:
 
 def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     from liaison.device.ui.screens import (
+        brief,
         events,
         follow_ups,
         hcp_form,
@@ -83,5 +85,6 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
         "Library": library.build,
         "Sync": lambda ctx, **kw: sync.SyncScreen(ctx).view(),
         "Settings": lambda ctx, **kw: settings.SettingsScreen(ctx).view(),
+        "Brief": lambda ctx, **kw: brief.build(ctx, kw["hcp_id"]),
     }
     return builders[name](ctx, **kwargs)
