@@ -147,7 +147,6 @@ def _follow_up(ctx: UiContext, item: FollowUpLine, display: Display) -> ft.ListT
         subtitle=ft.Text(
             " · ".join([*([OVERDUE] if item.overdue else []), when]),
             color=ft.Colors.ERROR if item.overdue else None,
-            semantics_label=f"{OVERDUE}: {item.text}" if item.overdue else None,
         ),
         content_padding=ft.Padding.all(0),
         on_click=lambda e: ctx.navigate("Interactions", open_id=item.interaction_id) if item.interaction_id else ctx.navigate("Follow-ups"),
