@@ -13,7 +13,7 @@ pseudonym, no sections. An id the store never held is `NotFound`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
 from sqlmodel import Session
@@ -128,13 +128,13 @@ class Brief:
     kol_tier: int | None = None
     consent: Consent | None = None
     interaction_total: int = 0
-    interactions: tuple[InteractionLine, ...] = field(default=())
-    inquiries: tuple[InquiryLine, ...] = field(default=())
-    follow_ups: tuple[FollowUpLine, ...] = field(default=())
-    insights: tuple[InsightLine, ...] = field(default=())
-    trials: tuple[TrialLine, ...] = field(default=())
-    events: tuple[EventLine, ...] = field(default=())
-    shared: tuple[SharedItem, ...] = field(default=())
+    interactions: tuple[InteractionLine, ...] = ()
+    inquiries: tuple[InquiryLine, ...] = ()
+    follow_ups: tuple[FollowUpLine, ...] = ()
+    insights: tuple[InsightLine, ...] = ()
+    trials: tuple[TrialLine, ...] = ()
+    events: tuple[EventLine, ...] = ()
+    shared: tuple[SharedItem, ...] = ()
 
     @property
     def overdue(self) -> int:
