@@ -1,11 +1,19 @@
-"""UI benchmark in headless Chromium: launch to Home, HCP search keystrokes, opening a busy HCP profile.
+"""UI benchmark in headless Chromium: launch to Home, HCP search keystrokes, opening a busy HCP profile; and the pre-call brief.
 
-    uv run python bench/ui_bench.py [--hcps 50000] [--interactions 100000] [--keystrokes 40]
+    uv run python bench/ui_bench.py [--hcps 50000] [--interactions 100000] [--keystrokes 40] [--briefs 40] [--brief-only]
 
 The store is filled through the repository (as the store benchmark does), plus one
 HCP with 200 interactions; then `liaison --web` serves it and Chromium drives it as
 a person would. Targets (issue 4): launch to an interactive Home <= 3 s, keystroke
 to updated results p95 <= 150 ms, HCP profile with 200 interactions <= 300 ms.
+
+The brief case (issue 13) runs in this process on the same store, before the
+browser: another HCP gets 200 interactions and some inquiries, follow-ups,
+insights, a trial site, an event and content shared, and each sample builds
+their `Brief` and the brief screen's controls (no page), then does the same for
+an HCP with no records at all: the floor, measured in turn with the busy one so
+load on this shared machine hits both alike. Target: busy brief <= 300 ms.
+`--brief-only` fills the store and runs this case alone.
 It prints a table and asserts nothing about time.
 """
 
@@ -34,13 +42,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from store_bench import LAST_NAMES, fill  # noqa: E402
 
-from liaison.core.records.models import Hcp, Interaction  # noqa: E402
+from liaison.core.records.models import ContentItem, Hcp, Insight, Interaction, MedicalEvent, MedicalInquiry, TrialSite  # noqa: E402
+from liaison.device.config import Settings  # noqa: E402
+from liaison.device.domain.brief import brief_for  # noqa: E402
 from liaison.device.store import queries  # noqa: E402
 from liaison.device.store.queries import HcpFilter  # noqa: E402
+from liaison.device.store.repository import Repository  # noqa: E402
 from liaison.device.store.store import Store  # noqa: E402
+from liaison.device.ui.screens import brief as brief_screen  # noqa: E402
+from liaison.device.ui.state import UiContext  # noqa: E402
 
 PASSPHRASE = "ui bench passphrase, long enough"
 PROFILE_NAME = "Dr Zelda Profilebench"
+BRIEF_NAME = "Dr Bria Briefbench"
+FLOOR_NAME = "Dr Flora Floorbench"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic"]
 WAIT_MS = 60_000
@@ -73,6 +88,65 @@ def build_store(data_dir: Path, hcps: int, interactions: int) -> None:
                 for day in range(200)
             ),
         )
+        fill_brief(store.repository, now)
+
+
+def fill_brief(repository: Repository, now: datetime) -> None:
+    """The brief's busy HCP: 200 interactions (some sharing content), promises, inquiries, insights, a site, an event; and the floor's HCP."""
+    busy = repository.create(Hcp, {"name": BRIEF_NAME, "specialty": "Nephrology", "kol_tier": 1, "contact_consent": True})
+    repository.create(Hcp, {"name": FLOOR_NAME})
+    expires = (now + timedelta(days=365)).date()
+    booklets = [
+        repository.create(ContentItem, {"title": f"Booklet {n}", "version": "1", "approval_code": f"MED-{n:04d}", "expires_on": expires}).id
+        for n in range(12)
+    ]
+    repository.create_many(
+        Interaction,
+        (
+            {
+                "hcp_id": busy.id,
+                "occurred_at": now - timedelta(days=day),
+                "channel": "in_person",
+                "topics": ["dosing", "renal"],
+                "notes": f"Brief visit {day}: discussed the renal subgroup data " * 6,
+                "materials": [booklets[day % len(booklets)]] if day % 3 == 0 else [],
+            }
+            for day in range(200)
+        ),
+    )
+    for day in range(8):
+        promises = [{"text": f"Send paper {day}", "due": (now + timedelta(days=day - 4)).date().isoformat()}]
+        data = {"hcp_id": busy.id, "occurred_at": now - timedelta(days=300 + day), "channel": "phone", "notes": "promised", "follow_ups": promises}
+        repository.create_submitted(Interaction, data)
+    for day in range(12):
+        asked = {"hcp_id": busy.id, "received_at": now - timedelta(days=day), "question": f"Question {day} on renal dosing"}
+        repository.create(MedicalInquiry, asked)
+    for day in range(40):
+        repository.create(Insight, {"hcp_id": busy.id, "text": f"Insight {day}: wants subgroup data", "captured_at": now - timedelta(days=day)})
+    repository.create(TrialSite, {"study": "RENAL-1", "protocol": "RN-001", "site_name": "City Hospital", "pi_hcp_id": busy.id})
+    repository.create(MedicalEvent, {"kind": "congress", "title": "ERA 2026", "starts_at": now - timedelta(days=60), "attendee_ids": [busy.id]})
+
+
+def measure_brief(data_dir: Path, samples: int) -> dict[str, list[float]]:
+    """Seconds per sample to build the Brief and then the brief screen's controls, the busy HCP and the floor's in turn."""
+    timings: dict[str, list[float]] = {"busy_data": [], "busy_controls": [], "floor_data": [], "floor_controls": []}
+    with Store.open(data_dir, PASSPHRASE) as store:
+        ctx = UiContext(settings=Settings(), data_dir=data_dir, store=store)
+        with store.repository.session() as session:
+            ids = {name: queries.search_hcps(session, HcpFilter(search=name), limit=1)[0].id for name in (BRIEF_NAME, FLOOR_NAME)}
+        today = ctx.display.today()
+        for sample in range(samples + 1):  # the first warms the caches and imports, and is not counted
+            for label, name in (("busy", BRIEF_NAME), ("floor", FLOOR_NAME)):
+                start = time.perf_counter()
+                brief = brief_for(store.repository, ids[name], today, zone=ctx.display.zone)
+                built = time.perf_counter()
+                brief_screen.view(ctx, brief)
+                done = time.perf_counter()
+                if sample:
+                    timings[f"{label}_data"].append(built - start)
+                    timings[f"{label}_controls"].append(done - built)
+        assert len(brief.interactions) == 0  # the floor's HCP has nothing
+    return timings
 
 
 def free_port() -> int:
@@ -109,6 +183,10 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     started = time.perf_counter()
     build_store(data_dir, args.hcps, args.interactions)
     console.print(f"store filled in {time.perf_counter() - started:.0f} s")
+    briefs = measure_brief(data_dir, args.briefs)
+    brief_result = _brief_figures(briefs)
+    if args.brief_only:
+        return brief_result
     plan = keystroke_plan(data_dir, args.keystrokes)
     port = free_port()
     log = (workdir / "app.log").open("w")
@@ -200,7 +278,22 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         "keystroke_p95_ms": 1000 * keystrokes[int(0.95 * (len(keystrokes) - 1))],
         "profile_median_ms": 1000 * statistics.median(profile),
         "profile_max_ms": 1000 * max(profile),
+        **brief_result,
     }
+
+
+def _brief_figures(timings: dict[str, list[float]]) -> dict[str, float]:
+    """Median and p95 in ms of each part, the whole (data and controls of one sample together), and the busy-to-floor ratio."""
+    figures: dict[str, float] = {}
+    for label in ("busy", "floor"):
+        whole = sorted(a + b for a, b in zip(timings[f"{label}_data"], timings[f"{label}_controls"], strict=True))
+        figures[f"brief_{label}_median_ms"] = 1000 * statistics.median(whole)
+        figures[f"brief_{label}_p95_ms"] = 1000 * whole[int(0.95 * (len(whole) - 1))]
+        figures[f"brief_{label}_data_median_ms"] = 1000 * statistics.median(timings[f"{label}_data"])
+        figures[f"brief_{label}_controls_median_ms"] = 1000 * statistics.median(timings[f"{label}_controls"])
+    figures["brief_samples"] = len(timings["busy_data"])
+    figures["brief_ratio"] = figures["brief_busy_median_ms"] / figures["brief_floor_median_ms"]
+    return figures
 
 
 def main() -> None:
@@ -209,36 +302,60 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=100_000)
     parser.add_argument("--keystrokes", type=int, default=40, help="at least this many keystrokes timed (more are typed)")
     parser.add_argument("--profiles", type=int, default=5, help="times the busy HCP profile is opened")
+    parser.add_argument("--briefs", type=int, default=40, help="samples of the brief case (busy HCP and floor in turn)")
+    parser.add_argument("--brief-only", action="store_true", help="fill the store and run the brief case alone, without the browser")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not Path(CHROMIUM).exists() and not args.brief_only:
         raise SystemExit("needs Debian's chromium at /usr/bin/chromium")
     workdir = Path(tempfile.mkdtemp(prefix="liaison-ui-bench-"))
     try:
         result = run(args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    table = Table(title=f"UI benchmark: {args.hcps:,} HCPs, {args.interactions:,} interactions, headless Chromium")
+    where = "the brief case alone, in process" if args.brief_only else "headless Chromium"
+    table = Table(title=f"UI benchmark: {args.hcps:,} HCPs, {args.interactions:,} interactions, {where}")
     for column in ("measure", "figure", "target", "verdict"):
         table.add_column(column)
-    rows = [
-        ("launch to lock screen", f"{result['launch_to_lock_s']:.2f} s", "", ""),
-        ("unlock to interactive Home", f"{result['unlock_to_home_s']:.2f} s", "", ""),
-        ("launch to interactive Home", f"{result['launch_to_home_s']:.2f} s", "≤ 3 s", _verdict(result["launch_to_home_s"] <= 3)),
+    brief_rows = [
         (
-            f"keystroke to updated results ({result['keystrokes']} timed)",
-            f"p50 {result['keystroke_p50_ms']:.0f} ms, p95 {result['keystroke_p95_ms']:.0f} ms",
-            "p95 ≤ 150 ms",
-            _verdict(result["keystroke_p95_ms"] <= 150),
-        ),
-        (
-            "open HCP profile with 200 interactions",
-            f"median {result['profile_median_ms']:.0f} ms, max {result['profile_max_ms']:.0f} ms",
+            f"brief of an HCP with 200 interactions: Brief + screen controls ({result['brief_samples']:.0f} samples)",
+            f"median {result['brief_busy_median_ms']:.0f} ms, p95 {result['brief_busy_p95_ms']:.0f} ms "
+            f"(data {result['brief_busy_data_median_ms']:.0f} + controls {result['brief_busy_controls_median_ms']:.0f})",
             "≤ 300 ms",
-            _verdict(result["profile_median_ms"] <= 300),
+            _verdict(result["brief_busy_median_ms"] <= 300),
         ),
+        (
+            "floor: brief of an HCP with no records, interleaved",
+            f"median {result['brief_floor_median_ms']:.1f} ms, p95 {result['brief_floor_p95_ms']:.1f} ms "
+            f"(data {result['brief_floor_data_median_ms']:.1f} + controls {result['brief_floor_controls_median_ms']:.1f})",
+            "",
+            "",
+        ),
+        ("brief: busy / floor (medians)", f"{result['brief_ratio']:.2f}", "", ""),
     ]
-    for row in rows:
+    rows = (
+        []
+        if args.brief_only
+        else [
+            ("launch to lock screen", f"{result['launch_to_lock_s']:.2f} s", "", ""),
+            ("unlock to interactive Home", f"{result['unlock_to_home_s']:.2f} s", "", ""),
+            ("launch to interactive Home", f"{result['launch_to_home_s']:.2f} s", "≤ 3 s", _verdict(result["launch_to_home_s"] <= 3)),
+            (
+                f"keystroke to updated results ({result['keystrokes']} timed)",
+                f"p50 {result['keystroke_p50_ms']:.0f} ms, p95 {result['keystroke_p95_ms']:.0f} ms",
+                "p95 ≤ 150 ms",
+                _verdict(result["keystroke_p95_ms"] <= 150),
+            ),
+            (
+                "open HCP profile with 200 interactions",
+                f"median {result['profile_median_ms']:.0f} ms, max {result['profile_max_ms']:.0f} ms",
+                "≤ 300 ms",
+                _verdict(result["profile_median_ms"] <= 300),
+            ),
+        ]
+    )
+    for row in [*rows, *brief_rows]:
         table.add_row(*row)
     console.print(table)
     if args.json:

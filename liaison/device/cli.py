@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from typer._click import Context  # Typer vendors Click; it does not install it
 
+    from liaison.device.domain.brief import Brief
+    from liaison.device.locale import Display
     from liaison.device.store.store import Store
 
 # The store, its models and SQLModel are imported inside the commands that use them,
@@ -349,6 +351,19 @@ def hcp_list(
         typer.echo("\t".join(_cell(value) for value in (hcp.id, hcp.name, hcp.specialty, hcp.institution, hcp.kol_tier)))
 
 
+@hcp_cli.command("brief")
+def hcp_brief(hcp_id: Annotated[str, typer.Argument(metavar="ID")], data_dir: DataDir = None) -> None:
+    """The pre-call brief: recent interactions, open inquiries and follow-ups, insights, trials, events, content shared, consent."""
+    from liaison.device.domain.brief import brief_for
+    from liaison.device.locale import machine_display
+
+    display = machine_display()
+    with opened(data_dir) as store:
+        brief = brief_for(store.repository, hcp_id, display.today(), zone=display.zone)
+    for line in _brief_lines(brief, display):
+        typer.echo(line)
+
+
 # --- interactions ------------------------------------------------------------
 
 
@@ -513,6 +528,80 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     return " ".join(str(value).split())
+
+
+def _brief_lines(brief: Brief, display: Display) -> list[str]:
+    """The brief as plain text: a heading per section, one entry a line (ids last, for scripts), details indented."""
+    if brief.erased:
+        return [brief.name, "This HCP's personal data was erased on request: there is nothing to brief."]
+    date = display.date_text
+    facts = _joined(brief.specialty, brief.institution, f"KOL tier {brief.kol_tier}" if brief.kol_tier else None)
+    lines = [brief.name, *([facts] if facts else []), _consent_line(brief, display), _next_visit_line(brief, display)]
+
+    def section(title: str, entries: list[list[str]]) -> None:
+        lines.extend(["", title])
+        lines.extend(f"  {line}" if at == 0 else f"    {line}" for entry in entries or [["None."]] for at, line in enumerate(entry) if line)
+
+    shown = f" ({len(brief.interactions)} of {brief.interaction_total})" if brief.interaction_total > len(brief.interactions) else ""
+    section(
+        "Last interactions" + shown,
+        [
+            [_joined(date(item.occurred_at), item.channel.replace("_", " "), item.status, ", ".join(item.topics)) + f"  {item.id}", item.excerpt]
+            for item in brief.interactions
+        ],
+    )
+    section(
+        "Open inquiries",
+        [[_joined(date(item.received_at), _days(item.age_days), item.status) + f"  {item.id}", item.question] for item in brief.inquiries],
+    )
+    section(
+        "Open follow-ups" + (f" ({brief.overdue} overdue)" if brief.overdue else ""),
+        [
+            [_joined("OVERDUE" if item.overdue else None, f"due {date(item.due)}" if item.due else "no due date", item.text) + f"  {item.id}"]
+            for item in brief.follow_ups
+        ],
+    )
+    section("Insights", [[_joined(date(item.captured_at), item.theme) + f"  {item.id}", item.text] for item in brief.insights])
+    section(
+        "Trials at their site",
+        [[_joined(site.protocol, site.study, site.site_name, site.status.replace("_", " "), site.role) + f"  {site.id}"] for site in brief.trials],
+    )
+    section(
+        "Events attended",
+        [[_joined(date(event.starts_at), event.title, event.kind.replace("_", " ")) + f"  {event.id}"] for event in brief.events],
+    )
+    section(
+        "Content already shared",
+        [
+            [_joined(item.title, item.approval_code, f"v{item.version}" if item.version else None, f"last shared {date(item.last_shared)}")]
+            for item in brief.shared
+        ],
+    )
+    section("Medical plan not yet covered with them", [[_joined(item.code, item.kind, item.title)] for item in brief.uncovered])
+    return lines
+
+
+def _next_visit_line(brief: Brief, display: Display) -> str:
+    visit = brief.next_visit
+    if visit is None:
+        return "Next visit: none planned"
+    return "Next visit: " + _joined(display.datetime_text(visit.starts_at), visit.place, ", ".join(visit.objectives)) + f"  {visit.id}"
+
+
+def _joined(*parts: str | None) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def _consent_line(brief: Brief, display: Display) -> str:
+    consent = brief.consent
+    when = f" (recorded {display.date_text(consent.recorded_at)})" if consent and consent.recorded_at else ""
+    if consent is not None and consent.given:
+        return "Consent: consents to contact" + when
+    return "Consent: contact consent withdrawn" + when if when else "Consent: no contact consent on file"
+
+
+def _days(count: int) -> str:
+    return "received today" if count == 0 else f"{count} day{'s' if count != 1 else ''} open"
 
 
 if __name__ == "__main__":

@@ -131,6 +131,7 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
             ft.Row(
                 [
                     ft.OutlinedButton(content="Edit", icon=ft.Icons.EDIT, on_click=lambda e: ctx.navigate("HCPs", hcp_id=hcp.id, edit=True)),
+                    ft.OutlinedButton(content="Brief", icon=ft.Icons.ASSIGNMENT_OUTLINED, on_click=lambda e: ctx.navigate("Brief", hcp_id=hcp.id)),
                     ft.FilledButton(
                         content=f"Log interaction with {hcp.name}",
                         icon=ft.Icons.ADD,

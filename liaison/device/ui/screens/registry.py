@@ -31,6 +31,7 @@ ICONS = {
 def warm_up() -> None:
     """Import the modules `build` imports (a sixth of a second of CPU) ahead of the first build, e.g. while the MSL types the passphrase."""
     from liaison.device.ui.screens import (  # noqa: F401
+        brief,
         calendar,
         events,
         follow_ups,
@@ -51,6 +52,7 @@ def warm_up() -> None:
 
 def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
     from liaison.device.ui.screens import (
+        brief,
         calendar,
         events,
         follow_ups,
@@ -87,5 +89,6 @@ def build(name: str, ctx: UiContext, **kwargs: Any) -> ft.Control:
         "Library": library.build,
         "Sync": lambda ctx, **kw: sync.SyncScreen(ctx).view(),
         "Settings": lambda ctx, **kw: settings.SettingsScreen(ctx).view(),
+        "Brief": lambda ctx, **kw: brief.build(ctx, kw["hcp_id"]),
     }
     return builders[name](ctx, **kwargs)
