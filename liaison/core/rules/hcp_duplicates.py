@@ -18,6 +18,9 @@ from typing import Any
 TITLES = frozenset({"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "miss", "sir", "dame", "md", "phd", "frcp", "pd", "priv", "doz"})
 """Words a name carries that do not tell two people apart."""
 
+COMPARED = ("name", "institution", "city", "npi", "email", "other_emails")
+"""The fields the rule reads."""
+
 _WORD = re.compile(r"[^\W_]+")
 
 

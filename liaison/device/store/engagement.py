@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, tzinfo
 from sqlmodel import Session, col, select
 
 from liaison.core.records.models import Hcp, Interaction
-from liaison.core.rules.hcp_duplicates import Duplicate, likely_duplicates
+from liaison.core.rules.hcp_duplicates import COMPARED, Duplicate, likely_duplicates
 
 
 @dataclass(frozen=True)
@@ -50,4 +50,4 @@ def _month_starts(today: date, months: int) -> list[date]:
 def hcp_duplicates(session: Session, values: dict[str, object]) -> list[Duplicate]:
     """The HCPs already in this store that a new one with these values may duplicate (the rule the data steward sees)."""
     held = session.exec(select(Hcp).where(col(Hcp.deleted).is_(False))).all()
-    return likely_duplicates(values, ((hcp.id, hcp.model_dump()) for hcp in held))
+    return likely_duplicates(values, ((hcp.id, {name: getattr(hcp, name) for name in COMPARED}) for hcp in held))

@@ -15,7 +15,7 @@ import flet as ft
 
 from liaison.core.enums import MasterStatus
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import Hcp
+from liaison.core.records.models import LONG_TEXT, Hcp
 from liaison.core.rules.hcp_duplicates import Duplicate
 from liaison.device.store import engagement, queries
 from liaison.device.ui.components.forms import Form, section, split_list
@@ -96,7 +96,7 @@ class HcpForm:
                 section("Affiliations", self.affiliations),
                 section("Publications", self.publications),
                 section("Trial involvement", self.trials),
-                form.text("notes", "Notes", multiline=True),
+                form.text("notes", "Notes", multiline=True, limit=LONG_TEXT),
                 form.banner,
                 self.duplicates,
                 ft.Row([ft.FilledButton(content="Save HCP", icon=ft.Icons.SAVE, on_click=lambda e: self.save())]),
