@@ -111,7 +111,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change], *, st
             if not stewarding:
                 scope.check_write(user, change.table, change.record_id, existing, requested_territory)
             scope.check_stewarded(user, change, existing)
-            fields = attributed(change, _json(incoming.fields(change, existing)), user, first_write=existing is None)
+            fields = attributed(change, _json(incoming.fields(change, existing)), user, first_write=existing is None, restamping=stewarding)
             if stewarding and existing is not None and "created_by" in existing.fields:
                 fields["created_by"] = existing.fields["created_by"]
         except ApiError as refusal:
@@ -176,17 +176,19 @@ def held(change: Change, refused_id: str) -> ApiError:
     )
 
 
-def attributed(change: Change, fields: dict[str, Any], user: User, *, first_write: bool) -> dict[str, Any]:
+def attributed(change: Change, fields: dict[str, Any], user: User, *, first_write: bool, restamping: bool = False) -> dict[str, Any]:
     """The change's fields with who wrote them taken from the caller: a device says what changed, never who changed it.
 
     `created_by` is the caller on a record's first write and kept as it was after;
     `updated_by` is the caller (in the form devices stamp, the e-mail address) and
     `device_id` the device that sent the change; so is a field the kind declares
     `authored` (who ticked a follow-up off) wherever the change sets it. A change stamped by another
-    device's clock is refused: merged, it would win or lose as that device's write.
+    device's clock is refused: merged, it would win or lose as that device's write. The data steward's
+    approval (`restamping`) is the exception: it re-sends the fields the server holds with their own stamps,
+    so that only what it sets is new and no edit the requester made meanwhile is overtaken.
     """
     strangers = sorted({Stamp.decode(stamp).device for stamp in change.clocks.values()} - {change.device_id})
-    if strangers:
+    if strangers and not restamping:
         raise ApiError(
             422,
             "invalid",

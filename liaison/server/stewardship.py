@@ -4,7 +4,8 @@ A request is shared with its requester alone (`scope.log_territory`) so a
 duplicate never spreads through a territory. Every decision is a change
 through the server's own apply path, stamped by the steward's clock
 (`STEWARD_DEVICE`) and attributed to the steward, so devices receive it by sync:
-- approve: the whole record, approved, so every device of the territory receives it;
+- approve: the whole record, approved, so every device of the territory receives it (with the stamps the
+  server holds: only the status is new);
 - reject: the request stays with its requester, flagged with the reason; nothing is deleted;
 - merge: each of the requester's records naming the request is re-pointed to the
   existing HCP (filed ones too: `merge._repointed`), then the request is tombstoned
@@ -22,7 +23,7 @@ import uuid6
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from liaison.core.clock import ALL_FIELDS, HybridLogicalClock, Stamp
+from liaison.core.clock import HybridLogicalClock, Stamp
 from liaison.core.enums import MasterStatus
 from liaison.core.errors import LiaisonError
 from liaison.core.protocol import Change
@@ -153,16 +154,21 @@ def _decide(engine: Engine, steward_email: str, hcp_id: str, decision: Decision)
 
 
 def _approval(hcp: RecordRow, clock: HybridLogicalClock) -> Change:
-    """The whole record, approved: devices of the territory that never saw the request take it as a new HCP."""
+    """The whole record, approved: devices of the territory that never saw the request take it as a new HCP.
+
+    Every field goes with the stamp the server holds for it, so the requester's device changes nothing
+    but the status, and an edit of theirs made meanwhile still wins; only the status is stamped anew.
+    """
     fields = {name: value for name, value in hcp.fields.items() if name not in {"clocks", "id"}}
-    fields.update(master_status=MasterStatus.APPROVED.value, steward_note=None)
+    fields.update(master_status=MasterStatus.APPROVED.value, steward_note=None, updated_at=datetime.now(UTC).isoformat())
     stamp = clock.tick().encode()
+    new = dict.fromkeys(("master_status", "steward_note", "updated_at", "updated_by", "device_id"), stamp)
     return Change(
         change_id=str(uuid6.uuid7()),
         table="hcp",
         record_id=hcp.record_id,
         fields=fields,
-        clocks={ALL_FIELDS: stamp},
+        clocks={**hcp.clocks, **new},
         base_clocks=dict(hcp.clocks),
         device_id=STEWARD_DEVICE,
     )

@@ -132,3 +132,18 @@ def test_only_a_data_steward_or_administrator_decides(server: EmbeddedServer, ms
     server.create_user(f"{role}.x@example.org", "X", role=role, territory="north")
     with pytest.raises(LiaisonError, match="only a data steward or an administrator decides"):
         stewardship.approve(server.engine, steward_email=f"{role}.x@example.org", hcp_id=hcp.id)
+
+
+def test_an_edit_the_requester_made_before_the_approval_reached_them_still_wins(server: EmbeddedServer, msls: tuple[Store, Store]) -> None:
+    ada, ben = msls
+    hcp = request(ada, "Dr Barbara McClintock", institution="Cold Spring Harbor")
+    sync(ada)
+    ada.repository.update(Hcp, hcp.id, {"notes": "Prefers e-mail before a visit"})  # offline, before the approval
+    stewardship.approve(server.engine, steward_email=STEWARD, hcp_id=hcp.id)
+    sync(ada, ben, ada)
+    for store in (ada, ben):
+        held_here = store.repository.get(Hcp, hcp.id)
+        assert (held_here.notes, held_here.master_status) == ("Prefers e-mail before a visit", "approved")
+    with ada.repository.session() as session:
+        kept = [(conflict.field, conflict.kept_value) for conflict in queries.open_conflicts(session)]
+    assert kept in ([], [("notes", "Prefers e-mail before a visit")]), "at most a note to review that keeps the MSL's edit"
