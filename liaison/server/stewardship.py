@@ -21,17 +21,17 @@ from typing import Any
 
 import uuid6
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from liaison.core.clock import HybridLogicalClock, Stamp
 from liaison.core.enums import MasterStatus
 from liaison.core.errors import LiaisonError
 from liaison.core.protocol import Change
-from liaison.core.records.kinds import STEWARD_DEVICE, references_to
+from liaison.core.records.kinds import REPOINTABLE, STEWARD_DEVICE
 from liaison.core.records.models import REASON_TEXT
 from liaison.core.rules.hcp_duplicates import Duplicate, likely_duplicates
-from liaison.server.apply import apply_all
-from liaison.server.db import lock_change_log
+from liaison.server.apply import apply_all, apply_changes
+from liaison.server.db import among, lock_change_log
 from liaison.server.models import RecordRow, User
 from liaison.server.scope import STEWARDS
 
@@ -153,6 +153,37 @@ def _decide(engine: Engine, steward_email: str, hcp_id: str, decision: Decision)
         apply_all(session, user, decision(session, user, hcp, clock), stewarding=True)
 
 
+def follow_merges(session: Session, changes: Iterable[Change]) -> None:
+    """Re-point what a push names of an HCP request already merged (an interaction logged offline against it
+    after the steward's decision): the merge's own move, made now, attributed to the steward who merged it."""
+    named: dict[tuple[str, str], set[str]] = {}
+    for change in changes:
+        for field in REPOINTABLE.get(change.table, frozenset()):
+            value = change.fields.get(field)
+            for hcp_id in value if isinstance(value, list) else [value]:
+                if isinstance(hcp_id, str) and hcp_id:
+                    named.setdefault((change.table, change.record_id), set()).add(hcp_id)
+    if not named:
+        return
+    wanted = sorted(set().union(*named.values()))
+    merged = {
+        row.record_id: row
+        for row in session.exec(select(RecordRow).where(RecordRow.table_name == "hcp", among(session, col(RecordRow.record_id), wanted)))
+        if row.fields.get("master_status") == MasterStatus.MERGED.value and row.fields.get("merged_into")
+    }
+    for (table, record_id), hcp_ids in named.items():
+        for hcp_id in sorted(hcp_ids & set(merged)):
+            hcp, record = merged[hcp_id], session.get(RecordRow, (table, record_id))
+            decided_by = session.exec(select(User).where(User.email == str(hcp.fields.get("updated_by")))).first()
+            if record is None or decided_by is None:
+                continue
+            clock = HybridLogicalClock(STEWARD_DEVICE)
+            for text in record.clocks.values():
+                clock.observe(Stamp.decode(text))
+            # never fails the push it follows: a refusal here would only mean the link stays where the device put it
+            apply_changes(session, decided_by, list(_repointed_one(record, hcp_id, str(hcp.fields["merged_into"]), clock)), stewarding=True)
+
+
 def _approval(hcp: RecordRow, clock: HybridLogicalClock) -> Change:
     """The whole record, approved: devices of the territory that never saw the request take it as a new HCP.
 
@@ -176,20 +207,22 @@ def _approval(hcp: RecordRow, clock: HybridLogicalClock) -> Change:
 
 def _repointed(session: Session, hcp: RecordRow, into_id: str, clock: HybridLogicalClock) -> Iterable[Change]:
     """A change for each of the requester's records naming the request: the link (or the id in a list) moved to `into_id`."""
-    by_table: dict[str, list[tuple[str, bool]]] = {}
-    for kind, reference in references_to("hcp"):
-        by_table.setdefault(kind.table, []).append((reference.field, reference.many))
-    rows = session.exec(select(RecordRow).where(RecordRow.owner_user_id == hcp.owner_user_id, RecordRow.table_name.in_(sorted(by_table))))  # type: ignore[attr-defined]
+    rows = session.exec(select(RecordRow).where(RecordRow.owner_user_id == hcp.owner_user_id, col(RecordRow.table_name).in_(sorted(REPOINTABLE))))
     for row in rows:
-        fields: dict[str, Any] = {}
-        for name, many in by_table[row.table_name]:
-            value = row.fields.get(name)
-            if many and isinstance(value, list) and hcp.record_id in value:
-                fields[name] = list(dict.fromkeys(into_id if item == hcp.record_id else item for item in value))
-            elif not many and value == hcp.record_id:
-                fields[name] = into_id
-        if fields:
-            yield _change(row.table_name, row.record_id, fields, row.clocks, clock)
+        yield from _repointed_one(row, hcp.record_id, into_id, clock)
+
+
+def _repointed_one(row: RecordRow, hcp_id: str, into_id: str, clock: HybridLogicalClock) -> Iterable[Change]:
+    """The change moving one record's links from `hcp_id` to `into_id`, if it names `hcp_id` at all."""
+    fields: dict[str, Any] = {}
+    for name in REPOINTABLE.get(row.table_name, frozenset()):
+        value = row.fields.get(name)
+        if isinstance(value, list) and hcp_id in value:
+            fields[name] = list(dict.fromkeys(into_id if item == hcp_id else item for item in value))
+        elif value == hcp_id:
+            fields[name] = into_id
+    if fields:
+        yield _change(row.table_name, row.record_id, fields, row.clocks, clock)
 
 
 def _change(table: str, record_id: str, fields: dict[str, Any], base: dict[str, str], clock: HybridLogicalClock) -> Change:
@@ -200,7 +233,7 @@ def _change(table: str, record_id: str, fields: dict[str, Any], base: dict[str, 
         table=table,
         record_id=record_id,
         fields={**fields, "updated_at": now},
-        clocks=dict.fromkeys([*fields, "updated_at"], stamp),
+        clocks=dict.fromkeys([*fields, "updated_at", "updated_by", "device_id"], stamp),  # who moved it: the steward
         base_clocks=dict(base),
         device_id=STEWARD_DEVICE,
     )

@@ -105,6 +105,7 @@ def test_a_merge_repoints_the_requesters_interaction_to_the_existing_hcp_on_thei
     sync(ada, ben)
     repointed = ada.repository.get(Interaction, visit.id)
     assert (repointed.hcp_id, repointed.status, repointed.notes) == (existing.id, "submitted", "Radium"), "filed, and now under the existing HCP"
+    assert (repointed.created_by, repointed.updated_by) == ("ada@example.org", STEWARD), "moved by the steward, still Ada's"
     assert ada.repository.get(Insight, insight.id).hcp_id == existing.id
     gone = ada.repository.get(Hcp, duplicate.id, include_deleted=True)
     assert (gone.deleted, gone.master_status, gone.merged_into) == (True, "merged", existing.id)
@@ -147,3 +148,20 @@ def test_an_edit_the_requester_made_before_the_approval_reached_them_still_wins(
     with ada.repository.session() as session:
         kept = [(conflict.field, conflict.kept_value) for conflict in queries.open_conflicts(session)]
     assert kept in ([], [("notes", "Prefers e-mail before a visit")]), "at most a note to review that keeps the MSL's edit"
+
+
+def test_an_interaction_logged_offline_against_a_request_after_its_merge_follows_it_to_the_existing_hcp(
+    server: EmbeddedServer, msls: tuple[Store, Store]
+) -> None:
+    ada, ben = msls
+    existing = ben.repository.create(Hcp, EXISTING)
+    sync(ben, ada)
+    duplicate = request(ada, "Marie Curie", city="Paris")
+    sync(ada)
+    stewardship.merge(server.engine, steward_email=STEWARD, hcp_id=duplicate.id, into_id=existing.id)
+    late = ada.repository.create_submitted(
+        Interaction, {"hcp_id": duplicate.id, "occurred_at": datetime.now(UTC), "channel": "phone", "notes": "Logged offline"}
+    )
+    sync(ada, ada)
+    moved = ada.repository.get(Interaction, late.id)
+    assert (moved.hcp_id, moved.status, moved.updated_by) == (existing.id, "submitted", STEWARD)
