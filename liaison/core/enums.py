@@ -129,3 +129,12 @@ CRITERION_LABELS: dict[SeriousnessCriterion, str] = {
     SeriousnessCriterion.MEDICALLY_IMPORTANT: "Other medically important condition",
 }
 """How the seriousness criteria read on screen: E2B's own wording."""
+
+
+class MasterStatus(StrEnum):
+    """Where an HCP stands in the master data: one an MSL adds on a device is a request until the data steward decides."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    MERGED = "merged"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from liaison.core.clock import ALL_FIELDS, ZERO, Stamp, field_stamp
-from liaison.core.records.kinds import KINDS, tables
+from liaison.core.records.kinds import KINDS, REPOINTABLE, STEWARD_DEVICE, tables
 
 FILED_TABLES: dict[str, frozenset[str]] = {kind.table: kind.filed_movable for kind in KINDS if kind.filed}
 """Tables whose records are filed, and the fields that may still change after filing: the filing's own
@@ -104,7 +104,7 @@ def merge(
         incoming = field_stamp(clocks, name)
         existing = stamps.get(name, ZERO)
         has_value = current is not None and name in values
-        frozen = mutable is not None and name not in mutable and name not in BOOKKEEPING_FIELDS
+        frozen = mutable is not None and name not in mutable and name not in BOOKKEEPING_FIELDS and not _repointed(table, name, incoming)
 
         if frozen and already_filed and not filing:
             if has_value and values[name] != incoming_value:
@@ -148,6 +148,11 @@ def _set(values: dict[str, Any], stamps: dict[str, Stamp], changed: dict[str, An
         changed[name] = value
     values[name] = value
     stamps[name] = stamp
+
+
+def _repointed(table: str, name: str, incoming: Stamp) -> bool:
+    """A data steward's merge moving a filed record's HCP link to the existing HCP: master data, not an amendment."""
+    return incoming.device == STEWARD_DEVICE and name in REPOINTABLE.get(table, frozenset())
 
 
 def _is_filed(status: Any) -> bool:

@@ -267,7 +267,8 @@ def hcp_add(
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Add an HCP to the directory; prints the new id."""
+    """Request a new HCP: usable at once, shared with the territory once the data steward approves it; prints the new id."""
+    from liaison.core.enums import MasterStatus
     from liaison.core.records.models import Hcp
 
     values = _given(
@@ -284,6 +285,7 @@ def hcp_add(
     )
     values.update(_profile(specialty, email, phone, affiliation, publication, trial))
     values["contact_consent"] = consent
+    values["master_status"] = MasterStatus.REQUESTED
     with opened(data_dir) as store:
         out.print(store.repository.create(Hcp, values).id)
 
@@ -342,13 +344,16 @@ def hcp_list(
     limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
     data_dir: DataDir = None,
 ) -> None:
-    """List HCPs, tab-separated: id, name, specialty, institution, tier."""
+    """List HCPs, tab-separated: id, name, specialty, institution, tier, and 'requested' or 'rejected' for an HCP not yet in the master data."""
     from liaison.device.store.queries import HcpFilter, search_hcps
 
     with opened(data_dir) as store, store.repository.session() as session:
         found = search_hcps(session, HcpFilter(search=search, kol_tier=tier, specialty=specialty), limit=limit)
     for hcp in found:
-        typer.echo("\t".join(_cell(value) for value in (hcp.id, hcp.name, hcp.specialty, hcp.institution, hcp.kol_tier)))
+        cells = [_cell(value) for value in (hcp.id, hcp.name, hcp.specialty, hcp.institution, hcp.kol_tier)]
+        if hcp.master_status != "approved":
+            cells.append(hcp.master_status)
+        typer.echo("\t".join(cells))
 
 
 @hcp_cli.command("brief")

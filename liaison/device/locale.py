@@ -85,6 +85,10 @@ class Display:
         """'Thursday, December 3' in en_US: a calendar's day heading."""
         return babel_dates.format_skeleton("MMMMEEEEd", datetime(day.year, day.month, day.day), locale=self.locale)
 
+    def month_text(self, day: date) -> str:
+        """'Dec 2026' in en_US: a month's heading in a compact history."""
+        return babel_dates.format_skeleton("yMMM", datetime(day.year, day.month, 1), locale=self.locale)
+
     def time_text(self, instant: datetime) -> str:
         """'2:30 PM' in en_US, '14:30' in en_GB."""
         return babel_dates.format_time(self.local(instant), format="short", locale=self.locale)

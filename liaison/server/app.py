@@ -15,6 +15,7 @@ from liaison.server import errors, migrate
 from liaison.server.db import make_engine
 from liaison.server.routes import anchors, devices, reports, safety, sync
 from liaison.server.settings import ServerSettings
+from liaison.server.web import hcp_requests
 from liaison.server.web import routes as web
 
 
@@ -42,6 +43,7 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     app.include_router(sync.router)
     app.include_router(safety.router)
     app.include_router(web.router)
+    app.include_router(hcp_requests.router)
     app.include_router(anchors.router)
     app.include_router(reports.router)
     return app

@@ -64,7 +64,7 @@ def check_clocks(change: Change, now_ms: int) -> None:
             )
 
 
-def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> dict[str, ApiError]:
+def apply_changes(session: Session, user: User, changes: Sequence[Change], *, stewarding: bool = False) -> dict[str, ApiError]:
     """Merge a batch into the records and append it to the change log, in the batch's order; the refused changes, by id.
 
     Each change is judged on its own: one the caller may not make is refused
@@ -78,6 +78,9 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
     A change about an erased HCP is scrubbed before it is merged or logged, and
     an erasure receipt scrubs what the server already holds (`erasure`).
     A change to evidence already held (`scope.check_write_once`) is refused.
+    A requested HCP's rows are logged for its requester alone (`scope.log_territory`).
+    `stewarding` is the data steward's merge (`liaison.server.stewardship`), never a push: it may re-point
+    other users' records, and keeps each record's author.
     """
     author = user.id
     assert author is not None, "the authenticated user is stored"
@@ -105,8 +108,12 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
         try:
             scope.check_write_once(change, existing)
             hcp = _erased_hcp(session, user, records, change, existing) if change.table == RECEIPT_TABLE else None
-            scope.check_write(user, change.table, change.record_id, existing, requested_territory)
-            fields = attributed(change, _json(incoming.fields(change, existing)), user, first_write=existing is None)
+            if not stewarding:
+                scope.check_write(user, change.table, change.record_id, existing, requested_territory)
+            scope.check_stewarded(user, change, existing)
+            fields = attributed(change, _json(incoming.fields(change, existing)), user, first_write=existing is None, restamping=stewarding)
+            if stewarding and existing is not None and "created_by" in existing.fields:
+                fields["created_by"] = existing.fields["created_by"]
         except ApiError as refusal:
             refused[change.change_id] = refusal
             blocked[key] = change.change_id
@@ -136,7 +143,7 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
                 "base_clocks": change.base_clocks,
                 "device_id": change.device_id,
                 "owner_user_id": owner,
-                "territory": territory,
+                "territory": scope.log_territory(change.table, existing.fields, territory),
                 "received_at": now,
             }
         )
@@ -155,9 +162,9 @@ def apply_changes(session: Session, user: User, changes: Sequence[Change]) -> di
     return refused
 
 
-def apply_all(session: Session, user: User, changes: Sequence[Change]) -> None:
-    """`apply_changes` for the server's own publishing, where any refusal is a fault: the first one is raised."""
-    refused = apply_changes(session, user, changes)
+def apply_all(session: Session, user: User, changes: Sequence[Change], *, stewarding: bool = False) -> None:
+    """`apply_changes` for the server's own publishing (and the data steward's decisions), where any refusal is a fault: the first one is raised."""
+    refused = apply_changes(session, user, changes, stewarding=stewarding)
     if refused:
         raise next(iter(refused.values()))
 
@@ -169,17 +176,19 @@ def held(change: Change, refused_id: str) -> ApiError:
     )
 
 
-def attributed(change: Change, fields: dict[str, Any], user: User, *, first_write: bool) -> dict[str, Any]:
+def attributed(change: Change, fields: dict[str, Any], user: User, *, first_write: bool, restamping: bool = False) -> dict[str, Any]:
     """The change's fields with who wrote them taken from the caller: a device says what changed, never who changed it.
 
     `created_by` is the caller on a record's first write and kept as it was after;
     `updated_by` is the caller (in the form devices stamp, the e-mail address) and
     `device_id` the device that sent the change; so is a field the kind declares
     `authored` (who ticked a follow-up off) wherever the change sets it. A change stamped by another
-    device's clock is refused: merged, it would win or lose as that device's write.
+    device's clock is refused: merged, it would win or lose as that device's write. The data steward's
+    approval (`restamping`) is the exception: it re-sends the fields the server holds with their own stamps,
+    so that only what it sets is new and no edit the requester made meanwhile is overtaken.
     """
     strangers = sorted({Stamp.decode(stamp).device for stamp in change.clocks.values()} - {change.device_id})
-    if strangers:
+    if strangers and not restamping:
         raise ApiError(
             422,
             "invalid",

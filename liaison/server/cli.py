@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.core.errors import LiaisonError
-from liaison.server import admin, manager_cli, migrate
+from liaison.server import admin, manager_cli, migrate, steward_cli
 from liaison.server.db import make_engine
 from liaison.server.settings import ServerSettings
 
@@ -104,7 +104,7 @@ def migrate_command(database_url: DatabaseUrl = None) -> None:
 def create_user(
     email: Annotated[str, typer.Option("--email")],
     name: Annotated[str, typer.Option("--name")],
-    role: Annotated[str, typer.Option("--role", help="msl, manager or admin")],
+    role: Annotated[str, typer.Option("--role", help="msl, manager, admin or data_steward")],
     territory: Annotated[str | None, typer.Option("--territory")] = None,
     manager: Annotated[str | None, typer.Option("--manager", help="The manager's e-mail.")] = None,
     database_url: DatabaseUrl = None,
@@ -194,6 +194,7 @@ def verify_audit(
 
 
 manager_cli.register(cli)
+steward_cli.register(cli)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ class User(ServerModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
     name: str = Field(max_length=200)
-    role: str = Field(max_length=16, description="msl | manager | admin")
+    role: str = Field(max_length=16, description="msl | manager | admin | data_steward")
     territory: str | None = Field(default=None, max_length=64, index=True)
     manager_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     created_at: datetime = Field(sa_type=UtcDateTime)
@@ -186,4 +186,4 @@ class SafetyIntake(ServerModel, table=True):
 
 
 METADATA = ServerModel.metadata
-ROLES = ("msl", "manager", "admin")
+ROLES = ("msl", "manager", "admin", "data_steward")

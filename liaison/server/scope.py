@@ -7,6 +7,9 @@
 - An MSL may erase an HCP of their territory, and an administrator any HCP (an
   `hcp_erasure` receipt); every device receives every receipt, since any of them
   may hold records naming the HCP.
+- An HCP an MSL requests on a device (`master_status` requested, rejected or merged) is shared with its requester
+  alone until the data steward approves it (`RecordKind.private_while`); only the data steward or an
+  administrator sets the master-data fields after a first write (`RecordKind.stewarded`).
 - Evidence stands as first written (`liaison.core.merge.WRITE_ONCE_TABLES`): nobody, its
   author included, edits or deletes a compliance override or an erasure receipt.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from liaison.core.enums import MasterStatus
 from liaison.core.merge import WRITE_ONCE_TABLES
 from liaison.core.protocol import Change
 from liaison.core.records.kinds import Sharing, kind_for, tables
@@ -29,6 +33,10 @@ TEAM_READABLE = tables(team_readable=True)
 ERASURES = tables(sharing=Sharing.EVERYONE)
 ERASERS = frozenset({"msl", "admin"})
 """Who may erase an HCP: the MSLs of the HCP's territory, and administrators."""
+STEWARDS = frozenset({"data_steward", "admin"})
+"""Who decides on a requested HCP: approve, reject or merge it."""
+FIRST_STATUSES = frozenset({MasterStatus.REQUESTED.value, MasterStatus.APPROVED.value})
+"""What a device may write as a new HCP's master status: a request (added by hand) or approved (a territory's CSV import)."""
 
 
 def check_write_once(change: Change, existing: StoredRecord | None) -> None:
@@ -55,6 +63,8 @@ def check_write(user: User, table: str, record_id: str, existing: StoredRecord |
             raise ApiError(403, "forbidden", f"{label}: only an administrator can change what is published to everyone")
         return
     if table in SHARED_BY_TERRITORY:
+        if existing is not None and not kind_for(table).shared_with_territory(existing.fields) and existing.owner_user_id != user.id:
+            raise ApiError(403, "forbidden", f"{label}: a requested HCP stays with the MSL who requested it until the data steward approves it")
         current = existing.territory if existing else territory
         if current is not None and current != user.territory:
             raise ApiError(403, "forbidden", f"{label}: belongs to territory {current!r}, not yours", "territory")
@@ -63,6 +73,30 @@ def check_write(user: User, table: str, record_id: str, existing: StoredRecord |
         return
     if existing is not None and existing.owner_user_id != user.id:
         raise ApiError(403, "forbidden", f"{label}: belongs to another user")
+
+
+def check_stewarded(user: User, change: Change, existing: StoredRecord | None) -> None:
+    """Refuse a device's change to master-data fields: a new HCP is requested (or imported approved), and only
+    the data steward or an administrator moves it on from there."""
+    stewarded = kind_for(change.table).stewarded
+    if not stewarded or user.role in STEWARDS:
+        return
+    label = f"{change.table} {change.record_id}"
+    for name in sorted(stewarded & set(change.fields)):
+        value = change.fields[name]
+        if existing is None:
+            allowed = value in FIRST_STATUSES if name == "master_status" else value is None
+        else:
+            allowed = existing.fields.get(name) == value
+        if not allowed:
+            raise ApiError(403, "forbidden", f"{label}: only the data steward sets {name}", name)
+
+
+def log_territory(table: str, fields: dict[str, object], territory: str | None) -> str | None:
+    """The territory a change-log row is shared with: none while the record stays with its author (a requested HCP)."""
+    if table in SHARED_BY_TERRITORY and not kind_for(table).shared_with_territory(fields):
+        return None
+    return territory
 
 
 def check_erasure(user: User, record_id: str, hcp_id: str | None, hcp: StoredRecord | None) -> None:

@@ -219,6 +219,22 @@ def test_hcp_add_prints_the_id_and_list_finds_it_by_word_beginnings(liaison: Lia
     assert [line.split("\t")[:2] for line in listed] == [[hcp_id, "Dr Marie Curie"]]
 
 
+def test_hcp_add_is_a_request_the_list_flags_while_an_imported_hcp_is_master_data(liaison: Liaison, tmp_path: Path) -> None:
+    hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie").stdout.strip()
+    liaison("import", "hcps", str(write_csv(tmp_path, "Name\nDr Louis Pasteur\n")))
+    listed = {line.split("\t")[1]: line.split("\t") for line in liaison("hcp", "list").stdout.splitlines()}
+    assert listed["Dr Marie Curie"][0] == hcp_id and listed["Dr Marie Curie"][-1] == "requested"
+    assert len(listed["Dr Louis Pasteur"]) == 5, "an imported HCP is approved: no status column"
+
+
+def test_hcp_notes_are_capped_like_interaction_notes(liaison: Liaison) -> None:
+    before = liaison.counts()
+    error = one_line_error(liaison("hcp", "add", "--name", "Dr A", "--notes", "x" * 10_001, ok=False))
+    assert "Notes" in error and "10000" in error.replace(",", "")
+    assert liaison.counts() == before
+    assert liaison("hcp", "add", "--name", "Dr A", "--notes", "x" * 10_000).stdout.strip()
+
+
 def test_hcp_edit_changes_only_the_fields_given(liaison: Liaison) -> None:
     hcp_id = liaison("hcp", "add", "--name", "Dr Marie Curie", "--specialty", "Oncology").stdout.strip()
     liaison("hcp", "edit", hcp_id, "--institution", "Institut du Radium")

@@ -116,7 +116,7 @@ def test_a_page_of_large_records_stops_early_and_the_next_resumes_right_after_it
     monkeypatch.setattr(pages, "MAX_PULL_BYTES", 8_000)
     tablet = Device(server, "ada@example.org", name="tablet")
     changes = [msl.change("hcp", f"hcp-{n}", {"name": f"Dr {n}", "notes": "renal dosing " * 250}) for n in range(6)]  # ~3 KB each
-    changes.append(msl.change("hcp", "hcp-big", {"name": "Dr Big", "notes": "x" * 20_000}))  # alone past the budget
+    changes.append(msl.change("hcp", "hcp-big", {"name": "Dr Big", "notes": "x" * 9_500}))  # alone past the budget, within the notes cap
     assert msl.push(*changes).status_code == 200
     cursor, sizes, seen = "", [], []
     while True:

@@ -10,12 +10,14 @@ by id, and who shares it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from sqlmodel import SQLModel
 
+from liaison.core.enums import MasterStatus
 from liaison.core.records.models import (
     AdverseEvent,
     AdverseEventCreate,
@@ -118,11 +120,25 @@ class RecordKind:
     authored: frozenset[str] = frozenset()
     """Fields that say who did something (who ticked a task off): the server writes there the user it
     authenticated, never the name a device sent, as it does for `created_by` and `updated_by`."""
+    private_while: tuple[str, frozenset[str]] | None = None
+    """A field and the values for which a territory-shared record stays with its author alone (an HCP an MSL
+    requested, until the data steward approves it): the scope rule reads the record, not only its kind."""
+    stewarded: frozenset[str] = frozenset()
+    """Master-data fields only the data steward (or an administrator) sets after a record's first write."""
 
     @property
     def filed_movable(self) -> frozenset[str]:
         """What the merge lets move on a filed record: the filing's own fields and the workflow's."""
         return self.movable_after_filing | FILING_FIELDS if self.filed else frozenset()
+
+    def shared_with_territory(self, fields: Mapping[str, Any]) -> bool:
+        """Whether a record with these field values goes to its whole territory, or stays with its author."""
+        if self.sharing is not Sharing.TERRITORY:
+            return False
+        if self.private_while is None:
+            return True
+        name, private = self.private_while
+        return fields.get(name) not in private
 
 
 def _hcp(field: str, *, required: bool = False, many: bool = False, erased: Erased = Erased.DROPPED) -> Reference:
@@ -130,7 +146,16 @@ def _hcp(field: str, *, required: bool = False, many: bool = False, erased: Eras
 
 
 KINDS: tuple[RecordKind, ...] = (
-    RecordKind("hcp", Hcp, HcpCreate, "HCP", sharing=Sharing.TERRITORY, title="name"),
+    RecordKind(
+        "hcp",
+        Hcp,
+        HcpCreate,
+        "HCP",
+        sharing=Sharing.TERRITORY,
+        title="name",
+        private_while=("master_status", frozenset({MasterStatus.REQUESTED.value, MasterStatus.REJECTED.value, MasterStatus.MERGED.value})),
+        stewarded=frozenset({"master_status", "merged_into", "steward_note"}),
+    ),
     RecordKind(
         "interaction",
         Interaction,
@@ -282,3 +307,15 @@ def references_to(table: str) -> Iterator[tuple[RecordKind, Reference]]:
         for reference in kind.references:
             if reference.kind == table:
                 yield kind, reference
+
+
+STEWARD_DEVICE = "server-data-steward"
+"""The device id stamped on the data steward's changes (approving, rejecting, merging a requested HCP); no
+enrolled device can send it, since the server refuses a change stamped by any device but its sender."""
+
+REPOINTABLE: dict[str, frozenset[str]] = {
+    kind.table: frozenset(reference.field for reference in kind.references if reference.kind == "hcp")
+    for kind in KINDS
+    if any(reference.kind == "hcp" for reference in kind.references)
+}
+"""The fields naming an HCP, by table: a steward's merge moves them to the existing HCP, on filed records too."""

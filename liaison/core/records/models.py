@@ -35,6 +35,7 @@ from liaison.core.enums import (
     FollowUpStatus,
     Initiation,
     InquiryStatus,
+    MasterStatus,
     Outcome,
     Seriousness,
     SeriousnessCriterion,
@@ -169,7 +170,12 @@ class HcpBase(SQLModel):
     trials: list[TrialInvolvement] = Field(default_factory=list, sa_type=JSON, max_length=100)
     contact_consent: bool = False
     consent_recorded_at: datetime | None = Field(default=None, sa_type=UtcDateTime, description="when the consent answer now held was recorded")
-    notes: str | None = Field(default=None, sa_type=Text)
+    notes: str | None = Field(default=None, max_length=LONG_TEXT, sa_type=Text)
+    master_status: MasterStatus = Field(
+        default=MasterStatus.APPROVED, sa_type=String(16), description="requested on a device until the data steward approves, rejects or merges"
+    )
+    merged_into: str | None = Field(default=None, max_length=36, description="the existing HCP a merged request became")
+    steward_note: str | None = Field(default=None, max_length=REASON_TEXT, sa_type=Text, description="the data steward's reason")
 
     @field_validator("name")
     @classmethod

@@ -19,6 +19,7 @@ from liaison.core.protocol import (
     PushBatch,
     PushResponse,
 )
+from liaison.server import stewardship
 from liaison.server.apply import apply_changes
 from liaison.server.batches import answers, read_body, read_changes
 from liaison.server.db import lock_change_log
@@ -50,6 +51,7 @@ def _apply_push(body: bytes, caller: Caller, session: Session) -> PushResponse:
     with session.begin():
         lock_change_log(session)
         refused.update(apply_changes(session, caller.user, [change for _, change in checked]))
+        stewardship.follow_merges(session, [change for _, change in checked if change.change_id not in refused])
     accepted = [change for _, change in checked if change.change_id not in refused]
     for change_id, refusal in refused.items():
         log.info("push from device %s: change %s refused (%s)", caller.device.id, change_id, refusal.code)

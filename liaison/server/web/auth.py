@@ -36,7 +36,9 @@ SIGN_IN_COOKIE = "liaison_sign_in"
 SESSION_LIFETIME = timedelta(hours=8)
 """A working day; then the manager signs in again."""
 MAX_EMAIL_LENGTH = 254
-WEB_ROLES = frozenset({"manager", "admin"})
+WEB_ROLES = frozenset({"manager", "admin", "data_steward"})
+DASHBOARD_ROLES = frozenset({"manager", "admin"})
+"""Who reads the dashboard; a data steward signs in for the HCP requests only."""
 COOKIE_PATH = "/manager"
 
 

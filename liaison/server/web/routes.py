@@ -88,6 +88,8 @@ def dashboard(request: Request, session: SessionDep) -> Response:
         return _refusal(refused)
     if who is None:
         return _redirect(SIGN_IN)
+    if who.user.role not in auth.DASHBOARD_ROLES:
+        return _redirect("/manager/hcp-requests")  # a data steward's page is the queue of HCP requests
     signed_in = f"{who.user.name} · {who.user.role}"
     try:
         params = ReportParams.parse(dict(request.query_params), date.today())
@@ -136,6 +138,8 @@ def _export(slug: str, request: Request, session: Session) -> tuple[Section, Any
         raise ApiError(refused.status, "forbidden", str(refused)) from None
     if who is None:
         raise ApiError(401, "unauthorized", "sign in at /manager/login, or send a manager's device token (Authorization: Bearer …)")
+    if who.user.role not in auth.DASHBOARD_ROLES:
+        raise ApiError(403, "forbidden", f"{who.user.email} is a {who.user.role.upper()}: only managers and administrators export reports")
     section = by_slug(slug)
     if section is None:
         raise ApiError(404, "not_found", f"no report section {slug!r}; there are: {', '.join(s.slug for s in SECTIONS)}")

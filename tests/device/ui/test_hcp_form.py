@@ -58,7 +58,9 @@ def test_an_hcp_added_in_the_app_has_contacts_lists_and_consent_and_is_found_in_
     click(form, "Save HCP")
 
     [hcp] = found(store, "conti")
-    assert ui.last_visit == ("HCPs", {"hcp_id": hcp.id}) and ui.notices == ["Dr Chiara Conti added to your HCPs"]
+    assert ui.last_visit == ("HCPs", {"hcp_id": hcp.id})
+    assert ui.notices == ["Dr Chiara Conti requested: yours to use now, shared once the data steward approves"]
+    assert hcp.master_status == "requested"
     assert (hcp.kol_tier, hcp.country, hcp.specialty, hcp.specialties) == (2, "IT", "Cardiology", ["Heart failure"])
     assert (hcp.email, hcp.other_emails, hcp.phone) == ("c.conti@gemelli.example", ["chiara@uni.example"], "+39 06 3015 0000")
     assert hcp.affiliations == [{"institution": "Università Cattolica", "department": None, "role": "Associate professor"}]

@@ -13,10 +13,12 @@ from typing import Any
 
 import flet as ft
 
+from liaison.core.enums import MasterStatus
 from liaison.core.errors import LiaisonError, ValidationError
-from liaison.core.records.models import Hcp
+from liaison.core.records.models import LONG_TEXT, Hcp
+from liaison.core.rules.hcp_duplicates import Duplicate
 from liaison.device.locale import Display
-from liaison.device.store import queries
+from liaison.device.store import engagement, queries
 from liaison.device.ui.components.forms import Form, section, split_list
 from liaison.device.ui.components.rows import Part, RowList
 from liaison.device.ui.state import UiContext
@@ -38,6 +40,10 @@ class HcpForm:
         # theirs, so a profile changed meanwhile (by sync) opens as it now stands wherever they typed nothing.
         defaults = _draft_of(self.hcp) if self.hcp is not None else {"territory": territory} if territory else {}
         self.form = Form(ctx.draft(f"hcp:{hcp_id or 'new'}"), on_input=ctx.touch, defaults=defaults)
+        self.duplicates = ft.Column(visible=False, spacing=4)
+        """The likely duplicates a new HCP's Save found in this store, each with a button opening its profile."""
+        self.warned_for: dict[str, Any] | None = None
+        """The values the duplicates were shown for: saving those again means the MSL has looked and wants a new request."""
 
     def view(self) -> ft.Control:
         form = self.form
@@ -91,8 +97,9 @@ class HcpForm:
                 section("Affiliations", self.affiliations),
                 section("Publications", self.publications),
                 section("Trial involvement", self.trials),
-                form.text("notes", "Notes", multiline=True),
+                form.text("notes", "Notes", multiline=True, limit=LONG_TEXT),
                 form.banner,
+                self.duplicates,
                 ft.Row([ft.FilledButton(content="Save HCP", icon=ft.Icons.SAVE, on_click=lambda e: self.save())]),
             ],
             spacing=12,
@@ -126,15 +133,44 @@ class HcpForm:
         repository = self.ctx.unlocked.repository
         try:
             values = self.values()
-            hcp = repository.update(Hcp, self.hcp.id, values) if self.hcp else repository.create(Hcp, values)
+            if self.hcp is None and self._warned_of_duplicates(values):
+                return None
+            hcp = (
+                repository.update(Hcp, self.hcp.id, values)
+                if self.hcp
+                else repository.create(Hcp, {**values, "master_status": MasterStatus.REQUESTED})
+            )
         except LiaisonError as error:
             self.form.show_error(error)
             return None
         self.form.draft.clear()
         self.ctx.changed()
-        self.ctx.notify(f"{hcp.name} saved" if self.hcp else f"{hcp.name} added to your HCPs")
+        self.ctx.notify(f"{hcp.name} saved" if self.hcp else f"{hcp.name} requested: yours to use now, shared once the data steward approves")
         self.ctx.navigate("HCPs", hcp_id=hcp.id)
         return hcp
+
+    def _warned_of_duplicates(self, values: dict[str, Any]) -> bool:
+        """Show the HCPs already here that the new one may be, once per set of values; whether Save should stop."""
+        if values == self.warned_for:
+            return False
+        with self.ctx.unlocked.repository.session() as session:
+            found = engagement.hcp_duplicates(session, values)
+        self.duplicates.controls = [_duplicate_warning(found), *(self._duplicate_row(item) for item in found)] if found else []
+        self.duplicates.visible = bool(found)
+        self.warned_for = values if found else None
+        return bool(found)
+
+    def _duplicate_row(self, item: Duplicate) -> ft.Control:
+        place = ", ".join(part for part in (item.institution, item.city) if part)
+        return ft.Row(
+            [
+                ft.Text(f"{item.name}{f' · {place}' if place else ''} ({item.reason})"),
+                ft.OutlinedButton(
+                    content=f"Open {item.name}", icon=ft.Icons.PERSON_SEARCH, on_click=lambda e: self.ctx.navigate("HCPs", hcp_id=item.hcp_id)
+                ),
+            ],
+            wrap=True,
+        )
 
     def _leave(self) -> None:
         """Back to where the form was opened from; the draft stays, so coming back finds the input."""
@@ -160,3 +196,11 @@ def _consent_line(hcp: Hcp | None, display: Display) -> str:
         return "Ticking the box records the HCP's consent, with the time; unticking it later records its withdrawal."
     answer = "given" if hcp.contact_consent else "withdrawn"
     return f"Consent {answer} on {display.datetime_text(hcp.consent_recorded_at)}; changing it records the new answer and its time."
+
+
+def _duplicate_warning(found: list[Duplicate]) -> ft.Control:
+    count = "an HCP" if len(found) == 1 else f"{len(found)} HCPs"
+    return ft.Text(
+        f"Possible duplicate: {count} already in your directory. Open one to use it instead, or press Save HCP again to request a new HCP.",
+        color=ft.Colors.ERROR,
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import flet as ft
 
+from liaison.core.enums import MasterStatus
 from liaison.core.records.models import Hcp, Interaction
 from liaison.device.locale import Display
 from liaison.device.store import queries
+from liaison.device.store.engagement import EngagementHistory, engagement_history
 from liaison.device.store.queries import HcpFilter
 from liaison.device.ui.components.forms import empty, section
 from liaison.device.ui.screens.hcp_erasure import ErasureDialog
@@ -15,6 +17,7 @@ from liaison.device.ui.state import UiContext
 PAGE = 50
 HISTORY_PAGE = 50
 """Interactions a profile shows at first and adds per "Show older": a KOL seen weekly has hundreds."""
+ENGAGEMENT_MONTHS = 12
 
 
 class HcpsScreen:
@@ -100,13 +103,17 @@ class _HcpRow:
 
     def __init__(self, on_open: ft.ControlEventHandler[ft.ListTile]) -> None:
         self.initials, self.name, self.facts = ft.Text(""), ft.Text(""), ft.Text("")
-        self.tile = ft.ListTile(leading=ft.CircleAvatar(content=self.initials), title=self.name, subtitle=self.facts, on_click=on_open)
+        self.badge = ft.Text("", size=12, color=ft.Colors.ERROR, visible=False)
+        subtitle = ft.Column([self.facts, self.badge], spacing=0, tight=True)
+        self.tile = ft.ListTile(leading=ft.CircleAvatar(content=self.initials), title=self.name, subtitle=subtitle, on_click=on_open)
 
     def show(self, hcp: Hcp) -> None:
         self.tile.data = hcp.id
         self.initials.value = _initials(hcp.name)
         self.name.value = hcp.name
         self.facts.value = " · ".join(part for part in (hcp.specialty, hcp.institution, f"Tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
+        badge = master_badge(hcp)
+        self.badge.value, self.badge.visible = badge or "", badge is not None
 
 
 def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
@@ -119,12 +126,15 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
         trials = queries.trial_sites_for(session, hcp_id)
         insights = queries.insights_for(session, hcp_id)
         events = queries.events_attended(session, hcp_id)
+        engagement = engagement_history(session, hcp_id, ENGAGEMENT_MONTHS, today=ctx.display.today(), zone=ctx.display.zone)
     older = _OlderHistory(ctx, hcp_id, history, total)
+    badge = master_badge(hcp)
     facts = " · ".join(part for part in (hcp.specialty, hcp.institution, hcp.city, f"KOL tier {hcp.kol_tier}" if hcp.kol_tier else None) if part)
     older.list = ft.ListView(
         [
             ft.Row([ft.TextButton(content="Back to HCPs", icon=ft.Icons.ARROW_BACK, on_click=lambda e: ctx.navigate("HCPs"))]),
             ft.Text(hcp.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
+            *([ft.Text(badge, color=ft.Colors.ERROR, weight=ft.FontWeight.BOLD)] if badge else []),
             ft.Text(facts),
             ft.Text(", ".join(hcp.therapeutic_areas) or "No therapeutic areas recorded"),
             ft.Text(_consent(hcp, ctx.display), color=None if hcp.contact_consent else ft.Colors.ERROR),
@@ -142,6 +152,7 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
                 wrap=True,
             ),
             *_profile_sections(hcp),
+            _engagement_section(engagement, ctx.display),
             # The history's rows are the list's own items, not one block: the list lays out only those in view.
             ft.Text(f"Interaction history ({total})" if total else "Interaction history", theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
             *([_history_row(item, ctx.display) for item in history] or [empty("No interactions yet.")]),
@@ -160,6 +171,28 @@ def profile(ctx: UiContext, hcp_id: str) -> ft.Control:
         expand=True,
     )
     return older.list
+
+
+def master_badge(hcp: Hcp) -> str | None:
+    """Where an HCP the MSL requested stands with the data steward; None for one in the master data."""
+    if hcp.master_status == MasterStatus.REQUESTED:
+        return "Requested — awaiting data steward"
+    if hcp.master_status == MasterStatus.REJECTED:
+        return f"Rejected: {hcp.steward_note}" if hcp.steward_note else "Rejected by the data steward"
+    if hcp.master_status == MasterStatus.MERGED:
+        return "Merged into another HCP by the data steward"
+    return None
+
+
+def _engagement_section(history: EngagementHistory, display: Display) -> ft.Control:
+    """Interactions by month over the last year, the months with none included, and when the last one was."""
+    last = f"Last interaction: {display.date_text(history.last_interaction)}" if history.last_interaction else "No interaction logged yet"
+    months: list[ft.Control] = [
+        ft.Text(f"{display.month_text(first)}: {display.number_text(count)}", size=12, color=None if count else ft.Colors.ON_SURFACE_VARIANT)
+        for first, count in reversed(history.months)
+    ]
+    summary = f"{display.number_text(history.total)} in the last {len(history.months)} months"
+    return section("Engagement history", ft.Text(last), ft.Text(summary), ft.Row(months, wrap=True, spacing=12))
 
 
 def _consent(hcp: Hcp, display: Display) -> str:

@@ -323,11 +323,11 @@ class SafetyScreen:
         )
         details = section(
             f"{event.product}: adverse event, {event.status}",
-            *[ft.Text(f"{label}: {value}") for label, value in _described(event) if value],
+            *[ft.Text(f"{label}: {value}") for label, value in _described(event, self.ctx.display) if value],
             countdown,
             ft.Row([self.case_reference, ft.OutlinedButton(content="Save case reference", on_click=lambda e: self.save_case_reference())], wrap=True),
         )
-        history = section("Follow-up information", *([_follow_up(item) for item in follow_ups] or [empty("None added yet.")]))
+        history = section("Follow-up information", *([_follow_up(item, self.ctx.display) for item in follow_ups] or [empty("None added yet.")]))
         add = section(
             "Add follow-up information",
             ft.Text("New facts are added beside the report; the report stays as filed."),
@@ -414,7 +414,7 @@ def _as_typed(event: AdverseEvent, display: Display) -> dict[str, Any]:
     return typed
 
 
-def _described(event: AdverseEvent) -> list[tuple[str, str]]:
+def _described(event: AdverseEvent, display: Display) -> list[tuple[str, str]]:
     """A filed event's fields as 'label: value' lines, in words."""
     return [
         ("Reporter", event.reporter),
@@ -428,19 +428,19 @@ def _described(event: AdverseEvent) -> list[tuple[str, str]]:
                 if part
             ),
         ),
-        ("Aware at", f"{event.aware_at.astimezone():%d %b %Y %H:%M}"),
-        ("Onset date", event.onset_date.isoformat() if event.onset_date else ""),
+        ("Aware at", display.datetime_text(event.aware_at)),
+        ("Onset date", display.date_text(event.onset_date) if event.onset_date else ""),
         ("Seriousness", str(event.seriousness).replace("_", "-")),
         ("Seriousness criteria", "; ".join(CRITERION_LABELS[SeriousnessCriterion(item)] for item in event.seriousness_criteria)),
         ("Outcome", OUTCOME_LABELS[event.outcome] if event.outcome else ""),
         ("Concomitant medication", event.concomitant_medication or ""),
-        ("Filed", f"{event.submitted_at.astimezone():%d %b %Y %H:%M}" if event.submitted_at else ""),
+        ("Filed", display.datetime_text(event.submitted_at) if event.submitted_at else ""),
     ]
 
 
-def _follow_up(amendment: Amendment) -> ft.Control:
+def _follow_up(amendment: Amendment, display: Display) -> ft.Control:
     """One follow-up: when, why, and each field it changed in words."""
-    lines: list[ft.Control] = [ft.Text(f"{amendment.created_at.astimezone():%d %b %Y %H:%M}: {amendment.reason}", weight=ft.FontWeight.BOLD)]
+    lines: list[ft.Control] = [ft.Text(f"{display.datetime_text(amendment.created_at)}: {amendment.reason}", weight=ft.FontWeight.BOLD)]
     lines += [ft.Text(f"{_FIELD_NAMES.get(name, name)}: {_in_words(name, value)}") for name, value in amendment.changes.items()]
     return ft.Column(lines, spacing=2, tight=True)
 
