@@ -112,3 +112,13 @@ def test_home_offers_tomorrows_visits_when_today_has_none(ui: Session, store: St
     tomorrow = ui.ctx.display.today() + timedelta(days=1)
     home = ui.screen("Home")
     assert shows(home, f"Agenda · {ui.ctx.display.day_heading(tomorrow)} (tomorrow)") and shows(home, "Lyon · in person · Planned")
+
+
+def test_a_planned_visits_row_opens_the_lead_hcps_brief_from_home_and_the_calendar(ui: Session, store: Store, hcps: tuple[Hcp, Hcp]) -> None:
+    plan_at(ui, store, hcps, days=1)
+    tomorrow = ui.ctx.display.today() + timedelta(days=1)
+    for screen in (ui.screen("Home"), ui.screen("Calendar", view="day", day=tomorrow)):
+        click(screen, "Brief on Dr Marie Curie")
+        assert ui.last_visit == ("Brief", {"hcp_id": hcps[0].id})
+    brief = ui.follow()
+    assert shows(brief, "Next planned visit")

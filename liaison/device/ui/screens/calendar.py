@@ -104,7 +104,8 @@ class CalendarScreen:
 
 
 def visit_row(ctx: UiContext, entry: AgendaEntry, again: Callable[[], None]) -> ft.Control:
-    """A visit as the calendar and Home show it: time, HCPs, place and status, with what can still be done to it."""
+    """A visit as the calendar and Home show it: time, HCPs, place and status, with what can still be done to it:
+    log, move, cancel, or read the lead HCP's pre-call brief to prepare."""
     visit = entry.visit
     display = ctx.display
     end = visit.starts_at + timedelta(minutes=visit.duration_minutes)
@@ -120,6 +121,11 @@ def visit_row(ctx: UiContext, entry: AgendaEntry, again: Callable[[], None]) -> 
                 content="Reschedule", tooltip=f"Reschedule the visit with {names}", on_click=lambda e: reschedule_dialog(ctx, visit, again)
             ),
             ft.TextButton(content="Cancel", tooltip=f"Cancel the visit with {names}", on_click=lambda e: cancel_dialog(ctx, visit, again)),
+            ft.TextButton(
+                content="Brief",
+                tooltip=f"Brief on {entry.names[0] if entry.names else 'the lead HCP'}",
+                on_click=lambda e: ctx.navigate("Brief", hcp_id=visit.hcp_ids[0]),
+            ),
         ]
     return ft.Column(
         [
