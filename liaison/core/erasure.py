@@ -25,8 +25,9 @@ RECEIPT_TABLE = "hcp_erasure"
 _NAMESPACE = uuid.UUID("5d0c1b6e-2f4a-4c8e-9b7d-3e1a6f2c8d90")
 _HONORIFICS = re.compile(r"^(dr|prof|professor|mr|mrs|ms|mx|sir|dame)\.?\s+", re.IGNORECASE)
 
-HCP_KEPT = frozenset({"territory", "country"})
-"""Fields of the HCP that stay on the tombstone: which territory's devices it concerns, and the jurisdiction."""
+HCP_KEPT = frozenset({"territory", "country", "master_status", "merged_into"})
+"""Fields of the HCP that stay on the tombstone: which territory's devices it concerns, the jurisdiction, and
+where it stands in the master data (what the data steward decided; a merge names only the other HCP's id)."""
 
 HCP_CLEARED: dict[str, Any] = {
     "specialty": None,
@@ -48,6 +49,7 @@ HCP_CLEARED: dict[str, Any] = {
     "contact_consent": False,
     "consent_recorded_at": None,
     "notes": None,
+    "steward_note": None,
 }
 """The HCP's own fields and what they become; the name becomes the pseudonym."""
 

@@ -93,5 +93,5 @@ def test_every_free_text_field_has_a_limit() -> None:
         for name, info in kind.create.model_fields.items():
             if info.annotation in (str, str | None) and not any(getattr(rule, "max_length", None) for rule in info.metadata):
                 unbounded.append(f"{kind.table}.{name}")
-    assert unbounded == ["hcp.notes"], "the HCP's notes are left to the HCP-profile work (the store's full-device specs fill them with 60 KB)"
+    assert unbounded == []
     assert InteractionCreate.model_fields["notes"].metadata and LONG_TEXT == 10_000

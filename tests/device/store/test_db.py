@@ -23,7 +23,7 @@ from tests.conftest import PASSPHRASE
 
 PAGE_SIZE = 4096  # SQLCipher 4's default
 NO_LIMIT = 4294967294  # SQLite's largest max_page_count
-NOTES = "Discussed the renal subgroup at length. " * 1500  # about 60 KB: needs pages the store does not have yet
+NOTES = "Discussed the renal subgroup at length. " * 240  # about 10 KB, the notes' limit: needs pages the store does not have yet
 
 
 class Storage:
